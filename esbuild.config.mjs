@@ -1,0 +1,73 @@
+// Builds the four bundles of etcd Inspector into dist/.
+//   node esbuild.config.mjs               development build (sourcemaps)
+//   node esbuild.config.mjs --production  minified, no sourcemaps (what the .vsix ships)
+//   node esbuild.config.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+/** @type {Record<string, import('esbuild').BuildOptions>} */
+const contexts = {
+  // The extension host side: the only bundle that may import 'vscode'.
+  extension: {
+    ...common,
+    entryPoints: { extension: 'src/extension/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+    external: ['vscode'],
+  },
+  // The language server, started by the extension over IPC (or over stdio by tests).
+  server: {
+    ...common,
+    entryPoints: { server: 'src/server/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+  },
+  // Browser code of the webview panels.
+  webview: {
+    ...common,
+    entryPoints: { webview: 'src/webview/main.ts' },
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    outdir: 'dist',
+  },
+  // The etcd-inspector command line.
+  cli: {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { __VERSION__: JSON.stringify(pkg.version) },
+  },
+};
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+const built = await Promise.all(Object.values(contexts).map((options) => esbuild.context(options)));
+if (watch) {
+  await Promise.all(built.map((ctx) => ctx.watch()));
+} else {
+  await Promise.all(built.map((ctx) => ctx.rebuild()));
+  await Promise.all(built.map((ctx) => ctx.dispose()));
+}
