@@ -1,0 +1,361 @@
+// Starts real etcd clusters on loopback for integration tests, the demo and the benchmarks, and injects
+// faults into them: kill, hang (SIGSTOP), resume, restart, add members. Every process and folder it
+// creates is removed by destroy(), and by an exit hook if a test dies first.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { etcdBinaries, type HarnessEtcdVersion } from './binaries';
+import { freePorts } from './ports';
+import { trackDir, trackProcess } from './cleanup';
+
+/** TLS material for a cluster: PEM file paths (see tls.ts for generating them). */
+export interface ClusterTls {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  /** Require client certificates signed by the CA. */
+  clientCertAuth?: boolean;
+}
+
+/** How to start a cluster. */
+export interface StartClusterOptions {
+  version: HarnessEtcdVersion;
+  size: number;
+  /** Member names; defaults to etcd-1 .. etcd-N. */
+  names?: string[];
+  /** Extra flags for every member (e.g. ['--quota-backend-bytes', '65536']). */
+  extraArgs?: string[];
+  heartbeatMs?: number;
+  electionMs?: number;
+  tls?: ClusterTls;
+  /** Wait until a leader is elected (default true). */
+  waitForLeader?: boolean;
+  /** Keep data here instead of a fresh temp folder (the demo uses this). */
+  baseDir?: string;
+}
+
+/** One member of a harness cluster. */
+export interface HarnessMember {
+  name: string;
+  clientUrl: string;
+  peerUrl: string;
+  dataDir: string;
+  logFile: string;
+  process: ChildProcess | undefined;
+  /** Set when the member was SIGSTOPped and not resumed yet. */
+  hung: boolean;
+}
+
+/** Output of one etcdctl run. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let clusterSeq = 0;
+
+/** A running harness cluster. */
+export class EtcdCluster {
+  readonly members: HarnessMember[] = [];
+  private readonly untrackDir: () => void;
+  private readonly untrackPids = new Map<string, () => void>();
+  private destroyed = false;
+
+  private constructor(
+    readonly options: StartClusterOptions,
+    readonly baseDir: string,
+    readonly token: string,
+    readonly binaries: { etcd: string; etcdctl: string },
+  ) {
+    this.untrackDir = options.baseDir ? () => undefined : trackDir(baseDir);
+  }
+
+  /** Starts an N-member cluster and (by default) waits for a leader. */
+  static async start(options: StartClusterOptions): Promise<EtcdCluster> {
+    const binaries = etcdBinaries(options.version);
+    const baseDir = options.baseDir ?? mkdtempSync(join(tmpdir(), `etcd-harness-${options.version}-`));
+    mkdirSync(baseDir, { recursive: true });
+    const token = `harness-${process.pid}-${++clusterSeq}-${Date.now().toString(36)}`;
+    const cluster = new EtcdCluster(options, baseDir, token, binaries);
+    try {
+      const names = options.names ?? Array.from({ length: options.size }, (_, i) => `etcd-${i + 1}`);
+      const ports = await freePorts(names.length * 2);
+      const scheme = options.tls ? 'https' : 'http';
+      names.forEach((name, i) => {
+        cluster.members.push({
+          name,
+          clientUrl: `${scheme}://127.0.0.1:${ports[2 * i]}`,
+          peerUrl: `http://127.0.0.1:${ports[2 * i + 1]}`,
+          dataDir: join(baseDir, `member-${i + 1}`),
+          logFile: join(baseDir, `member-${i + 1}.log`),
+          process: undefined,
+          hung: false,
+        });
+      });
+      const initialCluster = cluster.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+      for (const member of cluster.members) cluster.spawnMember(member, initialCluster, 'new');
+      if (options.waitForLeader !== false) await cluster.waitForLeader();
+      return cluster;
+    } catch (error) {
+      await cluster.destroy();
+      throw error;
+    }
+  }
+
+  /** Client URLs of every member, in member order. */
+  get endpoints(): string[] {
+    return this.members.map((m) => m.clientUrl);
+  }
+
+  member(name: string): HarnessMember {
+    const found = this.members.find((m) => m.name === name);
+    if (!found) throw new Error(`no member named ${name}`);
+    return found;
+  }
+
+  private spawnMember(member: HarnessMember, initialCluster: string, state: 'new' | 'existing'): void {
+    const o = this.options;
+    const args = [
+      '--name',
+      member.name,
+      '--data-dir',
+      member.dataDir,
+      '--listen-peer-urls',
+      member.peerUrl,
+      '--initial-advertise-peer-urls',
+      member.peerUrl,
+      '--listen-client-urls',
+      member.clientUrl,
+      '--advertise-client-urls',
+      member.clientUrl,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-token',
+      this.token,
+      '--initial-cluster-state',
+      state,
+      '--heartbeat-interval',
+      String(o.heartbeatMs ?? 100),
+      '--election-timeout',
+      String(o.electionMs ?? 1000),
+      '--logger',
+      'zap',
+      '--log-outputs',
+      'stderr',
+      ...(o.tls
+        ? [
+            '--cert-file',
+            o.tls.serverCertFile,
+            '--key-file',
+            o.tls.serverKeyFile,
+            '--trusted-ca-file',
+            o.tls.caFile,
+            ...(o.tls.clientCertAuth ? ['--client-cert-auth'] : []),
+          ]
+        : []),
+      ...(o.extraArgs ?? []),
+    ];
+    const log = openSync(member.logFile, 'a');
+    // A clean environment: stray ETCD_* variables of the developer's shell must not reach the member.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')));
+    const child = spawn(this.binaries.etcd, args, { stdio: ['ignore', log, log], env, detached: true });
+    closeSync(log);
+    member.process = child;
+    member.hung = false;
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`could not start etcd for ${member.name}`);
+    this.untrackPids.set(member.name, trackProcess(pid));
+    child.once('exit', () => {
+      if (member.process === child) member.process = undefined;
+    });
+  }
+
+  /** The member's log so far (etcd's zap JSON lines). */
+  log(name: string): string {
+    try {
+      return readFileSync(this.member(name).logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  /** SIGKILLs a member and waits until it is gone. */
+  async kill(name: string): Promise<void> {
+    const member = this.member(name);
+    const child = member.process;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    member.hung = false;
+    this.untrackPids.get(name)?.();
+  }
+
+  /** Freezes a member with SIGSTOP: its ports still accept TCP connections but nothing answers. */
+  hang(name: string): void {
+    const member = this.member(name);
+    if (!member.process?.pid) throw new Error(`${name} is not running`);
+    process.kill(member.process.pid, 'SIGSTOP');
+    member.hung = true;
+  }
+
+  /** Thaws a member frozen by hang(). */
+  resume(name: string): void {
+    const member = this.member(name);
+    if (!member.process?.pid) throw new Error(`${name} is not running`);
+    process.kill(member.process.pid, 'SIGCONT');
+    member.hung = false;
+  }
+
+  /** Starts a killed member again on its existing data dir. */
+  async restart(name: string): Promise<void> {
+    const member = this.member(name);
+    if (member.process) await this.kill(name);
+    this.spawnMember(member, this.currentInitialCluster(), 'existing');
+    await this.waitForReady(member);
+  }
+
+  private currentInitialCluster(): string {
+    return this.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  }
+
+  /** Adds a member the way the runbook's step 6 does: `etcdctl member add`, then start it with state existing. */
+  async addMember(options: { name?: string; learner?: boolean; start?: boolean } = {}): Promise<HarnessMember> {
+    const index = this.members.length + 1;
+    const name = options.name ?? `etcd-${index}`;
+    const [clientPort, peerPort] = await freePorts(2);
+    const member: HarnessMember = {
+      name,
+      clientUrl: `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`,
+      peerUrl: `http://127.0.0.1:${peerPort}`,
+      dataDir: join(this.baseDir, `member-${index}`),
+      logFile: join(this.baseDir, `member-${index}.log`),
+      process: undefined,
+      hung: false,
+    };
+    const addArgs = ['member', 'add', name, `--peer-urls=${member.peerUrl}`, ...(options.learner ? ['--learner'] : [])];
+    let added = await this.etcdctl(addArgs);
+    // etcd refuses reconfiguration ("unhealthy cluster") until every member has been connected for 5 s,
+    // e.g. just after a restart: retry for a while, as an operator would.
+    for (let tries = 0; added.code !== 0 && /unhealthy cluster/.test(added.stderr) && tries < 40; tries++) {
+      await sleep(250);
+      added = await this.etcdctl(addArgs);
+    }
+    if (added.code !== 0) throw new Error(`member add failed: ${added.stderr || added.stdout}`);
+    this.members.push(member);
+    if (options.start !== false) {
+      this.spawnMember(member, this.currentInitialCluster(), 'existing');
+      await this.waitForReady(member);
+    }
+    return member;
+  }
+
+  /** Runs etcdctl (v3 API) against the given endpoints (default: every member's). */
+  etcdctl(
+    args: string[],
+    options: { endpoints?: string[]; timeoutMs?: number; env?: Record<string, string> } = {},
+  ): Promise<CommandResult> {
+    const tls = this.options.tls;
+    const full = [
+      `--endpoints=${(options.endpoints ?? this.endpoints).join(',')}`,
+      '--dial-timeout=2s',
+      '--command-timeout=3s',
+      ...(tls ? [`--cacert=${tls.caFile}`] : []),
+      ...args,
+    ];
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL'))),
+      ETCDCTL_API: '3',
+      ...options.env,
+    };
+    return new Promise((resolve) => {
+      execFile(
+        this.binaries.etcdctl,
+        full,
+        { env, timeout: options.timeoutMs ?? 15000, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  /** `etcdctl endpoint status -w json` for one endpoint, parsed; undefined when the member did not answer. */
+  async endpointStatus(clientUrl: string): Promise<{ leader: string; errors: string[]; raw: unknown } | undefined> {
+    const out = await this.etcdctl(['endpoint', 'status', '-w', 'json'], { endpoints: [clientUrl] });
+    if (out.code !== 0) return undefined;
+    try {
+      // etcdctl prints uint64 ids as bare numbers: keep them as strings so they survive JSON.parse.
+      const parsed = JSON.parse(out.stdout.replace(/:\s*(\d{16,})/g, ':"$1"')) as Array<{
+        Status: { leader?: number | string; errors?: string[] };
+      }>;
+      const status = parsed[0]?.Status;
+      if (!status) return undefined;
+      return { leader: String(status.leader ?? 0), errors: status.errors ?? [], raw: parsed[0] };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Waits until a running member reports a leader; returns the leader member's name. */
+  async waitForLeader(timeoutMs = 20000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const live = this.members.filter((m) => m.process && !m.hung);
+      const statuses = await Promise.all(live.map((m) => this.gatewayStatus(m).catch((e: unknown) => ((last = String(e)), undefined))));
+      const leaderId = statuses.find((s) => s && s.leader !== '0')?.leader;
+      if (leaderId) {
+        const leader = live.find((_, i) => statuses[i]?.memberId === leaderId);
+        if (leader) return leader.name;
+      }
+      await sleep(100);
+    }
+    throw new Error(`no leader within ${timeoutMs} ms (${last}); logs in ${this.baseDir}`);
+  }
+
+  private async waitForReady(member: HarnessMember, timeoutMs = 20000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!member.process) throw new Error(`${member.name} exited during start: ${this.log(member.name).slice(-2000)}`);
+      const status = await this.gatewayStatus(member).catch(() => undefined);
+      if (status && status.leader !== '0') return;
+      await sleep(100);
+    }
+    throw new Error(`${member.name} not ready within ${timeoutMs} ms`);
+  }
+
+  /** Maintenance status through etcd's JSON gateway: cheap enough to poll, no etcdctl process per call. */
+  private async gatewayStatus(member: HarnessMember): Promise<{ leader: string; memberId: string }> {
+    if (this.options.tls) {
+      // The gateway over TLS would need the CA in fetch; etcdctl handles TLS clusters.
+      const status = await this.endpointStatus(member.clientUrl);
+      if (!status) throw new Error(`${member.name} did not answer`);
+      const raw = status.raw as { Status: { header: { member_id: number | string } } };
+      return { leader: status.leader, memberId: String(raw.Status.header.member_id) };
+    }
+    const response = await fetch(`${member.clientUrl}/v3/maintenance/status`, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(1000),
+    });
+    const body = (await response.json()) as { leader?: string; header?: { member_id?: string } };
+    return { leader: body.leader ?? '0', memberId: body.header?.member_id ?? '' };
+  }
+
+  /** Kills every member and removes the cluster's folder. Safe to call twice. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await Promise.all(this.members.map((m) => this.kill(m.name).catch(() => undefined)));
+    if (!this.options.baseDir) rmSync(this.baseDir, { recursive: true, force: true });
+    this.untrackDir();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
