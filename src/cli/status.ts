@@ -1,0 +1,229 @@
+// `etcd-inspector status` and `etcd-inspector diagnose`: one refresh of a cluster, printed as etcdctl's
+// endpoint status table plus health and the runbook checklist, or as JSON (shape documented in README).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ClusterInspector } from '../etcd/probe';
+import { formatBytes } from '../etcd/format';
+import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
+import type { ClusterSnapshot } from '../etcd/model';
+import { EXIT, registerCommand, type CliIo } from './cli';
+import { printable, renderTable } from './table';
+
+const STATUS_HELP = `Usage: etcd-inspector status [options]
+       etcd-inspector diagnose [options]
+
+Options:
+  --endpoints URL[,URL...]   client URLs (one is enough; the rest are discovered). Default: $ETCDCTL_ENDPOINTS
+  --cacert FILE              CA bundle to verify the servers ($ETCDCTL_CACERT)
+  --cert FILE, --key FILE    client certificate and key ($ETCDCTL_CERT, $ETCDCTL_KEY)
+  --server-name NAME         name to verify in the server certificate
+  --user NAME[:PASSWORD]     user for etcd auth ($ETCDCTL_USER); without :PASSWORD, $ETCDCTL_PASSWORD is read
+  --kubeadm-manifest FILE    take endpoint and certificates from a kubeadm etcd.yaml static pod manifest
+  --timeout-ms N             deadline for each member's probes (default 2000)
+  --output table|json        output format (default table)
+
+Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or bad arguments.
+`;
+
+/** Builds the connection profile from flags, falling back to etcdctl's environment. */
+export function profileFromArgs(values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): ConnectionProfile {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  let profile: ConnectionProfile;
+  const manifest = str('kubeadm-manifest');
+  if (manifest) {
+    let text: string;
+    try {
+      text = readFileSync(manifest, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${manifest}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    profile = profileFromKubeadmManifest(text, manifest);
+  } else {
+    profile = profileFromEtcdctlEnv(env, 'cluster');
+  }
+  const endpoints = str('endpoints');
+  if (endpoints) profile.endpoints = parseEndpoints(endpoints);
+  else if (!manifest && !env.ETCDCTL_ENDPOINTS) throw new UsageError('no endpoints: pass --endpoints URL (or set ETCDCTL_ENDPOINTS)');
+  const tls = { ...profile.tls };
+  if (str('cacert')) tls.caFile = str('cacert');
+  if (str('cert')) tls.certFile = str('cert');
+  if (str('key')) tls.keyFile = str('key');
+  if (str('server-name')) tls.serverName = str('server-name');
+  if (Object.values(tls).some(Boolean)) profile.tls = tls;
+  const user = str('user');
+  if (user) {
+    const parsed = parseUser(user);
+    profile.username = parsed.username;
+    profile.password = parsed.password ?? env.ETCDCTL_PASSWORD;
+    if (profile.password === undefined) throw new UsageError(`no password for user "${parsed.username}": use --user NAME:PASSWORD or set ETCDCTL_PASSWORD`);
+  }
+  const timeout = str('timeout-ms');
+  if (timeout !== undefined) {
+    const n = Number(timeout);
+    if (!Number.isInteger(n) || n < 50 || n > 600_000) throw new UsageError(`--timeout-ms must be an integer between 50 and 600000, got "${timeout}"`);
+    profile.timeoutMs = n;
+  }
+  return profile;
+}
+
+class UsageError extends Error {}
+
+async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        endpoints: { type: 'string' },
+        cacert: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'server-name': { type: 'string' },
+        user: { type: 'string' },
+        'kubeadm-manifest': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        output: { type: 'string', short: 'w', default: 'table' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    // parseArgs quotes the offending argument; never echo arguments back (--user may carry a password).
+    io.stderr.write(`etcd-inspector: ${(error as Error).message.replace(/--user\s+\S+/g, '--user ***')}\n\n${STATUS_HELP}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout.write(STATUS_HELP);
+    return EXIT.ok;
+  }
+  if (values.output !== 'table' && values.output !== 'json') {
+    io.stderr.write(`etcd-inspector: --output must be table or json\n`);
+    return EXIT.usage;
+  }
+  let profile: ConnectionProfile;
+  try {
+    profile = profileFromArgs(values, process.env);
+  } catch (error) {
+    io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+  const inspector = new ClusterInspector(profile);
+  let snapshot: ClusterSnapshot;
+  try {
+    snapshot = await inspector.refresh();
+  } catch (error) {
+    io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  } finally {
+    inspector.dispose();
+  }
+  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+  else io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
+  if (snapshot.members.length === 0) {
+    if (values.output === 'json') io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
+    return EXIT.usage;
+  }
+  return snapshot.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
+}
+
+/** The documented JSON shape of `status --output json`. */
+export function toJson(s: ClusterSnapshot): unknown {
+  return {
+    clusterId: s.clusterId,
+    leaderId: s.leaderId,
+    leaderName: s.leaderName,
+    leaderAgreement: s.leaderAgreement,
+    quorum: s.quorum,
+    members: s.members.map((m) => ({
+      id: m.id,
+      name: m.name,
+      peerURLs: m.peerURLs,
+      clientURLs: m.clientURLs,
+      endpoint: m.endpoint,
+      isLearner: m.isLearner,
+      isLeader: m.isLeader,
+      started: m.started,
+      reachable: m.reachable,
+      error: m.error,
+      status: m.status && {
+        version: m.status.version,
+        dbSize: m.status.dbSize,
+        dbSizeInUse: m.status.dbSizeInUse,
+        dbSizeQuota: m.status.dbSizeQuota,
+        raftTerm: m.status.raftTerm,
+        raftIndex: m.status.raftIndex,
+        raftAppliedIndex: m.status.raftAppliedIndex,
+        leaderId: m.status.leaderId,
+        errors: m.status.errors,
+        tookMs: m.status.tookMs,
+      },
+      health: m.health,
+      connectivity: m.connectivity,
+      raftIndexLag: m.raftIndexLag,
+      fragmentationPercent: m.fragmentationPercent,
+    })),
+    alarms: s.alarms,
+    checks: s.checks.map((c) => ({ id: c.id, ok: c.ok, expected: c.expected, actual: c.actual, step: c.step, suggestion: c.suggestion })),
+    unmatchedEndpoints: s.unmatchedEndpoints,
+    errors: s.errors,
+    takenAt: s.takenAt,
+    elapsedMs: s.elapsedMs,
+  };
+}
+
+/** The etcd 3.6 endpoint status columns, plus HEALTH. */
+export const STATUS_COLUMNS = [
+  'ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IN USE', '% NOT IN USE', 'QUOTA', 'IS LEADER', 'IS LEARNER',
+  'RAFT TERM', 'RAFT INDEX', 'RAFT APPLIED INDEX', 'ERRORS', 'HEALTH',
+];
+
+export function renderStatus(s: ClusterSnapshot): string {
+  if (s.members.length === 0) {
+    return `No endpoint answered:\n${s.errors.map((e) => `  ${printable(e)}`).join('\n')}\n`;
+  }
+  const rows = s.members.map((m) => {
+    const st = m.status;
+    const errors = st ? st.errors.join(', ') : (m.error ?? '');
+    const health = m.health ? (m.health.healthy ? `healthy (${m.health.tookMs} ms)` : `unhealthy: ${m.health.error ?? ''}`) : m.started ? 'unreachable' : 'not started';
+    return [
+      m.endpoint ?? (m.started ? '-' : `(unstarted) ${m.peerURLs[0] ?? ''}`),
+      m.id,
+      st?.version ?? '',
+      st ? formatBytes(st.dbSize) : '',
+      st ? formatBytes(st.dbSizeInUse) : '',
+      m.fragmentationPercent !== null ? `${m.fragmentationPercent}%` : '',
+      st?.dbSizeQuota ? formatBytes(st.dbSizeQuota) : '',
+      st ? String(m.isLeader) : '',
+      String(m.isLearner),
+      st ? String(st.raftTerm) : '',
+      st ? String(st.raftIndex) : '',
+      st ? String(st.raftAppliedIndex) : '',
+      errors,
+      health,
+    ].map(printable);
+  });
+  const q = s.quorum;
+  const head =
+    `Cluster ${s.clusterId ?? '?'}: ` +
+    (s.leaderId ? `leader ${printable(s.leaderName || s.leaderId)}` : 'NO LEADER') +
+    ` · ${q.reachable}/${q.votingMembers} voting members reachable, ${q.healthy} healthy, quorum needs ${q.needed}` +
+    (q.hasQuorum ? '' : ' · QUORUM LOST') +
+    ` · ${s.elapsedMs} ms\n`;
+  const unmatched = s.unmatchedEndpoints.map((u) => `Endpoint ${printable(u.endpoint)} is not a member's client URL${u.error ? `: ${printable(u.error)}` : ''}\n`).join('');
+  const checks = renderTable(
+    ['CHECK', 'RESULT', 'EXPECTED', 'ACTUAL'],
+    s.checks.map((c) => [c.id, c.ok === true ? 'ok' : c.ok === false ? 'FAIL' : 'unknown', c.expected, printable(c.actual)]),
+  );
+  return `${head}${renderTable(STATUS_COLUMNS, rows)}${unmatched}\nRunbook checklist:\n${checks}`;
+}
+
+function renderDiagnosis(s: ClusterSnapshot): string {
+  const failing = s.checks.filter((c) => c.ok !== true);
+  const lines = failing.map((c) => `${c.ok === false ? 'FAIL' : 'UNKNOWN'} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`);
+  const down = s.members.filter((m) => m.started && !m.reachable).map((m) => `  ${printable(m.name || m.id)} (${printable(m.endpoint ?? '')}): ${printable(m.error ?? '')}\n`);
+  return `${renderStatus(s)}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
+}
+
+registerCommand('status', (args, io) => statusCommand(args, io, false));
+registerCommand('diagnose', (args, io) => statusCommand(args, io, true));

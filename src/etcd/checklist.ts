@@ -1,0 +1,157 @@
+// The runbook's "Etcd Leader Election Checklist", evaluated from one refresh, plus the checks the
+// runbook does by eye (leader agreement, raft lag, alarms). Each failing check names the runbook step
+// that addresses it and one suggested action.
+import { formatBytes } from './format';
+import type { CheckResult, ClusterSnapshot, MemberReport } from './model';
+
+/** Raft entries a member may trail the newest index before it counts as lagging. */
+export const RAFT_LAG_LIMIT = 1000;
+/** Share of the quota at which the db size check fails (etcd raises NOSPACE at 100%). */
+export const DB_QUOTA_WARN_RATIO = 0.8;
+/** etcd's default backend quota when the server does not report one. */
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
+
+/** Runbook steps, by the title the runbook gives them. */
+export const STEPS = {
+  status: 'Step 1: Check Cluster Status',
+  connectivity: 'Step 2: Check Member Connectivity',
+  logs: 'Step 3: Check Member Logs',
+  restart: 'Step 4: Restart Failed Members',
+  quorum: 'Step 5: Fix Quorum Loss',
+  addMember: 'Step 6: Add New Member to Restore Quorum',
+  clock: 'Step 7: Check Clock Synchronization',
+  timeouts: 'Step 8: Check Election Timeout Configuration',
+  defrag: 'Step 9: Defragment and Compact',
+} as const;
+
+const label = (m: MemberReport): string => m.name || m.id;
+
+function check(id: string, title: string, ok: boolean | null, expected: string, actual: string, step: string, suggestion: string): CheckResult {
+  return { id, title, ok, expected, actual, step, suggestion: ok === true ? '' : suggestion };
+}
+
+export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
+  const started = s.members.filter((m) => m.started);
+  const answered = s.members.filter((m) => m.status !== null);
+  const down = started.filter((m) => !m.reachable);
+  const noData = answered.length === 0;
+  const q = s.quorum;
+
+  const leader = s.leaderId
+    ? check('leader-exists', 'Leader exists', true, 'one member is leader', `leader ${s.leaderName || s.leaderId}`, STEPS.status, '')
+    : check(
+        'leader-exists',
+        'Leader exists',
+        noData ? null : false,
+        'one member is leader',
+        noData ? 'no member answered' : `no leader: ${answered.length} member(s) answered, all report leader 0`,
+        q.hasQuorum ? STEPS.timeouts : STEPS.quorum,
+        q.hasQuorum
+          ? 'A majority answers but elects no leader: check peer connectivity, clock skew and election timeouts (Steps 2, 7, 8).'
+          : `Quorum is lost: bring back ${q.needed - q.reachable} more voting member(s) (Step 4), or restore quorum from a survivor (Step 5).`,
+      );
+
+  const memberCount = check(
+    'member-count-quorum',
+    'Member count',
+    s.members.length === 0 ? null : q.hasQuorum,
+    `>= ${q.needed} of ${q.votingMembers} voting members reachable`,
+    `${q.reachable} of ${q.votingMembers} voting members reachable${down.length ? ` (down: ${down.map(label).join(', ')})` : ''}`,
+    q.reachable === 0 ? STEPS.quorum : STEPS.restart,
+    `Restart the down members one at a time (Step 4); if they are lost for good, remove and replace them (Step 6).`,
+  );
+
+  const probed = started.filter((m) => m.connectivity.client !== null || m.connectivity.peer !== null);
+  const closed = probed.flatMap((m) => [
+    ...(m.connectivity.client === false ? [`${label(m)} client ${m.endpoint ?? ''}`] : []),
+    ...(m.connectivity.peer === false ? [`${label(m)} peer ${m.peerURLs[0] ?? ''}`] : []),
+  ]);
+  const connectivity = check(
+    'connectivity',
+    'Connectivity',
+    probed.length === 0 ? null : closed.length === 0,
+    'client and peer ports of every member accept TCP connections',
+    probed.length === 0 ? 'not probed' : closed.length === 0 ? `${probed.length} member(s): all ports open` : `closed: ${closed.join('; ')}`,
+    STEPS.connectivity,
+    'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
+  );
+
+  const clock = check(
+    'clock-sync',
+    'Clock sync',
+    null,
+    'member clocks within 1 s of each other',
+    'not evaluated: needs SSH access to the members',
+    STEPS.clock,
+    'Configure SSH for this cluster to compare member clocks, or compare `date` on each member (Step 7).',
+  );
+
+  const sizes = answered.map((m) => {
+    const status = m.status as NonNullable<MemberReport['status']>;
+    const quota = status.dbSizeQuota && status.dbSizeQuota > 0 ? status.dbSizeQuota : DEFAULT_QUOTA_BYTES;
+    return { m, size: status.dbSize, quota, assumed: !(status.dbSizeQuota && status.dbSizeQuota > 0) };
+  });
+  const worst = sizes.sort((a, b) => b.size / b.quota - a.size / a.quota)[0];
+  const nospace = s.alarms.some((a) => a.alarm === 'NOSPACE');
+  const dbOk = worst ? worst.size < worst.quota * DB_QUOTA_WARN_RATIO && !nospace : null;
+  const dbSize = check(
+    'db-size-quota',
+    'DB size',
+    dbOk,
+    `< ${Math.round(DB_QUOTA_WARN_RATIO * 100)}% of the backend quota`,
+    worst
+      ? `largest: ${label(worst.m)} ${formatBytes(worst.size)} of ${formatBytes(worst.quota)}${worst.assumed ? ' (default quota assumed)' : ''} = ${Math.round((100 * worst.size) / worst.quota)}%${nospace ? ', NOSPACE alarm raised' : ''}`
+      : 'no member answered',
+    STEPS.defrag,
+    'Compact to the current revision, defragment each member, then disarm the NOSPACE alarm (Step 9).',
+  );
+
+  const voting = started.filter((m) => !m.isLearner);
+  const unhealthy = voting.filter((m) => m.health?.healthy !== true);
+  const health = check(
+    'health',
+    'Health',
+    voting.length === 0 ? null : unhealthy.length === 0,
+    'every voting member healthy',
+    unhealthy.length === 0
+      ? `${voting.length} of ${voting.length} healthy`
+      : `${voting.length - unhealthy.length} of ${voting.length} healthy; ${unhealthy.map((m) => `${label(m)}: ${m.health?.error ?? m.error ?? 'unknown'}`).join('; ')}`,
+    q.hasQuorum ? STEPS.restart : STEPS.quorum,
+    q.hasQuorum ? 'Restart the unhealthy members one at a time and read their logs (Steps 3, 4).' : 'Restore quorum first (Steps 4, 5).',
+  );
+
+  const views = answered.map((m) => `${label(m)}→${m.status?.leaderId === '0000000000000000' ? 'none' : (s.members.find((x) => x.id === m.status?.leaderId)?.name ?? m.status?.leaderId)}`);
+  const agreement = check(
+    'leader-agreement',
+    'Leader agreement',
+    s.leaderAgreement,
+    'every reachable member names the same leader',
+    s.leaderAgreement === null ? 'no member answered' : s.leaderAgreement ? `all name ${s.leaderName || s.leaderId || 'no leader'}` : views.join(', '),
+    STEPS.connectivity,
+    'Members disagree on the leader: look for a network partition between them (Step 2) and watch for leader churn.',
+  );
+
+  const lagging = answered.filter((m) => (m.raftIndexLag ?? 0) > RAFT_LAG_LIMIT);
+  const maxLag = Math.max(0, ...answered.map((m) => m.raftIndexLag ?? 0));
+  const lag = check(
+    'raft-index-lag',
+    'Raft index lag',
+    answered.length === 0 ? null : lagging.length === 0,
+    `every member within ${RAFT_LAG_LIMIT} entries of the newest raft index`,
+    answered.length === 0 ? 'no member answered' : lagging.length === 0 ? `max lag ${maxLag}` : lagging.map((m) => `${label(m)} behind by ${m.raftIndexLag}`).join(', '),
+    STEPS.logs,
+    'A member is falling behind: check its disk latency (slow fdatasync) and network in its logs (Step 3).',
+  );
+
+  const alarms = check(
+    'alarms-clear',
+    'Alarms',
+    noData ? null : s.alarms.length === 0,
+    'no active alarms',
+    s.alarms.length === 0 ? (noData ? 'no member answered' : 'none') : s.alarms.map((a) => `${a.alarm} on ${s.members.find((m) => m.id === a.memberId)?.name || a.memberId}`).join(', '),
+    STEPS.defrag,
+    nospace ? 'NOSPACE: compact, defragment, then `alarm disarm` (Step 9); raise the quota if needed.' : 'CORRUPT: stop writes, compare hashes and replace the corrupted member (Step 6).',
+  );
+
+  return [leader, memberCount, connectivity, clock, dbSize, health, agreement, lag, alarms];
+}

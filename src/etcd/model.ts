@@ -1,0 +1,171 @@
+// The cluster model: one refresh's facts about every member, and what follows from them (leader,
+// agreement, quorum arithmetic, raft lag, fragmentation). The JSON of `etcd-inspector status` is this
+// shape; README documents it.
+
+/** What `etcdctl endpoint status` reports for one member (sizes in bytes). */
+export interface MemberStatus {
+  version: string;
+  dbSize: number;
+  dbSizeInUse: number;
+  /** From the server when it reports it (etcd 3.6 status, or the etcd_server_quota_backend_bytes metric); else null. */
+  dbSizeQuota: number | null;
+  raftTerm: number;
+  raftIndex: number;
+  raftAppliedIndex: number;
+  /** 16-digit hex; "0000000000000000" when this member knows no leader. */
+  leaderId: string;
+  errors: string[];
+  tookMs: number;
+}
+
+/** etcd's health of one member: the read of key "health" succeeded and no NOSPACE/CORRUPT alarm is active. */
+export interface MemberHealth {
+  healthy: boolean;
+  tookMs: number;
+  error: string | null;
+}
+
+/** TCP reachability of a member's client and peer ports from this machine (null = not probed). */
+export interface Connectivity {
+  client: boolean | null;
+  peer: boolean | null;
+}
+
+/** Everything known about one member after a refresh. */
+export interface MemberReport {
+  /** 16-digit lowercase hex, like etcdctl. */
+  id: string;
+  /** Empty for a member added but never started. */
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner: boolean;
+  isLeader: boolean;
+  /** False for an added member that has not started yet (no name, no client URLs). */
+  started: boolean;
+  /** The client URL probed, or null when the member has none. */
+  endpoint: string | null;
+  reachable: boolean;
+  error: string | null;
+  status: MemberStatus | null;
+  health: MemberHealth | null;
+  connectivity: Connectivity;
+  /** Highest raft index seen in the cluster minus this member's applied index (null when unknown). */
+  raftIndexLag: number | null;
+  /** Share of the db file not in use, in percent (what defragmentation would give back). */
+  fragmentationPercent: number | null;
+}
+
+/** Quorum arithmetic: learners do not vote. */
+export interface Quorum {
+  votingMembers: number;
+  needed: number;
+  reachable: number;
+  healthy: number;
+  hasQuorum: boolean;
+}
+
+/** One active alarm. */
+export interface AlarmReport {
+  memberId: string;
+  alarm: string;
+}
+
+/** One item of the runbook's checklist, evaluated from live data. ok null = could not be evaluated. */
+export interface CheckResult {
+  id: string;
+  title: string;
+  ok: boolean | null;
+  expected: string;
+  actual: string;
+  /** The runbook step that addresses a failure, e.g. "Step 5: Fix Quorum Loss". */
+  step: string;
+  suggestion: string;
+}
+
+/** An endpoint the user gave that is not a member's client URL, and what happened when it was tried. */
+export interface UnmatchedEndpoint {
+  endpoint: string;
+  error: string | null;
+}
+
+/** One refresh of one cluster. */
+export interface ClusterSnapshot {
+  name: string;
+  clusterId: string | null;
+  leaderId: string | null;
+  leaderName: string | null;
+  /** Whether every reachable member names the same leader (null when none answered). */
+  leaderAgreement: boolean | null;
+  quorum: Quorum;
+  members: MemberReport[];
+  alarms: AlarmReport[];
+  checks: CheckResult[];
+  unmatchedEndpoints: UnmatchedEndpoint[];
+  /** Why no member list could be had: one line per endpoint tried. Empty when discovery worked. */
+  errors: string[];
+  /** Leader changes seen since the previous refresh (raft term increases); null on the first refresh. */
+  termChanges: number | null;
+  takenAt: string;
+  elapsedMs: number;
+}
+
+/** 16 zeros: etcd's "no leader". */
+export const NO_LEADER = '0000000000000000';
+
+/** Majority of the voting members. */
+export function quorumOf(members: Pick<MemberReport, 'isLearner' | 'reachable' | 'health'>[]): Quorum {
+  const voting = members.filter((m) => !m.isLearner);
+  const needed = Math.floor(voting.length / 2) + 1;
+  const reachable = voting.filter((m) => m.reachable).length;
+  const healthy = voting.filter((m) => m.health?.healthy === true).length;
+  return { votingMembers: voting.length, needed, reachable, healthy, hasQuorum: voting.length > 0 && reachable >= needed };
+}
+
+/** The leader the reachable members name, and whether they agree. A member that knows no leader disagrees with one that does. */
+export function leaderOf(members: Pick<MemberReport, 'status'>[]): { leaderId: string | null; agreement: boolean | null } {
+  const views = members.flatMap((m) => (m.status ? [m.status.leaderId] : []));
+  if (views.length === 0) return { leaderId: null, agreement: null };
+  const named = views.filter((v) => v !== NO_LEADER);
+  const counts = new Map<string, number>();
+  for (const v of named) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let leaderId: string | null = null;
+  let best = 0;
+  for (const [id, count] of counts) {
+    if (count > best) {
+      leaderId = id;
+      best = count;
+    }
+  }
+  return { leaderId, agreement: new Set(views).size === 1 };
+}
+
+/** Fills the derived per-member fields and the cluster-level figures of a snapshot in place. */
+export function deriveModel(snapshot: ClusterSnapshot): ClusterSnapshot {
+  const { leaderId, agreement } = leaderOf(snapshot.members);
+  snapshot.leaderId = leaderId;
+  snapshot.leaderAgreement = agreement;
+  const maxIndex = Math.max(0, ...snapshot.members.map((m) => m.status?.raftIndex ?? 0));
+  for (const member of snapshot.members) {
+    member.isLeader = leaderId !== null && member.id === leaderId;
+    member.raftIndexLag = member.status ? Math.max(0, maxIndex - member.status.raftAppliedIndex) : null;
+    member.fragmentationPercent =
+      member.status && member.status.dbSize > 0 ? round1((100 * (member.status.dbSize - member.status.dbSizeInUse)) / member.status.dbSize) : null;
+  }
+  snapshot.leaderName = snapshot.members.find((m) => m.isLeader)?.name ?? null;
+  snapshot.quorum = quorumOf(snapshot.members);
+  return snapshot;
+}
+
+/** Leader changes between two refreshes of the same cluster: how far the highest raft term moved. */
+export function termChangesBetween(previous: ClusterSnapshot | undefined, next: ClusterSnapshot): number | null {
+  if (!previous || previous.clusterId !== next.clusterId) return null;
+  const term = (s: ClusterSnapshot): number => Math.max(0, ...s.members.map((m) => m.status?.raftTerm ?? 0));
+  const before = term(previous);
+  const after = term(next);
+  return before === 0 || after === 0 ? null : Math.max(0, after - before);
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

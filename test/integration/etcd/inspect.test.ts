@@ -1,0 +1,236 @@
+// The inspection core against real etcd clusters (3.5 and 3.4): healthy, killed, hung, quorum lost,
+// learners, alarms. Asserts on the model a refresh returns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EtcdCluster } from '../../harness/etcdCluster';
+import type { HarnessEtcdVersion } from '../../harness/binaries';
+import { ClusterInspector } from '../../../src/etcd/probe';
+import type { ClusterSnapshot, MemberReport } from '../../../src/etcd/model';
+
+const TIMEOUT_MS = 1000;
+const VERSIONS: HarnessEtcdVersion[] = ['3.5', '3.4'];
+
+function inspectorFor(cluster: EtcdCluster, endpoints = cluster.endpoints): ClusterInspector {
+  return new ClusterInspector({ name: 'test', endpoints, timeoutMs: TIMEOUT_MS });
+}
+
+function check(snapshot: ClusterSnapshot, id: string): boolean | null {
+  const found = snapshot.checks.find((c) => c.id === id);
+  assert.ok(found, `check ${id} exists`);
+  return found.ok;
+}
+
+function byName(snapshot: ClusterSnapshot, name: string): MemberReport {
+  const member = snapshot.members.find((m) => m.name === name);
+  assert.ok(member, `member ${name} in the snapshot`);
+  return member;
+}
+
+async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await fn();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await fn();
+  }
+  return value;
+}
+
+for (const version of VERSIONS) {
+  test(`etcd ${version}: a healthy 3-member cluster — every row complete, one leader all agree on, every check passes`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 3 });
+    const inspector = inspectorFor(cluster, [cluster.endpoints[0]]);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    const leaderName = await cluster.waitForLeader();
+    const s = await eventually(() => inspector.refresh(), (x) => x.quorum.healthy === 3);
+
+    assert.equal(s.members.length, 3, 'the other members are discovered from one endpoint');
+    assert.match(s.clusterId ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(s.leaderName, leaderName);
+    assert.equal(s.leaderAgreement, true);
+    assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
+    for (const m of s.members) {
+      assert.match(m.id, /^[0-9a-f]{16}$/);
+      assert.equal(m.reachable, true);
+      assert.ok(m.status);
+      assert.ok(m.status.version.startsWith(version), m.status.version);
+      assert.ok(m.status.dbSize > 0 && m.status.dbSizeInUse > 0 && m.status.dbSizeInUse <= m.status.dbSize);
+      assert.equal(m.status.dbSizeQuota, 2 * 1024 ** 3, 'quota read from the member metrics');
+      assert.ok(m.status.raftIndex > 0 && m.status.raftTerm > 0);
+      assert.deepEqual(m.health && { healthy: m.health.healthy, error: m.health.error }, { healthy: true, error: null });
+      assert.deepEqual(m.connectivity, { client: true, peer: true });
+      assert.equal(m.isLeader, m.name === leaderName);
+    }
+    for (const c of s.checks) {
+      if (c.id === 'clock-sync') assert.equal(c.ok, null, 'clock sync cannot be evaluated without SSH');
+      else assert.equal(c.ok, true, `${c.id}: ${c.actual}`);
+    }
+
+    // What etcdctl says must match: same ids, same leader.
+    const json = await cluster.etcdctl(['endpoint', 'status', '-w', 'json']);
+    const ids = [...json.stdout.matchAll(/"member_id":(\d+)/g)].map((m) => BigInt(m[1]).toString(16).padStart(16, '0'));
+    assert.deepEqual([...ids].sort(), s.members.map((m) => m.id).sort());
+  });
+
+  test(`etcd ${version}: one member killed — reported unreachable with a reason, the rest complete, quorum kept`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 3 });
+    const inspector = inspectorFor(cluster);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    await cluster.kill('etcd-3');
+    const s = await eventually(() => inspector.refresh(), (x) => x.leaderId !== null && x.quorum.healthy === 2);
+    const dead = byName(s, 'etcd-3');
+    assert.equal(dead.reachable, false);
+    assert.equal(dead.status, null);
+    assert.match(dead.error ?? '', /connection refused/);
+    assert.equal(dead.connectivity.client, false);
+    assert.equal(s.quorum.reachable, 2);
+    assert.equal(s.quorum.hasQuorum, true);
+    assert.equal(check(s, 'leader-exists'), true);
+    assert.equal(check(s, 'member-count-quorum'), true);
+    assert.equal(check(s, 'health'), false);
+    assert.equal(check(s, 'connectivity'), false);
+    assert.ok(s.elapsedMs < TIMEOUT_MS + 50, `refresh took ${s.elapsedMs} ms`);
+  });
+
+  test(`etcd ${version}: two of three killed — no leader, quorum lost, the survivor says "etcdserver: no leader"`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 3 });
+    const inspector = inspectorFor(cluster);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    await cluster.kill('etcd-1');
+    await cluster.kill('etcd-2');
+    const s = await eventually(
+      () => inspector.refresh(),
+      (x) => x.members.find((m) => m.name === 'etcd-3')?.status?.leaderId === '0000000000000000',
+    );
+    assert.equal(s.leaderId, null);
+    assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 1, healthy: 0, hasQuorum: false });
+    const survivor = byName(s, 'etcd-3');
+    assert.equal(survivor.status?.leaderId, '0000000000000000');
+    assert.ok(survivor.status?.errors.includes('etcdserver: no leader'), JSON.stringify(survivor.status?.errors));
+    assert.deepEqual(survivor.health, { healthy: false, tookMs: 0, error: 'etcdserver: no leader' });
+    assert.equal(check(s, 'leader-exists'), false);
+    assert.equal(check(s, 'member-count-quorum'), false);
+    const leaderCheck = s.checks.find((c) => c.id === 'leader-exists');
+    assert.equal(leaderCheck?.step, 'Step 5: Fix Quorum Loss');
+    assert.match(leaderCheck?.suggestion ?? '', /bring back 1 more voting member/);
+    assert.ok(s.elapsedMs < TIMEOUT_MS + 50, `no leader is reported without waiting for timeouts: ${s.elapsedMs} ms`);
+  });
+}
+
+test('etcd 3.5: a hung (SIGSTOP) member costs its own row one deadline; the other rows arrive at once', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
+  const inspector = inspectorFor(cluster);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  // Hang a follower, so the cluster keeps its leader.
+  const leader = await cluster.waitForLeader();
+  const victim = cluster.members.find((m) => m.name !== leader)?.name ?? '';
+  await inspector.refresh();
+  cluster.hang(victim);
+  t.after(() => cluster.member(victim).process && cluster.resume(victim));
+
+  const arrivals: Array<{ name: string; at: number }> = [];
+  const started = Date.now();
+  const s = await inspector.refresh({ onMember: (m) => arrivals.push({ name: m.name, at: Date.now() - started }) });
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed <= TIMEOUT_MS + 50, `whole refresh within the deadline + 50 ms: ${elapsed} ms`);
+  const others = arrivals.filter((a) => a.name !== victim);
+  assert.equal(others.length, 4);
+  for (const a of others) assert.ok(a.at < 300, `${a.name} arrived after ${a.at} ms`);
+  const hung = byName(s, victim);
+  assert.equal(hung.reachable, false);
+  assert.match(hung.error ?? '', /no answer within 1000 ms/);
+  assert.equal(hung.connectivity.client, true, 'a hung process still accepts TCP connections');
+  assert.equal(s.quorum.reachable, 4);
+  assert.equal(s.leaderName, leader);
+  for (const m of s.members.filter((x) => x.name !== victim)) assert.equal(m.health?.healthy, true, `${m.name}: ${m.health?.error}`);
+});
+
+test('etcd 3.5: the cluster is reachable through whichever endpoint still answers', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  const inspector = inspectorFor(cluster, [cluster.endpoints[0]]);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  await inspector.refresh();
+  await cluster.kill('etcd-1');
+  const s = await eventually(() => inspector.refresh(), (x) => x.leaderId !== null);
+  assert.equal(s.members.length, 3, 'members learnt on the first refresh are used for discovery');
+  assert.equal(s.errors.length, 0);
+  assert.equal(byName(s, 'etcd-1').reachable, false);
+});
+
+test('etcd 3.5: a NOSPACE alarm from a tiny quota fails health, db-size and alarms checks', async (t) => {
+  const quota = 64 * 1024;
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3, extraArgs: ['--quota-backend-bytes', String(quota)] });
+  const inspector = inspectorFor(cluster);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  const value = 'x'.repeat(4096);
+  for (let i = 0; i < 200; i++) {
+    const put = await cluster.etcdctl(['put', `fill/${i}`, value]);
+    if (put.code !== 0) {
+      assert.match(put.stderr, /database space exceeded/);
+      break;
+    }
+  }
+  const s = await eventually(() => inspector.refresh(), (x) => x.alarms.length > 0);
+  assert.ok(s.alarms.some((a) => a.alarm === 'NOSPACE'), JSON.stringify(s.alarms));
+  assert.ok(s.alarms.every((a) => s.members.some((m) => m.id === a.memberId)), 'alarm member ids are hex member ids');
+  for (const m of s.members) {
+    assert.equal(m.status?.dbSizeQuota, quota);
+    assert.equal(m.health?.healthy, false);
+    assert.match(m.health?.error ?? '', /Active Alarm\(s\): NOSPACE/);
+  }
+  assert.equal(check(s, 'alarms-clear'), false);
+  assert.equal(check(s, 'db-size-quota'), false);
+  assert.equal(check(s, 'health'), false);
+  assert.equal(check(s, 'leader-exists'), true);
+});
+
+test('etcd 3.4: a learner is listed, does not vote, and is probed with a serializable read', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.4', size: 3 });
+  const inspector = inspectorFor(cluster);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  const learner = await cluster.addMember({ learner: true });
+  const s = await eventually(() => inspector.refresh(), (x) => x.members.length === 4 && x.members.every((m) => m.health?.healthy));
+  const row = byName(s, learner.name);
+  assert.equal(row.isLearner, true);
+  assert.equal(row.reachable, true);
+  assert.equal(row.health?.healthy, true, row.health?.error ?? '');
+  assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
+});
+
+test('etcd 3.5: a member added but not started is reported as not started', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  const inspector = inspectorFor(cluster);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  await cluster.addMember({ learner: true, start: false });
+  const s = await inspector.refresh();
+  const unstarted = s.members.find((m) => !m.started);
+  assert.ok(unstarted, 'unstarted member present');
+  assert.equal(unstarted.name, '');
+  assert.equal(unstarted.endpoint, null);
+  assert.match(unstarted.error ?? '', /not started/);
+  assert.equal(s.quorum.votingMembers, 3, 'an unstarted learner does not vote');
+});
