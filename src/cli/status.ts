@@ -26,7 +26,10 @@ Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or b
 `;
 
 /** Builds the connection profile from flags, falling back to etcdctl's environment. */
-export function profileFromArgs(values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): ConnectionProfile {
+export function profileFromArgs(
+  values: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+): ConnectionProfile {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   let profile: ConnectionProfile;
   const manifest = str('kubeadm-manifest');
@@ -55,12 +58,14 @@ export function profileFromArgs(values: Record<string, string | boolean | undefi
     const parsed = parseUser(user);
     profile.username = parsed.username;
     profile.password = parsed.password ?? env.ETCDCTL_PASSWORD;
-    if (profile.password === undefined) throw new UsageError(`no password for user "${parsed.username}": use --user NAME:PASSWORD or set ETCDCTL_PASSWORD`);
+    if (profile.password === undefined)
+      throw new UsageError(`no password for user "${parsed.username}": use --user NAME:PASSWORD or set ETCDCTL_PASSWORD`);
   }
   const timeout = str('timeout-ms');
   if (timeout !== undefined) {
     const n = Number(timeout);
-    if (!Number.isInteger(n) || n < 50 || n > 600_000) throw new UsageError(`--timeout-ms must be an integer between 50 and 600000, got "${timeout}"`);
+    if (!Number.isInteger(n) || n < 50 || n > 600_000)
+      throw new UsageError(`--timeout-ms must be an integer between 50 and 600000, got "${timeout}"`);
     profile.timeoutMs = n;
   }
   return profile;
@@ -121,7 +126,8 @@ async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Prom
   if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
   else io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
   if (snapshot.members.length === 0) {
-    if (values.output === 'json') io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
+    if (values.output === 'json')
+      io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
     return EXIT.usage;
   }
   return snapshot.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
@@ -174,8 +180,20 @@ export function toJson(s: ClusterSnapshot): unknown {
 
 /** The etcd 3.6 endpoint status columns, plus HEALTH. */
 export const STATUS_COLUMNS = [
-  'ENDPOINT', 'ID', 'VERSION', 'DB SIZE', 'IN USE', '% NOT IN USE', 'QUOTA', 'IS LEADER', 'IS LEARNER',
-  'RAFT TERM', 'RAFT INDEX', 'RAFT APPLIED INDEX', 'ERRORS', 'HEALTH',
+  'ENDPOINT',
+  'ID',
+  'VERSION',
+  'DB SIZE',
+  'IN USE',
+  '% NOT IN USE',
+  'QUOTA',
+  'IS LEADER',
+  'IS LEARNER',
+  'RAFT TERM',
+  'RAFT INDEX',
+  'RAFT APPLIED INDEX',
+  'ERRORS',
+  'HEALTH',
 ];
 
 export function renderStatus(s: ClusterSnapshot): string {
@@ -185,7 +203,13 @@ export function renderStatus(s: ClusterSnapshot): string {
   const rows = s.members.map((m) => {
     const st = m.status;
     const errors = st ? st.errors.join(', ') : (m.error ?? '');
-    const health = m.health ? (m.health.healthy ? `healthy (${m.health.tookMs} ms)` : `unhealthy: ${m.health.error ?? ''}`) : m.started ? 'unreachable' : 'not started';
+    const health = m.health
+      ? m.health.healthy
+        ? `healthy (${m.health.tookMs} ms)`
+        : `unhealthy: ${m.health.error ?? ''}`
+      : m.started
+        ? 'unreachable'
+        : 'not started';
     return [
       m.endpoint ?? (m.started ? '-' : `(unstarted) ${m.peerURLs[0] ?? ''}`),
       m.id,
@@ -210,7 +234,9 @@ export function renderStatus(s: ClusterSnapshot): string {
     ` · ${q.reachable}/${q.votingMembers} voting members reachable, ${q.healthy} healthy, quorum needs ${q.needed}` +
     (q.hasQuorum ? '' : ' · QUORUM LOST') +
     ` · ${s.elapsedMs} ms\n`;
-  const unmatched = s.unmatchedEndpoints.map((u) => `Endpoint ${printable(u.endpoint)} is not a member's client URL${u.error ? `: ${printable(u.error)}` : ''}\n`).join('');
+  const unmatched = s.unmatchedEndpoints
+    .map((u) => `Endpoint ${printable(u.endpoint)} is not a member's client URL${u.error ? `: ${printable(u.error)}` : ''}\n`)
+    .join('');
   const checks = renderTable(
     ['CHECK', 'RESULT', 'EXPECTED', 'ACTUAL'],
     s.checks.map((c) => [c.id, c.ok === true ? 'ok' : c.ok === false ? 'FAIL' : 'unknown', c.expected, printable(c.actual)]),
@@ -220,8 +246,12 @@ export function renderStatus(s: ClusterSnapshot): string {
 
 function renderDiagnosis(s: ClusterSnapshot): string {
   const failing = s.checks.filter((c) => c.ok !== true);
-  const lines = failing.map((c) => `${c.ok === false ? 'FAIL' : 'UNKNOWN'} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`);
-  const down = s.members.filter((m) => m.started && !m.reachable).map((m) => `  ${printable(m.name || m.id)} (${printable(m.endpoint ?? '')}): ${printable(m.error ?? '')}\n`);
+  const lines = failing.map(
+    (c) => `${c.ok === false ? 'FAIL' : 'UNKNOWN'} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`,
+  );
+  const down = s.members
+    .filter((m) => m.started && !m.reachable)
+    .map((m) => `  ${printable(m.name || m.id)} (${printable(m.endpoint ?? '')}): ${printable(m.error ?? '')}\n`);
   return `${renderStatus(s)}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
 }
 

@@ -7,7 +7,8 @@ export function renderTable(header: string[], rows: string[][]): string {
     const left = Math.floor((width - text.length) / 2);
     return ' '.repeat(left) + text + ' '.repeat(width - text.length - left);
   };
-  const row = (cells: string[], align: (t: string, w: number) => string): string => `| ${cells.map((c, i) => align(c ?? '', widths[i])).join(' | ')} |`;
+  const row = (cells: string[], align: (t: string, w: number) => string): string =>
+    `| ${cells.map((c, i) => align(c ?? '', widths[i])).join(' | ')} |`;
   return [line, row(header, center), line, ...rows.map((r) => row(r, (t, w) => t.padEnd(w))), line].join('\n') + '\n';
 }
 

@@ -26,7 +26,15 @@ export const STEPS = {
 
 const label = (m: MemberReport): string => m.name || m.id;
 
-function check(id: string, title: string, ok: boolean | null, expected: string, actual: string, step: string, suggestion: string): CheckResult {
+function check(
+  id: string,
+  title: string,
+  ok: boolean | null,
+  expected: string,
+  actual: string,
+  step: string,
+  suggestion: string,
+): CheckResult {
   return { id, title, ok, expected, actual, step, suggestion: ok === true ? '' : suggestion };
 }
 
@@ -71,7 +79,11 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     'Connectivity',
     probed.length === 0 ? null : closed.length === 0,
     'client and peer ports of every member accept TCP connections',
-    probed.length === 0 ? 'not probed' : closed.length === 0 ? `${probed.length} member(s): all ports open` : `closed: ${closed.join('; ')}`,
+    probed.length === 0
+      ? 'not probed'
+      : closed.length === 0
+        ? `${probed.length} member(s): all ports open`
+        : `closed: ${closed.join('; ')}`,
     STEPS.connectivity,
     'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
   );
@@ -120,13 +132,20 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     q.hasQuorum ? 'Restart the unhealthy members one at a time and read their logs (Steps 3, 4).' : 'Restore quorum first (Steps 4, 5).',
   );
 
-  const views = answered.map((m) => `${label(m)}→${m.status?.leaderId === '0000000000000000' ? 'none' : (s.members.find((x) => x.id === m.status?.leaderId)?.name ?? m.status?.leaderId)}`);
+  const views = answered.map(
+    (m) =>
+      `${label(m)}→${m.status?.leaderId === '0000000000000000' ? 'none' : (s.members.find((x) => x.id === m.status?.leaderId)?.name ?? m.status?.leaderId)}`,
+  );
   const agreement = check(
     'leader-agreement',
     'Leader agreement',
     s.leaderAgreement,
     'every reachable member names the same leader',
-    s.leaderAgreement === null ? 'no member answered' : s.leaderAgreement ? `all name ${s.leaderName || s.leaderId || 'no leader'}` : views.join(', '),
+    s.leaderAgreement === null
+      ? 'no member answered'
+      : s.leaderAgreement
+        ? `all name ${s.leaderName || s.leaderId || 'no leader'}`
+        : views.join(', '),
     STEPS.connectivity,
     'Members disagree on the leader: look for a network partition between them (Step 2) and watch for leader churn.',
   );
@@ -138,7 +157,11 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     'Raft index lag',
     answered.length === 0 ? null : lagging.length === 0,
     `every member within ${RAFT_LAG_LIMIT} entries of the newest raft index`,
-    answered.length === 0 ? 'no member answered' : lagging.length === 0 ? `max lag ${maxLag}` : lagging.map((m) => `${label(m)} behind by ${m.raftIndexLag}`).join(', '),
+    answered.length === 0
+      ? 'no member answered'
+      : lagging.length === 0
+        ? `max lag ${maxLag}`
+        : lagging.map((m) => `${label(m)} behind by ${m.raftIndexLag}`).join(', '),
     STEPS.logs,
     'A member is falling behind: check its disk latency (slow fdatasync) and network in its logs (Step 3).',
   );
@@ -148,9 +171,15 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     'Alarms',
     noData ? null : s.alarms.length === 0,
     'no active alarms',
-    s.alarms.length === 0 ? (noData ? 'no member answered' : 'none') : s.alarms.map((a) => `${a.alarm} on ${s.members.find((m) => m.id === a.memberId)?.name || a.memberId}`).join(', '),
+    s.alarms.length === 0
+      ? noData
+        ? 'no member answered'
+        : 'none'
+      : s.alarms.map((a) => `${a.alarm} on ${s.members.find((m) => m.id === a.memberId)?.name || a.memberId}`).join(', '),
     STEPS.defrag,
-    nospace ? 'NOSPACE: compact, defragment, then `alarm disarm` (Step 9); raise the quota if needed.' : 'CORRUPT: stop writes, compare hashes and replace the corrupted member (Step 6).',
+    nospace
+      ? 'NOSPACE: compact, defragment, then `alarm disarm` (Step 9); raise the quota if needed.'
+      : 'CORRUPT: stop writes, compare hashes and replace the corrupted member (Step 6).',
   );
 
   return [leader, memberCount, connectivity, clock, dbSize, health, agreement, lag, alarms];

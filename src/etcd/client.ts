@@ -97,7 +97,9 @@ export class EndpointClient {
   }
 
   async alarms(deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
-    const response = await this.withDeadline(deadline, (options) => this.client.maintenance.alarm({ action: 'Get', memberID: '0', alarm: 'None' }, options));
+    const response = await this.withDeadline(deadline, (options) =>
+      this.client.maintenance.alarm({ action: 'Get', memberID: '0', alarm: 'None' }, options),
+    );
     // etcd3's proto spells the enum Nospace/Corrupt; etcdctl and operators say NOSPACE/CORRUPT.
     return response.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm).toUpperCase() }));
   }
@@ -156,6 +158,7 @@ export function describeError(error: unknown, timeoutMs: number): string {
   if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(message) && !/etcdserver/.test(message)) {
     return `not an etcd gRPC endpoint (${message.replace(/^\d+ [A-Z_]+: /, '')})`;
   }
-  if (/No connection established|UNAVAILABLE|failed to connect/i.test(message)) return `unavailable: ${message.replace(/^\d+ [A-Z_]+: /, '')}`;
+  if (/No connection established|UNAVAILABLE|failed to connect/i.test(message))
+    return `unavailable: ${message.replace(/^\d+ [A-Z_]+: /, '')}`;
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message}`;
 }

@@ -150,7 +150,9 @@ export function deriveModel(snapshot: ClusterSnapshot): ClusterSnapshot {
     member.isLeader = leaderId !== null && member.id === leaderId;
     member.raftIndexLag = member.status ? Math.max(0, maxIndex - member.status.raftAppliedIndex) : null;
     member.fragmentationPercent =
-      member.status && member.status.dbSize > 0 ? round1((100 * (member.status.dbSize - member.status.dbSizeInUse)) / member.status.dbSize) : null;
+      member.status && member.status.dbSize > 0
+        ? round1((100 * (member.status.dbSize - member.status.dbSizeInUse)) / member.status.dbSize)
+        : null;
   }
   snapshot.leaderName = snapshot.members.find((m) => m.isLeader)?.name ?? null;
   snapshot.quorum = quorumOf(snapshot.members);

@@ -6,7 +6,16 @@ import { DeadlineError, EndpointClient, describeError, type RawMember, type RawS
 import { toHexId } from './ids';
 import { DEFAULT_TIMEOUT_MS, type ConnectionProfile } from './profile';
 import { tcpConnects } from './tcp';
-import { NO_LEADER, deriveModel, termChangesBetween, quorumOf, type AlarmReport, type ClusterSnapshot, type MemberReport, type MemberStatus } from './model';
+import {
+  NO_LEADER,
+  deriveModel,
+  termChangesBetween,
+  quorumOf,
+  type AlarmReport,
+  type ClusterSnapshot,
+  type MemberReport,
+  type MemberStatus,
+} from './model';
 import { evaluateChecklist } from './checklist';
 import { scrapeMetrics } from '../metrics/scrape';
 
@@ -106,7 +115,8 @@ export class ClusterInspector {
     this.dropClientsExcept(new Set([...candidates, ...memberUrls]));
 
     const alarms = new Map<string, AlarmReport>();
-    for (const m of snapshot.members) for (const a of alarmsFromStatusErrors(m.status?.errors ?? [])) alarms.set(`${a.memberId}/${a.alarm}`, a);
+    for (const m of snapshot.members)
+      for (const a of alarmsFromStatusErrors(m.status?.errors ?? [])) alarms.set(`${a.memberId}/${a.alarm}`, a);
     snapshot.alarms = [...alarms.values()];
     return this.finish(snapshot, started);
   }
@@ -180,7 +190,8 @@ export class ClusterInspector {
       await client.healthGet(deadline, report.isLearner);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      if (!/permission denied/i.test(message)) error = e instanceof DeadlineError ? describeError(e, timeoutMs) : describeError(e, timeoutMs);
+      if (!/permission denied/i.test(message))
+        error = e instanceof DeadlineError ? describeError(e, timeoutMs) : describeError(e, timeoutMs);
     }
     const tookMs = Date.now() - started;
     const alarms = alarmsFromStatusErrors(status.errors).filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
@@ -248,7 +259,9 @@ function toMemberStatus(raw: RawStatus, tookMs: number): MemberStatus {
 }
 
 /** Resolves with the first attempt that produced a member list, or undefined when all failed. */
-function firstSuccess<T extends { list: unknown }>(attempts: Promise<T>[]): Promise<(T & { list: NonNullable<T['list']> })['list'] | undefined> {
+function firstSuccess<T extends { list: unknown }>(
+  attempts: Promise<T>[],
+): Promise<(T & { list: NonNullable<T['list']> })['list'] | undefined> {
   return new Promise((resolve) => {
     let pending = attempts.length;
     if (pending === 0) resolve(undefined);

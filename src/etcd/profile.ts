@@ -28,7 +28,10 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 
 /** Splits and validates an endpoint list (`a,b` or repeated values); throws a clear error on a bad URL. */
 export function parseEndpoints(values: string | string[]): string[] {
-  const items = (Array.isArray(values) ? values : [values]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const items = (Array.isArray(values) ? values : [values])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new Error('no endpoints given');
   return items.map(normalizeEndpoint);
 }
@@ -93,7 +96,9 @@ export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'):
   const containers = (doc as { spec?: { containers?: Array<{ name?: string; command?: unknown; args?: unknown }> } })?.spec?.containers;
   if (!Array.isArray(containers)) throw new Error('not a pod manifest: spec.containers is missing');
   const container = containers.find((c) => c.name === 'etcd') ?? containers[0];
-  const argv = [container.command, container.args].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []));
+  const argv = [container.command, container.args].flatMap((v) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [],
+  );
   const flag = (flagName: string): string | undefined => {
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i];

@@ -262,7 +262,8 @@ export class EtcdCluster {
       `--endpoints=${(options.endpoints ?? this.endpoints).join(',')}`,
       '--dial-timeout=2s',
       '--command-timeout=3s',
-      ...(tls ? [`--cacert=${tls.caFile}`] : []),
+      // The server certificate also carries clientAuth, so it serves as etcdctl's client certificate.
+      ...(tls ? [`--cacert=${tls.caFile}`, `--cert=${tls.serverCertFile}`, `--key=${tls.serverKeyFile}`] : []),
       ...args,
     ];
     const env = {

@@ -45,7 +45,10 @@ for (const version of VERSIONS) {
       await cluster.destroy();
     });
     const leaderName = await cluster.waitForLeader();
-    const s = await eventually(() => inspector.refresh(), (x) => x.quorum.healthy === 3);
+    const s = await eventually(
+      () => inspector.refresh(),
+      (x) => x.quorum.healthy === 3,
+    );
 
     assert.equal(s.members.length, 3, 'the other members are discovered from one endpoint');
     assert.match(s.clusterId ?? '', /^[0-9a-f]{16}$/);
@@ -83,7 +86,10 @@ for (const version of VERSIONS) {
       await cluster.destroy();
     });
     await cluster.kill('etcd-3');
-    const s = await eventually(() => inspector.refresh(), (x) => x.leaderId !== null && x.quorum.healthy === 2);
+    const s = await eventually(
+      () => inspector.refresh(),
+      (x) => x.leaderId !== null && x.quorum.healthy === 2,
+    );
     const dead = byName(s, 'etcd-3');
     assert.equal(dead.reachable, false);
     assert.equal(dead.status, null);
@@ -166,7 +172,10 @@ test('etcd 3.5: the cluster is reachable through whichever endpoint still answer
   });
   await inspector.refresh();
   await cluster.kill('etcd-1');
-  const s = await eventually(() => inspector.refresh(), (x) => x.leaderId !== null);
+  const s = await eventually(
+    () => inspector.refresh(),
+    (x) => x.leaderId !== null,
+  );
   assert.equal(s.members.length, 3, 'members learnt on the first refresh are used for discovery');
   assert.equal(s.errors.length, 0);
   assert.equal(byName(s, 'etcd-1').reachable, false);
@@ -188,9 +197,18 @@ test('etcd 3.5: a NOSPACE alarm from a tiny quota fails health, db-size and alar
       break;
     }
   }
-  const s = await eventually(() => inspector.refresh(), (x) => x.alarms.length > 0);
-  assert.ok(s.alarms.some((a) => a.alarm === 'NOSPACE'), JSON.stringify(s.alarms));
-  assert.ok(s.alarms.every((a) => s.members.some((m) => m.id === a.memberId)), 'alarm member ids are hex member ids');
+  const s = await eventually(
+    () => inspector.refresh(),
+    (x) => x.alarms.length > 0,
+  );
+  assert.ok(
+    s.alarms.some((a) => a.alarm === 'NOSPACE'),
+    JSON.stringify(s.alarms),
+  );
+  assert.ok(
+    s.alarms.every((a) => s.members.some((m) => m.id === a.memberId)),
+    'alarm member ids are hex member ids',
+  );
   for (const m of s.members) {
     assert.equal(m.status?.dbSizeQuota, quota);
     assert.equal(m.health?.healthy, false);
@@ -210,7 +228,10 @@ test('etcd 3.4: a learner is listed, does not vote, and is probed with a seriali
     await cluster.destroy();
   });
   const learner = await cluster.addMember({ learner: true });
-  const s = await eventually(() => inspector.refresh(), (x) => x.members.length === 4 && x.members.every((m) => m.health?.healthy));
+  const s = await eventually(
+    () => inspector.refresh(),
+    (x) => x.members.length === 4 && x.members.every((m) => m.health?.healthy),
+  );
   const row = byName(s, learner.name);
   assert.equal(row.isLearner, true);
   assert.equal(row.reachable, true);

@@ -1,0 +1,162 @@
+// `etcd-inspector status` as users run it: the built dist/cli.js as a subprocess against real clusters.
+// Pins the JSON shape documented in README and the exit codes (0 pass, 1 a check failed, 2 no answer/usage).
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EtcdCluster } from '../../harness/etcdCluster';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL')));
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, timeout: 20000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built (npm run build)'));
+
+test('status --output json: the documented shape, exit 0 on a healthy cluster, exit 1 once quorum is lost', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  t.after(() => cluster.destroy());
+  const healthy = await cli(['status', '--endpoints', cluster.endpoints[1], '--output', 'json', '--timeout-ms', '1500']);
+  assert.equal(healthy.code, 0, healthy.stderr + healthy.stdout);
+  const json = JSON.parse(healthy.stdout) as Record<string, unknown>;
+  for (const key of ['clusterId', 'leaderId', 'quorum', 'members', 'alarms', 'checks', 'elapsedMs']) assert.ok(key in json, key);
+  assert.deepEqual(json.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
+  const members = json.members as Array<Record<string, unknown>>;
+  assert.equal(members.length, 3);
+  for (const m of members) {
+    for (const key of ['id', 'name', 'peerURLs', 'clientURLs', 'isLearner', 'isLeader', 'reachable', 'error', 'status', 'health'])
+      assert.ok(key in m, key);
+    assert.match(String(m.id), /^[0-9a-f]{16}$/);
+    const status = m.status as Record<string, unknown>;
+    for (const key of [
+      'version',
+      'dbSize',
+      'dbSizeInUse',
+      'dbSizeQuota',
+      'raftTerm',
+      'raftIndex',
+      'raftAppliedIndex',
+      'leaderId',
+      'errors',
+    ])
+      assert.ok(key in status, key);
+    assert.equal(typeof status.dbSize, 'number');
+    assert.deepEqual(Object.keys(m.health as object).sort(), ['error', 'healthy', 'tookMs']);
+  }
+  assert.equal(members.filter((m) => m.isLeader).length, 1);
+  assert.equal((members.find((m) => m.isLeader) as { id: string }).id, json.leaderId);
+  const checks = json.checks as Array<Record<string, unknown>>;
+  assert.deepEqual(
+    checks.map((c) => c.id),
+    [
+      'leader-exists',
+      'member-count-quorum',
+      'connectivity',
+      'clock-sync',
+      'db-size-quota',
+      'health',
+      'leader-agreement',
+      'raft-index-lag',
+      'alarms-clear',
+    ],
+  );
+  for (const c of checks) assert.deepEqual(Object.keys(c).sort(), ['actual', 'expected', 'id', 'ok', 'step', 'suggestion']);
+
+  const table = await cli(['status', '--endpoints', cluster.endpoints.join(',')]);
+  assert.equal(table.code, 0);
+  for (const column of [
+    'ENDPOINT',
+    'ID',
+    'VERSION',
+    'DB SIZE',
+    'IN USE',
+    '% NOT IN USE',
+    'QUOTA',
+    'IS LEADER',
+    'IS LEARNER',
+    'RAFT TERM',
+    'RAFT INDEX',
+    'RAFT APPLIED INDEX',
+    'ERRORS',
+    'HEALTH',
+  ]) {
+    assert.ok(table.stdout.includes(column), column);
+  }
+
+  await cluster.kill('etcd-1');
+  await cluster.kill('etcd-2');
+  let lost = await cli(['status', '--endpoints', cluster.endpoints.join(','), '-w', 'json', '--timeout-ms', '1000']);
+  for (let i = 0; i < 30 && (JSON.parse(lost.stdout) as { leaderId: string | null }).leaderId !== null; i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    lost = await cli(['status', '--endpoints', cluster.endpoints.join(','), '-w', 'json', '--timeout-ms', '1000']);
+  }
+  assert.equal(lost.code, 1);
+  const lostJson = JSON.parse(lost.stdout) as {
+    leaderId: null;
+    quorum: { hasQuorum: boolean; reachable: number };
+    checks: Array<{ id: string; ok: boolean; step: string }>;
+  };
+  assert.equal(lostJson.leaderId, null);
+  assert.equal(lostJson.quorum.hasQuorum, false);
+  assert.equal(lostJson.quorum.reachable, 1);
+  assert.equal(lostJson.checks.find((c) => c.id === 'leader-exists')?.ok, false);
+
+  const diagnose = await cli(['diagnose', '--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1000']);
+  assert.equal(diagnose.code, 1);
+  assert.match(diagnose.stdout, /NO LEADER/);
+  assert.match(diagnose.stdout, /QUORUM LOST/);
+  assert.match(diagnose.stdout, /Step 5: Fix Quorum Loss/);
+});
+
+test('status: exit 2 with a clear reason when no endpoint answers or the arguments are wrong', async () => {
+  const dead = await cli(['status', '--endpoints', 'http://127.0.0.1:1', '--timeout-ms', '500']);
+  assert.equal(dead.code, 2);
+  assert.match(dead.stdout + dead.stderr, /http:\/\/127\.0\.0\.1:1: connection refused/);
+
+  const noEndpoints = await cli(['status']);
+  assert.equal(noEndpoints.code, 2);
+  assert.match(noEndpoints.stderr, /no endpoints/);
+
+  const badUrl = await cli(['status', '--endpoints', 'ftp://x:1']);
+  assert.equal(badUrl.code, 2);
+  assert.match(badUrl.stderr, /scheme must be http or https/);
+
+  const badFlag = await cli(['status', '--endpoints', 'http://127.0.0.1:2379', '--bogus']);
+  assert.equal(badFlag.code, 2);
+
+  const badTimeout = await cli(['status', '--endpoints', 'http://127.0.0.1:2379', '--timeout-ms', 'soon']);
+  assert.equal(badTimeout.code, 2);
+  assert.match(badTimeout.stderr, /--timeout-ms/);
+
+  const fromEnv = await cli(['status', '-w', 'json', '--timeout-ms', '300'], { ETCDCTL_ENDPOINTS: 'http://127.0.0.1:1' });
+  assert.equal(fromEnv.code, 2, 'ETCDCTL_ENDPOINTS is honoured');
+  assert.match(fromEnv.stderr, /127\.0\.0\.1:1/);
+});
+
+test('status: a wrong password fails with exit 2 and the password is printed nowhere', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.4', size: 1 });
+  t.after(() => cluster.destroy());
+  for (const args of [
+    ['user', 'add', 'root', '--new-user-password=right-one'],
+    ['auth', 'enable'],
+  ]) {
+    assert.equal((await cluster.etcdctl(args)).code, 0);
+  }
+  const secret = 'wrong-Pa55word';
+  const out = await cli(['status', '--endpoints', cluster.endpoints[0], '--user', `root:${secret}`, '--output', 'json']);
+  assert.equal(out.code, 2);
+  assert.match(out.stdout + out.stderr, /authentication failed/);
+  assert.ok(!(out.stdout + out.stderr).includes(secret));
+  const viaEnv = await cli(['status', '--endpoints', cluster.endpoints[0], '--user', 'root'], { ETCDCTL_PASSWORD: 'right-one' });
+  assert.equal(viaEnv.code, 0, viaEnv.stdout + viaEnv.stderr);
+  const badFlag = await cli(['status', '--user', `root:${secret}`, '--nope']);
+  assert.equal(badFlag.code, 2);
+  assert.ok(!(badFlag.stdout + badFlag.stderr).includes(secret));
+});
