@@ -38,7 +38,7 @@ function credentialsOf(profile: ConnectionProfile): IOptions['credentials'] {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new Error(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
     }
   };
   if (!tls.caFile) throw new Error('a CA file (--cacert) is needed to verify the servers');

@@ -91,7 +91,7 @@ export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'):
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new Error(`not a valid YAML manifest: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`not a valid YAML manifest: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const containers = (doc as { spec?: { containers?: Array<{ name?: string; command?: unknown; args?: unknown }> } })?.spec?.containers;
   if (!Array.isArray(containers)) throw new Error('not a pod manifest: spec.containers is missing');
