@@ -1,0 +1,224 @@
+// Pure logic of the cluster model and the checklist, on hand-built snapshots.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  deriveModel,
+  leaderOf,
+  quorumOf,
+  termChangesBetween,
+  NO_LEADER,
+  type ClusterSnapshot,
+  type MemberReport,
+} from '../../../src/etcd/model';
+import { evaluateChecklist } from '../../../src/etcd/checklist';
+import { alarmsFromStatusErrors } from '../../../src/etcd/probe';
+import { describeError, DeadlineError } from '../../../src/etcd/client';
+import { parseMetrics } from '../../../src/metrics/scrape';
+import { formatBytes } from '../../../src/etcd/format';
+
+const A = '000000000000000a';
+const B = '000000000000000b';
+const C = '000000000000000c';
+
+function member(
+  id: string,
+  over: Partial<MemberReport> & {
+    leader?: string;
+    raftIndex?: number;
+    applied?: number;
+    dbSize?: number;
+    inUse?: number;
+    quota?: number | null;
+    term?: number;
+    errors?: string[];
+  } = {},
+): MemberReport {
+  const { leader, raftIndex = 100, applied, dbSize = 1000, inUse = 750, quota = 4000, term = 2, errors = [], ...rest } = over;
+  const reachable = rest.reachable ?? true;
+  return {
+    id,
+    name: `m-${id.slice(-1)}`,
+    peerURLs: [`http://127.0.0.1:2380`],
+    clientURLs: [`http://127.0.0.1:2379`],
+    isLearner: false,
+    isLeader: false,
+    started: true,
+    endpoint: 'http://127.0.0.1:2379',
+    reachable,
+    error: reachable ? null : 'connection refused (etcd not running or wrong port)',
+    status: reachable
+      ? {
+          version: '3.5.16',
+          dbSize,
+          dbSizeInUse: inUse,
+          dbSizeQuota: quota,
+          raftTerm: term,
+          raftIndex,
+          raftAppliedIndex: applied ?? raftIndex,
+          leaderId: leader ?? A,
+          errors,
+          tookMs: 1,
+        }
+      : null,
+    health: reachable
+      ? { healthy: (leader ?? A) !== NO_LEADER, tookMs: 1, error: (leader ?? A) !== NO_LEADER ? null : 'etcdserver: no leader' }
+      : null,
+    connectivity: { client: reachable, peer: reachable },
+    raftIndexLag: null,
+    fragmentationPercent: null,
+    ...rest,
+  };
+}
+
+function snapshot(members: MemberReport[], alarms: ClusterSnapshot['alarms'] = []): ClusterSnapshot {
+  const s: ClusterSnapshot = {
+    name: 't',
+    clusterId: 'ffffffffffffffff',
+    leaderId: null,
+    leaderName: null,
+    leaderAgreement: null,
+    quorum: quorumOf([]),
+    members,
+    alarms,
+    checks: [],
+    unmatchedEndpoints: [],
+    errors: [],
+    termChanges: null,
+    takenAt: '',
+    elapsedMs: 0,
+  };
+  deriveModel(s);
+  s.checks = evaluateChecklist(s);
+  return s;
+}
+
+const ok = (s: ClusterSnapshot, id: string): boolean | null | undefined => s.checks.find((c) => c.id === id)?.ok;
+
+test('quorum: a majority of voting members; learners do not vote', () => {
+  assert.deepEqual(quorumOf([member(A), member(B), member(C)]), { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
+  assert.equal(quorumOf([member(A), member(B, { reachable: false }), member(C, { reachable: false })]).hasQuorum, false);
+  const five = [A, B, C, '000000000000000d', '000000000000000e'].map((id, i) => member(id, { reachable: i < 3 }));
+  assert.deepEqual(quorumOf(five), { votingMembers: 5, needed: 3, reachable: 3, healthy: 3, hasQuorum: true });
+  const withLearner = [member(A), member(B), member(C, { isLearner: true })];
+  assert.deepEqual(quorumOf(withLearner), { votingMembers: 2, needed: 2, reachable: 2, healthy: 2, hasQuorum: true });
+  assert.equal(
+    quorumOf([member(A), member(B, { reachable: false }), member(C, { isLearner: true })]).hasQuorum,
+    false,
+    'a learner cannot make up a lost voter',
+  );
+  assert.equal(quorumOf([]).hasQuorum, false);
+});
+
+test('leader: the one most members name; agreement only when every answering member names the same', () => {
+  assert.deepEqual(leaderOf([member(A), member(B), member(C)]), { leaderId: A, agreement: true });
+  assert.deepEqual(leaderOf([member(A), member(B), member(C, { leader: B })]), { leaderId: A, agreement: false });
+  assert.deepEqual(leaderOf([member(A, { leader: NO_LEADER })]), { leaderId: null, agreement: true });
+  assert.deepEqual(leaderOf([member(A, { reachable: false })]), { leaderId: null, agreement: null });
+});
+
+test('derived figures: raft lag against the newest index, fragmentation, leader flags', () => {
+  const s = snapshot([member(A, { raftIndex: 5000 }), member(B, { raftIndex: 5000, applied: 3500 }), member(C, { raftIndex: 4990 })]);
+  assert.deepEqual(
+    s.members.map((m) => m.raftIndexLag),
+    [0, 1500, 10],
+  );
+  assert.equal(s.members[0].fragmentationPercent, 25);
+  assert.deepEqual(
+    s.members.map((m) => m.isLeader),
+    [true, false, false],
+  );
+  assert.equal(s.leaderName, 'm-a');
+  assert.equal(ok(s, 'raft-index-lag'), false);
+  assert.match(s.checks.find((c) => c.id === 'raft-index-lag')?.actual ?? '', /m-b behind by 1500/);
+});
+
+test('checklist of a healthy cluster passes everything but clock sync, which needs SSH', () => {
+  const s = snapshot([member(A), member(B), member(C)]);
+  for (const c of s.checks) assert.equal(c.ok, c.id === 'clock-sync' ? null : true, c.id);
+  assert.ok(
+    s.checks.filter((c) => c.ok === true).every((c) => c.suggestion === ''),
+    'passing checks carry no suggestion',
+  );
+});
+
+test('checklist when two of three are down: no leader, quorum lost, Step 5', () => {
+  const s = snapshot([member(A, { leader: NO_LEADER }), member(B, { reachable: false }), member(C, { reachable: false })]);
+  assert.equal(s.leaderId, null);
+  const leader = s.checks.find((c) => c.id === 'leader-exists');
+  assert.equal(leader?.ok, false);
+  assert.equal(leader?.step, 'Step 5: Fix Quorum Loss');
+  assert.match(leader?.actual ?? '', /no leader/);
+  assert.equal(ok(s, 'member-count-quorum'), false);
+  assert.match(s.checks.find((c) => c.id === 'member-count-quorum')?.actual ?? '', /1 of 3 voting members reachable \(down: m-b, m-c\)/);
+  assert.equal(ok(s, 'health'), false);
+  assert.equal(ok(s, 'connectivity'), false);
+});
+
+test('checklist: members disagreeing on the leader fail leader-agreement and point at connectivity', () => {
+  const s = snapshot([member(A), member(B), member(C, { leader: C })]);
+  assert.equal(ok(s, 'leader-agreement'), false);
+  assert.equal(s.checks.find((c) => c.id === 'leader-agreement')?.step, 'Step 2: Check Member Connectivity');
+});
+
+test('checklist: db size is judged against the reported quota, or the 2 GiB default when none is reported', () => {
+  assert.equal(ok(snapshot([member(A, { dbSize: 3300, quota: 4000 })]), 'db-size-quota'), false);
+  assert.equal(ok(snapshot([member(A, { dbSize: 3100, quota: 4000 })]), 'db-size-quota'), true);
+  const assumed = snapshot([member(A, { dbSize: 1.9 * 1024 ** 3, quota: null })]);
+  assert.equal(ok(assumed, 'db-size-quota'), false);
+  assert.match(assumed.checks.find((c) => c.id === 'db-size-quota')?.actual ?? '', /default quota assumed/);
+});
+
+test("alarms come from the members' status errors and fail alarms-clear and db-size", () => {
+  const errors = ['memberID:10276657743932975437 alarm:NOSPACE ', 'something else'];
+  const alarms = alarmsFromStatusErrors(errors);
+  assert.deepEqual(alarms, [{ memberId: '8e9e05c52164694d', alarm: 'NOSPACE' }]);
+  const s = snapshot([member(A, { errors })], alarms);
+  assert.equal(ok(s, 'alarms-clear'), false);
+  assert.equal(ok(s, 'db-size-quota'), false);
+  assert.match(s.checks.find((c) => c.id === 'alarms-clear')?.suggestion ?? '', /alarm disarm/);
+});
+
+test('checks that cannot be evaluated are null, not failures, when nothing answered', () => {
+  const s = snapshot([]);
+  assert.equal(ok(s, 'leader-exists'), null);
+  assert.equal(ok(s, 'alarms-clear'), null);
+});
+
+test('leader churn: term increases between refreshes of the same cluster', () => {
+  const first = snapshot([member(A, { term: 4 }), member(B, { term: 4 })]);
+  const second = snapshot([member(A, { term: 7 }), member(B, { term: 6 })]);
+  assert.equal(termChangesBetween(undefined, second), null);
+  assert.equal(termChangesBetween(first, second), 3);
+  assert.equal(termChangesBetween(second, first), 0);
+});
+
+test('errors become one actionable line', () => {
+  assert.match(describeError(new DeadlineError(), 1500), /no answer within 1500 ms/);
+  assert.match(
+    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1'), 1),
+    /connection refused/,
+  );
+  assert.match(
+    describeError(new Error('etcdserver: authentication failed, invalid user ID or password'), 1),
+    /wrong user name or password/,
+  );
+  assert.match(describeError(new Error('14 UNAVAILABLE: self-signed certificate in certificate chain'), 1), /TLS handshake failed/);
+  assert.match(
+    describeError(new Error('13 INTERNAL: Received RST_STREAM with code 2 (Internal server error)'), 1),
+    /not an etcd gRPC endpoint/,
+  );
+});
+
+test('metrics: the wanted series are read from Prometheus text, absent ones are null', () => {
+  const text =
+    '# HELP x\netcd_server_has_leader 1\netcd_server_leader_changes_seen_total 3\netcd_server_quota_backend_bytes 2.147483648e+09\n';
+  assert.deepEqual(parseMetrics(text), { quotaBackendBytes: 2147483648, hasLeader: true, leaderChangesSeen: 3 });
+  assert.deepEqual(parseMetrics('garbage'), { quotaBackendBytes: null, hasLeader: null, leaderChangesSeen: null });
+});
+
+test('sizes print like etcdctl (1000-based)', () => {
+  assert.equal(formatBytes(20480), '20 kB');
+  assert.equal(formatBytes(999), '999 B');
+  assert.equal(formatBytes(1.2e9), '1.2 GB');
+  assert.equal(formatBytes(2147483648), '2.1 GB');
+});
