@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Runs the test tiers with node's test runner: unit (pure logic), integration (real etcd clusters, real
 # sshd, the built language server), e2e (real VS Code in code-server driven in Chromium).
-#   bash scripts/test.sh            every tier (the README's test command: npm test)
+#   bash scripts/test.sh            static checks (tsc, eslint) and every tier (the README's test command: npm test)
 #   bash scripts/test.sh unit       one tier (unit | integration | e2e)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tiers=("${@:-unit integration e2e}")
 tiers=(${tiers[*]})
+if [ $# -eq 0 ]; then
+  echo "== static checks: tsc --noEmit, eslint"
+  npm run --silent typecheck
+  npm run --silent lint
+fi
 
 need_build=0; need_vsix=0
 for t in "${tiers[@]}"; do

@@ -2,7 +2,7 @@
 // every member in parallel, each under its own deadline, reporting each member as soon as it is done.
 // A dead, hung, TLS-refusing or garbage-speaking member costs its own row at most one deadline and
 // delays no other row.
-import { DeadlineError, EndpointClient, describeError, type RawMember, type RawStatus } from './client';
+import { EndpointClient, describeError, type RawMember, type RawStatus } from './client';
 import { toHexId } from './ids';
 import { DEFAULT_TIMEOUT_MS, type ConnectionProfile } from './profile';
 import { tcpConnects } from './tcp';
@@ -13,6 +13,7 @@ import {
   quorumOf,
   type AlarmReport,
   type ClusterSnapshot,
+  type MemberHealth,
   type MemberReport,
   type MemberStatus,
 } from './model';
@@ -24,6 +25,21 @@ export interface RefreshOptions {
   /** Called with each member's report as soon as it is complete (before derived cluster figures exist). */
   onMember?: (member: MemberReport) => void;
 }
+
+/** How long the endpoint that answered last time gets before every other candidate is asked too. */
+const HEDGE_MS = 100;
+
+/** One endpoint's answer (or failure) to the discovery member list. */
+interface DiscoveryAttempt {
+  endpoint: string;
+  list: Awaited<ReturnType<EndpointClient['memberList']>> | null;
+  error: string | null;
+}
+
+/** A member whose status takes longer than this also gets a TCP connect to its client port. */
+const CLIENT_PORT_PROBE_AFTER_MS = 50;
+/** How long an open peer port is believed open while its member keeps answering. */
+const PEER_CHECK_TTL_MS = 30_000;
 
 /** Quotas change only with a restart: re-read them this rarely. */
 const QUOTA_TTL_MS = 5 * 60_000;
@@ -42,6 +58,9 @@ export class ClusterInspector {
   private readonly quotas = new Map<string, { bytes: number; at: number }>();
   private previous: ClusterSnapshot | undefined;
   private knownEndpoints: string[] = [];
+  private lastGood: string | undefined;
+  private lastMembers: RawMember[] = [];
+  private readonly peerChecks = new Map<string, { url: string; at: number }>();
 
   constructor(readonly profile: ConnectionProfile) {}
 
@@ -74,44 +93,60 @@ export class ClusterInspector {
       elapsedMs: 0,
     };
 
-    // Discovery: the given endpoints plus every client URL learnt before, so the cluster stays reachable
-    // through whichever member still answers.
-    const candidates = [...new Set([...this.profile.endpoints, ...this.knownEndpoints])];
+    // Discovery: the endpoint that answered last time first; if it has not answered within HEDGE_MS (or
+    // failed), every other candidate at once — the given endpoints plus every client URL learnt before —
+    // so the cluster stays reachable through whichever member still answers.
     const deadline = new Date(started + timeoutMs);
-    const attempts = candidates.map((endpoint) =>
-      this.client(endpoint)
-        .memberList(deadline)
-        .then((list) => ({ endpoint, list, error: null as string | null }))
-        .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) })),
-    );
-    const firstList = await firstSuccess(attempts);
+    const candidates = [...new Set([...this.profile.endpoints, ...this.knownEndpoints])];
+    const attempts = new Map<string, Promise<DiscoveryAttempt>>();
+    const attempt = (endpoint: string): Promise<DiscoveryAttempt> => {
+      let pending = attempts.get(endpoint);
+      if (!pending) {
+        pending = this.client(endpoint)
+          .memberList(deadline)
+          .then((list) => ({ endpoint, list, error: null }))
+          .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) }));
+        attempts.set(endpoint, pending);
+      }
+      return pending;
+    };
+    // The members of the last refresh are probed while the member list is fetched again, saving a round
+    // trip; a member whose entry changed meanwhile is probed afresh below.
+    const speculative = new Map(this.lastMembers.map((raw) => [raw.ID, { raw, report: this.probeMember(raw, deadline, timeoutMs) }]));
+    let found: DiscoveryAttempt | undefined;
+    if (this.lastGood && candidates.includes(this.lastGood)) {
+      const quick = await Promise.race([attempt(this.lastGood), sleep(HEDGE_MS).then(() => undefined)]);
+      if (quick?.list) found = quick;
+    }
+    found ??= await firstSuccess(candidates.map(attempt));
 
-    if (!firstList) {
-      const results = await Promise.all(attempts);
+    if (!found?.list) {
+      const results = await Promise.all(candidates.map(attempt));
       snapshot.errors = results.map((r) => `${r.endpoint}: ${r.error ?? 'no member list'}`);
       return this.finish(snapshot, started);
     }
-    snapshot.clusterId = toHexId(firstList.clusterId);
-    const members = firstList.members;
+    this.lastGood = found.endpoint;
+    snapshot.clusterId = toHexId(found.list.clusterId);
+    const members = found.list.members;
     this.knownEndpoints = members.flatMap((m) => m.clientURLs);
+    this.lastMembers = members;
+
+    // Given endpoints that are no member's client URL (a typo, a proxy, a garbage port): say what they
+    // did. Tried alongside the member probes, under the same deadline.
+    const memberUrls = new Set(members.flatMap((m) => m.clientURLs));
+    const unmatched = Promise.all(this.profile.endpoints.filter((e) => !memberUrls.has(e)).map(attempt));
 
     // Probing: every member in parallel. Discovery and probes share one deadline, so a refresh never
     // takes longer than the deadline however the members fail.
     snapshot.members = await Promise.all(
       members.map(async (raw) => {
-        const report = await this.probeMember(raw, deadline, timeoutMs);
+        const early = speculative.get(raw.ID);
+        const report = early && sameEntry(early.raw, raw) ? await early.report : await this.probeMember(raw, deadline, timeoutMs);
         options.onMember?.(report);
         return report;
       }),
     );
-
-    // Given endpoints that are no member's client URL (a typo, a proxy, a garbage port): say what they did.
-    const memberUrls = new Set(snapshot.members.flatMap((m) => m.clientURLs));
-    const unmatched = this.profile.endpoints.filter((e) => !memberUrls.has(e));
-    if (unmatched.length > 0) {
-      const results = await Promise.all(attempts.filter((_, i) => unmatched.includes(candidates[i])));
-      snapshot.unmatchedEndpoints = results.map((r) => ({ endpoint: r.endpoint, error: r.error }));
-    }
+    snapshot.unmatchedEndpoints = (await unmatched).map((r) => ({ endpoint: r.endpoint, error: r.error }));
     this.dropClientsExcept(new Set([...candidates, ...memberUrls]));
 
     const alarms = new Map<string, AlarmReport>();
@@ -151,52 +186,54 @@ export class ClusterInspector {
       raftIndexLag: null,
       fragmentationPercent: null,
     };
-    const connectTimeout = Math.max(1, deadline.getTime() - Date.now());
-    const peer = raw.peerURLs[0] ? tcpConnects(raw.peerURLs[0], connectTimeout) : Promise.resolve(null);
+    const peerUrl = raw.peerURLs[0];
+    const peer = peerUrl ? this.peerOpen(id, peerUrl, deadline) : Promise.resolve(null);
     if (!endpoint) {
       report.error = started ? 'the member advertises no client URL' : 'added to the cluster but not started yet';
       report.connectivity.peer = await peer;
       return report;
     }
-    const clientPort = tcpConnects(endpoint, connectTimeout);
+    // An answer over the client port proves it open; only a member slow to answer gets the `nc -z` probe.
+    const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then(() =>
+      report.reachable ? true : tcpConnects(endpoint, Math.max(1, deadline.getTime() - Date.now())),
+    );
     const quota = this.quota(id, endpoint, deadline);
     const client = this.client(endpoint);
+    // Status and the health read go out together: one round trip per member instead of two.
     const statusStarted = Date.now();
+    const healthRead = client.healthGet(deadline, raw.isLearner).then(
+      () => ({ error: null as unknown, at: Date.now() }),
+      (error: unknown) => ({ error, at: Date.now() }),
+    );
     try {
-      const raw = await client.status(deadline);
-      report.status = toMemberStatus(raw, Date.now() - statusStarted);
+      const answer = await client.status(deadline);
+      report.status = toMemberStatus(answer, Date.now() - statusStarted);
       report.reachable = true;
-      if (report.status && toHexId(raw.header.member_id) !== id) {
-        report.error = `${endpoint} answered as member ${toHexId(raw.header.member_id)}, not ${id}`;
+      if (toHexId(answer.header.member_id) !== id) {
+        report.error = `${endpoint} answered as member ${toHexId(answer.header.member_id)}, not ${id}`;
       }
     } catch (error) {
       report.error = describeError(error, timeoutMs);
     }
-    if (report.status) report.health = await this.health(client, report, deadline, timeoutMs);
-    const [clientOk, peerOk, quotaBytes] = await Promise.all([clientPort, peer, quota]);
+    if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
+    const [clientOk, peerOk, quotaBytes] = await Promise.all([report.reachable ? true : clientPortTimer, peer, quota]);
     report.connectivity = { client: clientOk, peer: peerOk };
+    if (!report.reachable) this.peerChecks.delete(id);
     if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes;
     return report;
   }
 
-  /** etcd's health: the "health" key can be read and no NOSPACE/CORRUPT alarm is active. */
-  private async health(client: EndpointClient, report: MemberReport, deadline: Date, timeoutMs: number): Promise<MemberReport['health']> {
-    const status = report.status as MemberStatus;
-    const started = Date.now();
-    if (status.leaderId === NO_LEADER) return { healthy: false, tookMs: 0, error: 'etcdserver: no leader' };
-    let error: string | null = null;
-    try {
-      // Learners serve no linearizable reads; etcd checks them with a serializable one.
-      await client.healthGet(deadline, report.isLearner);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (!/permission denied/i.test(message))
-        error = e instanceof DeadlineError ? describeError(e, timeoutMs) : describeError(e, timeoutMs);
-    }
-    const tookMs = Date.now() - started;
-    const alarms = alarmsFromStatusErrors(status.errors).filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
-    if (error === null && alarms.length > 0) error = `Active Alarm(s): ${[...new Set(alarms.map((a) => a.alarm))].join(' ')}`;
-    return { healthy: error === null, tookMs, error };
+  /**
+   * `nc -z` on a member's peer port. An open port is remembered for a while (connect and close cost more
+   * CPU than the rest of a refresh); a closed one, or any member that did not answer, is probed again.
+   */
+  private async peerOpen(id: string, url: string, deadline: Date): Promise<boolean> {
+    const cached = this.peerChecks.get(id);
+    if (cached && cached.url === url && Date.now() - cached.at < PEER_CHECK_TTL_MS) return true;
+    const open = await tcpConnects(url, Math.max(1, deadline.getTime() - Date.now()));
+    if (open) this.peerChecks.set(id, { url, at: Date.now() });
+    else this.peerChecks.delete(id);
+    return open;
   }
 
   /** The member's backend quota from its metrics, cached: it only changes when etcd restarts. */
@@ -243,6 +280,26 @@ export class ClusterInspector {
   }
 }
 
+/**
+ * etcd's health: the "health" key can be read and no NOSPACE/CORRUPT alarm is active. Without a leader the
+ * read would only time out, so the member is reported unhealthy at once with etcd's own words.
+ */
+async function health(
+  status: MemberStatus,
+  read: Promise<{ error: unknown; at: number }>,
+  started: number,
+  timeoutMs: number,
+): Promise<MemberHealth> {
+  if (status.leaderId === NO_LEADER) return { healthy: false, tookMs: 0, error: 'etcdserver: no leader' };
+  const result = await read;
+  // A user without read permission on "health" still proves the member serves requests (as etcdctl holds).
+  const denied = result.error instanceof Error && /permission denied/i.test(result.error.message);
+  let error = result.error === null || denied ? null : describeError(result.error, timeoutMs);
+  const alarms = alarmsFromStatusErrors(status.errors).filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
+  if (error === null && alarms.length > 0) error = `Active Alarm(s): ${[...new Set(alarms.map((a) => a.alarm))].join(' ')}`;
+  return { healthy: error === null, tookMs: result.at - started, error };
+}
+
 function toMemberStatus(raw: RawStatus, tookMs: number): MemberStatus {
   return {
     version: raw.version,
@@ -258,18 +315,30 @@ function toMemberStatus(raw: RawStatus, tookMs: number): MemberStatus {
   };
 }
 
+/** True when a member's entry in the member list is unchanged (same name, URLs and role). */
+function sameEntry(a: RawMember, b: RawMember): boolean {
+  return (
+    a.name === b.name &&
+    a.isLearner === b.isLearner &&
+    a.clientURLs.join(',') === b.clientURLs.join(',') &&
+    a.peerURLs.join(',') === b.peerURLs.join(',')
+  );
+}
+
 /** Resolves with the first attempt that produced a member list, or undefined when all failed. */
-function firstSuccess<T extends { list: unknown }>(
-  attempts: Promise<T>[],
-): Promise<(T & { list: NonNullable<T['list']> })['list'] | undefined> {
+function firstSuccess(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryAttempt | undefined> {
   return new Promise((resolve) => {
     let pending = attempts.length;
     if (pending === 0) resolve(undefined);
-    for (const attempt of attempts) {
-      void attempt.then((result) => {
-        if (result.list) resolve(result.list as NonNullable<T['list']>);
+    for (const a of attempts) {
+      void a.then((result) => {
+        if (result.list) resolve(result);
         else if (--pending === 0) resolve(undefined);
       });
     }
   });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
