@@ -1,6 +1,7 @@
 // The etcd-inspector command line. Subcommands are dispatched from here; each lives in its own module.
 import { runCli } from './cli';
 import './status';
+import './lint';
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ClusterTreeProvider } from './tree/clusterTree';
 import { readClusters } from './settings';
 import { startLanguageClient } from './lspClient';
+import { registerLintCommands } from './lint/commands';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('etcdInspector.showLog', () => log.show()),
   );
 
+  registerLintCommands(context);
   client = await startLanguageClient(context, log);
   log.info(`etcd Inspector ${String(context.extension.packageJSON.version)} activated`);
 }

@@ -5,10 +5,29 @@ import type { EtcdVersion } from '../shared/settings';
 /** Severity of a finding: error = etcd refuses to start; warning/information = etcd logs or the docs advise. */
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
+/** A 0-based position in a document. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
 /** A 0-based half-open range in a document. */
 export interface Range {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
+  start: Position;
+  end: Position;
+}
+
+/** A replacement of a range by new text. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A fix offered for a finding. Safe fixes are applied by "Apply all safe fixes"; the others need a human look. */
+export interface LintFix {
+  title: string;
+  edits: TextEdit[];
+  safe: boolean;
 }
 
 /** One finding of one rule. */
@@ -17,6 +36,7 @@ export interface LintDiagnostic {
   severity: Severity;
   message: string;
   range: Range;
+  fixes?: LintFix[];
 }
 
 /** What a lint run needs to know besides the text. */

@@ -1,0 +1,301 @@
+// What a rule sees: the parsed document plus the effective value of every flag (the last assignment wins,
+// as in both systemd and etcd's YAML reader), typed accessors that return undefined for values etcd would
+// reject (another rule reports those), and the derived lists several rules share, computed once per run.
+import type { ConfigFormat } from '../shared/documents';
+import type { EtcdVersion } from '../shared/settings';
+import { flagByName, keyOf, type FlagSpec } from './catalogue';
+import type { ConfigDocument, Entry } from './document';
+import type { Range, TextEdit } from './types';
+import {
+  checkEtcdUrl,
+  parseGoBool,
+  parseGoDuration,
+  parseGoInt,
+  parseInitialCluster,
+  splitUrlList,
+  type ClusterMember,
+  type ParsedUrl,
+} from './values';
+
+/** One URL of a URL-list flag with its parse result. */
+export interface UrlRef {
+  text: string;
+  offset: number;
+  parsed?: ParsedUrl;
+  error?: string;
+  kind?: 'scheme' | 'hostport' | 'path' | 'parse';
+}
+
+/** The result of checking one value against its flag's kind. */
+export interface ValueCheck {
+  ok: boolean;
+  /** etcd's own message when it refuses the value. */
+  error?: string;
+  /** A hint for the operator (e.g. "etcd wants milliseconds without a unit"). */
+  hint?: string;
+  /** A corrected value, when one is obvious. */
+  suggestion?: string;
+}
+
+const CHECKS = new WeakMap<Entry, ValueCheck>();
+
+/** The context a rule runs with. */
+export class RuleContext {
+  readonly format: ConfigFormat;
+  private effective = new Map<string, Entry>();
+  private memo = new Map<string, unknown>();
+
+  constructor(
+    readonly doc: ConfigDocument,
+    readonly version: EtcdVersion,
+  ) {
+    this.format = doc.format;
+    for (const e of doc.entries) {
+      if (!e.spec) continue;
+      // ETCD_X="" counts as unset; a YAML null leaves the default in place.
+      if (this.format === 'env' && e.value === '') this.effective.delete(e.spec.name);
+      else if (this.format === 'yaml' && e.type === 'null') continue;
+      else this.effective.set(e.spec.name, e);
+    }
+  }
+
+  /** The entry that decides a flag's value, if the document sets it. */
+  get(flag: string): Entry | undefined {
+    return this.effective.get(flag);
+  }
+
+  /** The effective raw value of a flag (undefined when unset). */
+  value(flag: string): string | undefined {
+    const e = this.effective.get(flag);
+    if (!e) return undefined;
+    if (e.type === 'seq') return (e.items ?? []).join(',');
+    return e.value ?? undefined;
+  }
+
+  /** A flag's value, or etcd's default for it. */
+  valueOrDefault(flag: string): string {
+    return this.value(flag) ?? flagByName(flag)?.default ?? '';
+  }
+
+  /** Integer value when etcd accepts it, else undefined. Unset flags give their default. */
+  int(flag: string): number | undefined {
+    const e = this.effective.get(flag);
+    const spec = flagByName(flag);
+    if (!e || !spec) {
+      const d = spec?.default;
+      return d !== undefined && /^-?\d+$/.test(d) ? Number(d) : undefined;
+    }
+    if (!this.check(e).ok || e.value === null) return undefined;
+    const v = parseGoInt(e.value, false) ?? parseGoInt(e.value, true);
+    return v === undefined ? (e.type === 'float' ? Number(e.value) : undefined) : Number(v);
+  }
+
+  /** Boolean value when set and valid. */
+  bool(flag: string): boolean | undefined {
+    const e = this.effective.get(flag);
+    if (!e || e.value === null || !this.check(e).ok) return undefined;
+    if (this.format === 'yaml') return ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].includes(e.value);
+    return parseGoBool(e.value);
+  }
+
+  /** Whether a flag is set (non-empty) in the document. */
+  isSet(flag: string): boolean {
+    const v = this.value(flag);
+    return v !== undefined && v !== '';
+  }
+
+  /** The items of a URL-list flag (explicit or default) with their parse results. */
+  urls(flag: string): UrlRef[] {
+    return this.memoize(`urls:${flag}`, () => {
+      const value = this.value(flag) ?? flagByName(flag)?.default ?? '';
+      if (value === '') return [];
+      return splitUrlList(value).map((item) => ({ ...item, ...checkEtcdUrl(item.text), parsed: checkEtcdUrl(item.text).url }));
+    });
+  }
+
+  /** initial-cluster parsed (explicit or the default `default=http://localhost:2380`). */
+  cluster(): { members: ClusterMember[]; malformed: { text: string; offset: number }[]; explicit: boolean } {
+    return this.memoize('cluster', () => {
+      const explicit = this.isSet('initial-cluster');
+      return { ...parseInitialCluster(this.value('initial-cluster') ?? 'default=http://localhost:2380'), explicit };
+    });
+  }
+
+  /** Checks an entry's value against what etcd accepts for its flag. */
+  check(e: Entry): ValueCheck {
+    // Entries of unchanged lines are reused across runs, so this cache spares retyping-time work.
+    let r = CHECKS.get(e);
+    if (!r) {
+      r = checkValue(e, this.format);
+      CHECKS.set(e, r);
+    }
+    return r;
+  }
+
+  /** The document range of part of an entry's value; the whole value when quoting or escapes blur the mapping. */
+  rangeIn(e: Entry, offset: number, length: number): Range {
+    const r = e.valueRange;
+    if (r.start.line !== r.end.line || e.value === null) return r;
+    const width = r.end.character - r.start.character;
+    const q = e.quoted ? 1 : 0;
+    if (width - 2 * q !== e.value.length && !(e.inlineComment && this.format === 'env')) return r;
+    const start = r.start.character + q + offset;
+    return { start: { line: r.start.line, character: start }, end: { line: r.start.line, character: start + length } };
+  }
+
+  /** An edit that sets a flag to a value: replaces the effective entry's value or appends a line. */
+  setValue(flag: string, value: string): TextEdit | undefined {
+    const spec = flagByName(flag);
+    if (!spec) return undefined;
+    const e = this.get(flag) ?? [...this.doc.entries].reverse().find((x) => x.spec?.name === flag);
+    if (e) return { range: e.valueRange, newText: this.quote(value, e) };
+    const key = keyOf(spec, this.format);
+    if (!key || (this.format === 'yaml' && spec.yaml?.includes('.'))) return undefined;
+    const last = this.doc.lines.length - 1;
+    const lastText = this.doc.lines[last] ?? '';
+    const sep = this.format === 'env' ? '=' : ': ';
+    const line = `${key}${sep}${this.quote(value)}`;
+    return lastText === ''
+      ? { range: { start: { line: last, character: 0 }, end: { line: last, character: 0 } }, newText: `${line}\n` }
+      : {
+          range: { start: { line: last, character: lastText.length }, end: { line: last, character: lastText.length } },
+          newText: `\n${line}`,
+        };
+  }
+
+  /** Formats a value for this document, keeping the quoting style of an existing entry. */
+  quote(value: string, like?: Entry): string {
+    if (this.format === 'env') {
+      if (like?.quoted || /[\s#;"'\\]/.test(value)) return `"${value.replace(/(["\\`$])/g, '\\$1')}"`;
+      return value;
+    }
+    const spec = like?.spec;
+    const wantsString = spec ? !['uint', 'int', 'bool', 'duration'].includes(spec.kind) : false;
+    if (like?.quoted || (wantsString && /^[\d.+-]|[:#{}[\],&*!|>'"%@`]|^$/.test(value) && !/^[a-z]+:\/\/[^\s#]*$/.test(value)))
+      return JSON.stringify(value);
+    return value;
+  }
+
+  /** The spec of a flag by name (rules refer to flags by name). */
+  spec(flag: string): FlagSpec | undefined {
+    return flagByName(flag);
+  }
+
+  /** What the document calls a flag: ETCD_X in env files, the YAML key otherwise. */
+  keyName(flag: string): string {
+    const spec = flagByName(flag);
+    if (!spec) return flag;
+    return this.format === 'env' ? spec.env : (spec.yaml ?? flag);
+  }
+
+  private memoize<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = compute();
+    this.memo.set(key, v);
+    return v;
+  }
+}
+
+const GO_TYPE: Record<string, string> = { uint: 'uint', int: 'int', bool: 'bool', duration: 'time.Duration', list: '[]string' };
+
+/** Whether etcd accepts an entry's value for its flag's type (enums and URLs are checked by their own rules). */
+export function checkValue(e: Entry, format: ConfigFormat): ValueCheck {
+  const spec = e.spec;
+  if (!spec) return { ok: true };
+  if (format === 'yaml') return checkYamlValue(e, spec);
+  const v = e.value ?? '';
+  if (v === '') return { ok: true };
+  const bad = (hint?: string, suggestion?: string): ValueCheck => ({
+    ok: false,
+    error: `invalid value "${v}" for ${spec.env}: parse error`,
+    hint,
+    suggestion,
+  });
+  switch (spec.kind) {
+    case 'uint':
+    case 'int': {
+      if (parseGoInt(v, spec.kind === 'uint') !== undefined) return { ok: true };
+      const unit = /^(\d+)\s*(ms|s|m|h)$/.exec(v);
+      if (unit && spec.unit === 'milliseconds') {
+        const ms = Number(unit[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000 }[unit[2] as 'ms' | 's' | 'm' | 'h'];
+        return bad('etcd wants a plain number of milliseconds, without a unit', String(ms));
+      }
+      if (/^-\d+$/.test(v) && spec.kind === 'uint') return bad('the value must not be negative');
+      if (/^\d+\.\d+$/.test(v)) return bad('the value must be a whole number', String(Math.round(Number(v))));
+      return bad(spec.unit ? `etcd wants a whole number of ${spec.unit}` : 'etcd wants a whole number');
+    }
+    case 'bool':
+      if (parseGoBool(v) !== undefined) return { ok: true };
+      return bad(
+        'booleans are true/false, 1/0 or t/f',
+        /^(yes|on|y|enabled?)$/i.test(v) ? 'true' : /^(no|off|n|disabled?)$/i.test(v) ? 'false' : undefined,
+      );
+    case 'duration':
+      if (parseGoDuration(v) !== undefined) return { ok: true };
+      if (/^\d+$/.test(v)) return bad('a duration needs a unit, e.g. 5s or 100ms', `${v}ms`);
+      return bad('a duration looks like 5s, 100ms or 1h30m');
+    default:
+      return { ok: true };
+  }
+}
+
+function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
+  const goType = GO_TYPE[spec.kind] ?? 'string';
+  const err = (what: string, hint?: string, suggestion?: string): ValueCheck => ({
+    ok: false,
+    error: `json: cannot unmarshal ${what} into Go struct field configYAML.${e.key} of type ${goType}`,
+    hint,
+    suggestion,
+  });
+  const t = e.type;
+  if (t === 'null') return { ok: true };
+  switch (spec.kind) {
+    case 'list':
+      if (t === 'seq') return { ok: true };
+      return err(
+        t === 'map' ? 'object' : t === 'int' || t === 'float' ? 'number' : t === 'bool' ? 'bool' : 'string',
+        'write a YAML list',
+        t === 'string' && e.value ? `[${e.value}]` : undefined,
+      );
+    case 'uint':
+    case 'int':
+    case 'duration': {
+      if (t === 'int') {
+        const n = parseGoInt((e.value ?? '').replace(/_/g, ''), false);
+        if (spec.kind === 'uint' && n !== undefined && n < 0n) return err(`number ${e.value}`, 'the value must not be negative');
+        return { ok: true };
+      }
+      if (t === 'float') {
+        return Number.isInteger(Number(e.value)) && !(spec.kind === 'uint' && Number(e.value) < 0)
+          ? { ok: true }
+          : err(`number ${e.value}`, 'etcd wants a whole number');
+      }
+      if (t === 'string' && spec.kind === 'duration') {
+        const ns = parseGoDuration(e.value ?? '');
+        return err('string', 'in YAML etcd wants a duration as integer nanoseconds', ns !== undefined ? String(ns) : undefined);
+      }
+      if (t === 'string') {
+        const asInt = e.value !== null && /^\d+$/.test(e.value) ? e.value : undefined;
+        const ms = e.value !== null ? /^(\d+)\s*ms$/.exec(e.value)?.[1] : undefined;
+        return err(
+          'string',
+          asInt ? 'write the number without quotes' : spec.unit ? `etcd wants a number of ${spec.unit} without a unit` : undefined,
+          asInt ?? ms,
+        );
+      }
+      return err(t === 'bool' ? 'bool' : t === 'seq' ? 'array' : 'object');
+    }
+    case 'bool':
+      if (t === 'bool') return { ok: true };
+      if (t === 'string' && e.value !== null && /^(true|false)$/i.test(e.value))
+        return err('string', 'write true or false without quotes', e.value.toLowerCase());
+      return err(t === 'int' || t === 'float' ? 'number' : t === 'seq' ? 'array' : t === 'map' ? 'object' : 'string');
+    default:
+      // etcd decodes YAML through JSON, so a number or boolean for a string key is refused (oracle-checked).
+      if (t === 'int' || t === 'float' || t === 'bool')
+        return err(t === 'bool' ? 'bool' : 'number', 'quote the value to make it a string', JSON.stringify(e.value ?? ''));
+      if (t === 'seq') return err('array', 'etcd wants one comma-separated string here, not a YAML list', (e.items ?? []).join(','));
+      if (t === 'map') return err('object');
+      return { ok: true };
+  }
+}

@@ -1,0 +1,36 @@
+// The same key twice: systemd and etcd's YAML reader both keep the last value, silently.
+import { finding, fix, type Rule } from './rule';
+import type { Entry } from '../document';
+import type { LintDiagnostic } from '../types';
+
+// Entries of unchanged lines are the same objects from one run to the next: keep their finding too.
+const cache = new WeakMap<Entry, { winner: Entry; finding: LintDiagnostic }>();
+
+export const duplicateKey: Rule = {
+  id: 'duplicate-key',
+  check(doc) {
+    const last = new Map<string, Entry>();
+    for (const e of doc.entries) last.set(e.block ? `${e.block}.${e.key}` : e.key, e);
+    const out = [];
+    for (const e of doc.entries) {
+      const winner = last.get(e.block ? `${e.block}.${e.key}` : e.key);
+      if (!winner || winner === e) continue;
+      const hit = cache.get(e);
+      if (hit && hit.winner === winner) {
+        out.push(hit.finding);
+        continue;
+      }
+      const removal = { range: { start: e.range.start, end: { line: e.range.end.line + 1, character: 0 } }, newText: '' };
+      const d = finding(
+        'duplicate-key',
+        'warning',
+        `${e.key} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${winner.value ?? ''}" is used and this one is ignored.`,
+        e.keyRange,
+        fix('Remove this ignored line', true, removal),
+      );
+      cache.set(e, { winner, finding: d });
+      out.push(d);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,12 @@
+// Findings of the parsers themselves: lines systemd ignores, YAML etcd cannot read.
+import type { Rule } from './rule';
+
+export const envSyntax: Rule = {
+  id: 'env-syntax',
+  check: (doc) => doc.syntax.filter((d) => d.code === 'env-syntax'),
+};
+
+export const yamlSyntax: Rule = {
+  id: 'yaml-syntax',
+  check: (doc) => doc.syntax.filter((d) => d.code === 'yaml-syntax'),
+};

@@ -1,0 +1,198 @@
+// Starts the built language server (dist/server.js --stdio) and talks to it with vscode-languageserver-protocol,
+// as VS Code would: diagnostics, quick fixes, fix-all, hover, completion, settings, cross-file findings.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  CodeActionRequest,
+  HoverRequest,
+  CompletionRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type PublishDiagnosticsParams,
+  type ProtocolConnection,
+  type Diagnostic,
+  type CodeAction,
+  type CompletionItem,
+  type Hover,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+
+const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
+let child: ChildProcess;
+let conn: ProtocolConnection;
+const published = new Map<string, PublishDiagnosticsParams[]>();
+const waiters: (() => void)[] = [];
+
+function nextDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 5000): Promise<Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = (): void => {
+      const last = published.get(uri)?.at(-1);
+      if (last && predicate(last.diagnostics)) return resolve(last.diagnostics);
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(last?.diagnostics.map((d) => d.code))}`));
+      waiters.push(check);
+    };
+    check();
+    setTimeout(() => waiters.splice(0).forEach((w) => w()), timeoutMs + 10);
+  });
+}
+
+before(async () => {
+  assert.ok(existsSync(SERVER), 'dist/server.js missing: run npm run build');
+  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
+    waiters.splice(0).forEach((w) => w());
+  });
+  conn.listen();
+  const init = await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+  });
+  assert.ok(init.capabilities.hoverProvider);
+  await conn.sendNotification(InitializedNotification.type, {});
+});
+
+after(async () => {
+  await conn.sendRequest(ShutdownRequest.type);
+  await conn.sendNotification(ExitNotification.type);
+  const exited = new Promise((r) => child.once('exit', r));
+  setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+  await exited;
+  conn.dispose();
+});
+
+const URI = 'file:///work/etc/etcd/etcd.conf';
+const TEXT = [
+  'ETCD_NAME=m1',
+  'ETCD_HEARTBEAT_INTERVAL=100',
+  'ETCD_ELECTION_TIMEOUT=400',
+  'ETCD_INITIAL_CLUSTER=m1=http://10.0.0.1:2380',
+  'ETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380',
+  'ETCD_ELECTON_TIMEOUT=1',
+  '',
+].join('\n');
+
+test("publishes diagnostics for an opened etcd.conf, with etcd's message", async () => {
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: URI, languageId: 'etcd-conf', version: 1, text: TEXT },
+  });
+  const diags = await nextDiagnostics(URI, (d) => d.length > 0);
+  const ratio = diags.find((d) => d.code === 'election-timeout-ratio');
+  assert.ok(ratio, JSON.stringify(diags));
+  assert.equal(ratio.severity, 1);
+  assert.equal(ratio.range.start.line, 2);
+  assert.match(String(ratio.message), /should be at least as 5 times/);
+  assert.ok(diags.some((d) => d.code === 'unknown-key' && d.range.start.line === 5));
+});
+
+test('offers quick fixes for a diagnostic: 10 x heartbeat first', async () => {
+  const diags = await nextDiagnostics(URI);
+  const ratio = diags.find((d) => d.code === 'election-timeout-ratio')!;
+  const actions = (await conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI },
+    range: ratio.range,
+    context: { diagnostics: [ratio] },
+  })) as CodeAction[];
+  assert.equal(actions[0].title, 'Set election timeout to 1000 ms (10 x heartbeat)');
+  assert.equal(actions[0].isPreferred, true);
+  assert.deepEqual(actions[0].edit?.changes?.[URI], [
+    { range: { start: { line: 2, character: 22 }, end: { line: 2, character: 25 } }, newText: '1000' },
+  ]);
+  const unknown = diags.find((d) => d.code === 'unknown-key')!;
+  const rename = (await conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI },
+    range: unknown.range,
+    context: { diagnostics: [unknown] },
+  })) as CodeAction[];
+  assert.equal(rename[0].edit?.changes?.[URI]?.[0].newText, 'ETCD_ELECTION_TIMEOUT');
+});
+
+test('source.fixAll.etcd returns all safe fixes in one edit', async () => {
+  const actions = (await conn.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri: URI },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll.etcd'] },
+  })) as CodeAction[];
+  assert.equal(actions.length, 1);
+  assert.ok(actions[0].edit?.changes?.[URI]?.some((e) => e.newText === '1000'));
+});
+
+test('hover on a key shows description, default, unit and versions', async () => {
+  const hover = (await conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character: 5 } })) as Hover;
+  const md = (hover.contents as MarkupContent).value;
+  assert.match(md, /ETCD_HEARTBEAT_INTERVAL/);
+  assert.match(md, /Default: `100`/);
+  assert.match(md, /milliseconds/);
+  assert.match(md, /3\.4, 3\.5, 3\.6/);
+});
+
+test('completion offers keys at line start and enum values after =', async () => {
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: URI, version: 2 },
+    contentChanges: [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, text: 'ETCD_INITIAL_CLUSTER_STATE=' }],
+  });
+  const values = (await conn.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 6, character: 27 },
+  })) as CompletionItem[];
+  assert.deepEqual(values.map((v) => v.label).sort(), ['existing', 'new']);
+  const keys = (await conn.sendRequest(CompletionRequest.type, {
+    textDocument: { uri: URI },
+    position: { line: 0, character: 0 },
+  })) as CompletionItem[];
+  assert.ok(keys.some((k) => k.label === 'ETCD_ELECTION_TIMEOUT'));
+});
+
+test('an incremental edit that fixes the ratio clears the error', async () => {
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: URI, version: 3 },
+    contentChanges: [{ range: { start: { line: 2, character: 22 }, end: { line: 2, character: 25 } }, text: '1000' }],
+  });
+  const diags = await nextDiagnostics(URI, (d) => !d.some((x) => x.code === 'election-timeout-ratio'));
+  assert.ok(!diags.some((d) => d.severity === 1 && d.code !== 'invalid-enum'), JSON.stringify(diags.map((d) => d.code)));
+});
+
+test('the etcdVersion setting changes the rules (3.4 rejects log-level INFO)', async () => {
+  const uri = 'file:///work/etc/etcd/level.etcd.conf';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'etcd-conf', version: 1, text: 'ETCD_LOG_LEVEL=INFO\n' },
+  });
+  await nextDiagnostics(uri, (d) => !d.some((x) => x.code === 'invalid-enum'));
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { etcdInspector: { etcdVersion: '3.4' } } });
+  await nextDiagnostics(uri, (d) => d.some((x) => x.code === 'invalid-enum'));
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { etcdInspector: { etcdVersion: '3.5' } } });
+});
+
+test('cross-file: a member whose heartbeat differs from its peers is reported on that file', async () => {
+  const cluster = 'ETCD_INITIAL_CLUSTER=a=http://10.1.0.1:2380,b=http://10.1.0.2:2380,c=http://10.1.0.3:2380';
+  const member = (n: string, ip: string, hb: number): string =>
+    `ETCD_NAME=${n}\n${cluster}\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://${ip}:2380\nETCD_HEARTBEAT_INTERVAL=${hb}\nETCD_ELECTION_TIMEOUT=2000\n`;
+  const a = 'file:///work/cluster/a.etcd.conf';
+  const b = 'file:///work/cluster/b.etcd.conf';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: a, languageId: 'etcd-conf', version: 1, text: member('a', '10.1.0.1', 100) },
+  });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: b, languageId: 'etcd-conf', version: 1, text: member('b', '10.1.0.2', 200) },
+  });
+  const diags = await nextDiagnostics(b, (d) => d.some((x) => x.code === 'cross-file-timing'));
+  const timing = diags.find((x) => x.code === 'cross-file-timing')!;
+  assert.equal(timing.range.start.line, 3);
+  assert.match(String(timing.message), /a\.etcd\.conf/);
+});
