@@ -120,3 +120,14 @@ export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'):
   if (Object.keys(tls).length > 0) profile.tls = tls;
   return profile;
 }
+
+/**
+ * Reads `NAME=value` assignments from pasted shell text (`export ETCDCTL_ENDPOINTS=...; ETCDCTL_CACERT="..."`),
+ * newline-, semicolon- or space-separated, quotes removed. Only ETCDCTL_* names are kept.
+ */
+export function parseEtcdctlAssignments(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const pattern = /(?:^|[\s;])(?:export\s+)?(ETCDCTL_[A-Z_]+)=("([^"]*)"|'([^']*)'|[^\s;]*)/g;
+  for (const match of text.matchAll(pattern)) env[match[1]] = match[3] ?? match[4] ?? match[2];
+  return env;
+}

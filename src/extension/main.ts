@@ -1,33 +1,87 @@
 // Entry point of the extension host bundle. activate() only wires services together; logic lives in the
 // modules it constructs.
 import * as vscode from 'vscode';
-import { ClusterTreeProvider } from './tree/clusterTree';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ClusterTreeProvider, type TreeNode } from './tree/clusterTree';
+import { ClusterRegistry } from './clusters/registry';
+import { ClusterStatusBar } from './statusBar';
 import { readClusters } from './settings';
 import { startLanguageClient } from './lspClient';
 import { registerLintCommands } from './lint/commands';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerClusterCommands } from './commands/clusterCommands';
+import { clusterSummary } from '../shared/treeModel';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('etcd Inspector', { log: true });
   context.subscriptions.push(log);
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('etcdInspector');
 
-  const tree = new ClusterTreeProvider(() => readClusters(log));
+  const registry = new ClusterRegistry(
+    {
+      clusters: () => readClusters(log),
+      timeoutMs: () => config().get<number>('requestTimeoutMs', 2000),
+      refreshIntervalSeconds: () => config().get<number>('refreshIntervalSeconds', 10),
+    },
+    context.secrets,
+    log,
+  );
+  const tree = new ClusterTreeProvider(registry);
+  const view = vscode.window.createTreeView<TreeNode>('etcdInspector.clusters', { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new ClusterStatusBar(registry);
+  context.subscriptions.push(registry, tree, view, statusBar);
+
+  // Auto-refresh runs only while the tree is visible (the status panel keeps it alive too).
+  let visibleKeepAlive: vscode.Disposable | undefined;
+  const onVisibility = (visible: boolean): void => {
+    visibleKeepAlive?.dispose();
+    visibleKeepAlive = visible ? registry.keepAlive('clusters view') : undefined;
+    if (visible) void registry.refresh();
+  };
+  onVisibility(view.visible);
   context.subscriptions.push(
-    vscode.window.registerTreeDataProvider('etcdInspector.clusters', tree),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('etcdInspector.clusters')) tree.refresh();
+    view.onDidChangeVisibility((e) => onVisibility(e.visible)),
+    { dispose: () => visibleKeepAlive?.dispose() },
+    view.onDidChangeSelection((e) => {
+      const node = e.selection[0];
+      if (node) statusBar.setActive(node.cluster);
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
-    vscode.commands.registerCommand('etcdInspector.refresh', () => tree.refresh()),
+    registry.onDidChange(() => {
+      const trouble = tree.clustersInTrouble();
+      view.badge = trouble.length ? { value: trouble.length, tooltip: `No leader: ${trouble.join(', ')}` } : undefined;
+    }),
+    registry.onDidTransition(({ name, kind, snapshot }) => {
+      const summary = clusterSummary(snapshot);
+      const open = 'Open Status';
+      const message =
+        kind === 'lost'
+          ? `etcd cluster "${name}" has no leader: ${summary}. Need ${snapshot.quorum.needed} of ${snapshot.quorum.votingMembers} voting members.`
+          : kind === 'unreachable'
+            ? `etcd cluster "${name}" does not answer: ${snapshot.errors[0] ?? 'no endpoint answered'}`
+            : `etcd cluster "${name}" has a leader again: ${summary}.`;
+      log.info(message);
+      const shown =
+        kind === 'regained' ? vscode.window.showInformationMessage(message, open) : vscode.window.showWarningMessage(message, open);
+      void shown.then((choice) =>
+        choice === open ? vscode.commands.executeCommand('etcdInspector.openStatus', { cluster: name }) : undefined,
+      );
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('etcdInspector.clusters')) {
+        registry.reload();
+        void registry.refresh();
+      } else if (e.affectsConfiguration('etcdInspector.refreshIntervalSeconds')) registry.schedule();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => registry.reload()),
     vscode.commands.registerCommand('etcdInspector.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', 'etcdInspector'),
     ),
     vscode.commands.registerCommand('etcdInspector.showLog', () => log.show()),
   );
-
+  registerClusterCommands(context, registry, log);
   registerLintCommands(context);
+
   client = await startLanguageClient(context, log);
   log.info(`etcd Inspector ${String(context.extension.packageJSON.version)} activated`);
 }

@@ -1,0 +1,220 @@
+// Holds one ClusterInspector per configured cluster, refreshes them (on demand and, while a view that
+// shows them is visible, every etcdInspector.refreshIntervalSeconds), and publishes member-by-member
+// progress so that a hung member never freezes a view.
+import * as vscode from 'vscode';
+import { ClusterInspector } from '../../etcd/probe';
+import { deriveModel, type ClusterSnapshot, type MemberReport } from '../../etcd/model';
+import type { ConnectionProfile } from '../../etcd/profile';
+import type { ClusterSetting } from '../../shared/settings';
+import { leaderTransition, clusterSummary } from '../../shared/treeModel';
+import type { ClusterStateSource } from './source';
+
+/** The SecretStorage key of a cluster user's password. */
+export function passwordKey(cluster: string, username: string): string {
+  return `etcdInspector.password/${cluster}/${username}`;
+}
+
+interface Entry {
+  setting: ClusterSetting;
+  inspector: ClusterInspector | undefined;
+  /** The latest snapshot; during a refresh, members already probed replace their old rows. */
+  live: ClusterSnapshot | undefined;
+  refreshing: Promise<void> | undefined;
+  leaderChanges: number;
+  lastErrors: Map<string, string>;
+}
+
+/** Options the registry reads each time it needs them, so settings changes apply without a restart. */
+export interface RegistryOptions {
+  clusters(): ClusterSetting[];
+  timeoutMs(): number;
+  refreshIntervalSeconds(): number;
+}
+
+export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+  private readonly transitions = new vscode.EventEmitter<{
+    name: string;
+    kind: 'lost' | 'regained' | 'unreachable';
+    snapshot: ClusterSnapshot;
+  }>();
+  /** Fires once when a cluster loses or regains its leader, or stops answering. */
+  readonly onDidTransition = this.transitions.event;
+  private entries = new Map<string, Entry>();
+  private keepAlives = new Set<object>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: RegistryOptions,
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.reload();
+  }
+
+  /** Re-reads the clusters setting: keeps state of unchanged clusters, drops removed ones. */
+  reload(): void {
+    const next = new Map<string, Entry>();
+    for (const setting of this.options.clusters()) {
+      if (next.has(setting.name)) {
+        this.log.warn(`two clusters are named "${setting.name}": only the first is shown`);
+        continue;
+      }
+      const old = this.entries.get(setting.name);
+      if (old && JSON.stringify(old.setting) === JSON.stringify(setting)) {
+        next.set(setting.name, old);
+      } else {
+        old?.inspector?.dispose();
+        next.set(setting.name, {
+          setting,
+          inspector: undefined,
+          live: undefined,
+          refreshing: undefined,
+          leaderChanges: 0,
+          lastErrors: new Map(),
+        });
+      }
+    }
+    for (const [name, entry] of this.entries) if (!next.has(name)) entry.inspector?.dispose();
+    this.entries = next;
+    for (const name of next.keys()) this.changed.fire(name);
+    this.schedule();
+  }
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  setting(name: string): ClusterSetting | undefined {
+    return this.entries.get(name)?.setting;
+  }
+
+  snapshot(name: string): ClusterSnapshot | undefined {
+    return this.entries.get(name)?.live;
+  }
+
+  isRefreshing(name: string): boolean {
+    return this.entries.get(name)?.refreshing !== undefined;
+  }
+
+  leaderChanges(name: string): number {
+    return this.entries.get(name)?.leaderChanges ?? 0;
+  }
+
+  /** The connection profile of a cluster, with its password from SecretStorage. */
+  async profile(name: string): Promise<ConnectionProfile | undefined> {
+    const setting = this.entries.get(name)?.setting;
+    if (!setting) return undefined;
+    const profile: ConnectionProfile = { name: setting.name, endpoints: setting.endpoints, timeoutMs: this.options.timeoutMs() };
+    if (setting.tls) profile.tls = { ...setting.tls };
+    if (setting.username) {
+      profile.username = setting.username;
+      profile.password = (await this.secrets.get(passwordKey(setting.name, setting.username))) ?? undefined;
+    }
+    return profile;
+  }
+
+  async refresh(name?: string): Promise<void> {
+    const names = name === undefined ? this.names() : [name];
+    await Promise.all(names.map((n) => this.refreshOne(n)));
+  }
+
+  private refreshOne(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) return Promise.resolve();
+    entry.refreshing ??= this.run(name, entry).finally(() => {
+      entry.refreshing = undefined;
+      this.changed.fire(name);
+    });
+    this.changed.fire(name);
+    return entry.refreshing;
+  }
+
+  private async run(name: string, entry: Entry): Promise<void> {
+    let profile: ConnectionProfile;
+    try {
+      const p = await this.profile(name);
+      if (!p) return;
+      profile = p;
+      if (profile.username && profile.password === undefined) {
+        this.log.warn(`${name}: no password stored for user "${profile.username}": run "etcd Inspector: Set Password"`);
+      }
+      if (!entry.inspector || JSON.stringify(entry.inspector.profile) !== JSON.stringify(profile)) {
+        entry.inspector?.dispose();
+        entry.inspector = new ClusterInspector(profile);
+      }
+    } catch (error) {
+      this.log.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    const previous = entry.live;
+    try {
+      const snapshot = await entry.inspector.refresh({ onMember: (m) => this.arrived(name, entry, m) });
+      entry.live = snapshot;
+      entry.leaderChanges += snapshot.termChanges ?? 0;
+      this.logRefresh(name, entry, snapshot);
+      const kind = leaderTransition(previous, snapshot);
+      if (kind) this.transitions.fire({ name, kind, snapshot });
+    } catch (error) {
+      // The inspector reports failures in the snapshot; anything thrown is a bug or a bad profile.
+      this.log.error(`${name}: refresh failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+
+  /** A member's row arrived during a refresh: show it at once in place of its old row. */
+  private arrived(name: string, entry: Entry, member: MemberReport): void {
+    const live = entry.live;
+    if (!live) return;
+    const members = live.members.some((m) => m.id === member.id)
+      ? live.members.map((m) => (m.id === member.id ? member : m))
+      : [...live.members, member];
+    entry.live = deriveModel({ ...live, members });
+    this.changed.fire(name);
+  }
+
+  /** Logs what went wrong in a refresh; a problem that persists is logged again only at trace level. */
+  private logRefresh(name: string, entry: Entry, s: ClusterSnapshot): void {
+    const errors = new Map<string, string>();
+    for (const e of s.errors) errors.set(e, e);
+    for (const m of s.members) {
+      const problem = m.error ?? (m.health && !m.health.healthy ? m.health.error : null);
+      if (problem) errors.set(m.id, `${m.name || m.id} (${m.endpoint ?? 'no client URL'}): ${problem}`);
+    }
+    for (const [key, text] of errors) {
+      if (entry.lastErrors.get(key) === text) this.log.trace(`${name}: still: ${text}`);
+      else this.log.warn(`${name}: ${text}`);
+    }
+    for (const [key, text] of entry.lastErrors) if (!errors.has(key)) this.log.info(`${name}: recovered: ${text}`);
+    entry.lastErrors = errors;
+    this.log.debug(`${name}: ${clusterSummary(s)} (${s.elapsedMs} ms)`);
+  }
+
+  keepAlive(_reason: string): vscode.Disposable {
+    const token = {};
+    this.keepAlives.add(token);
+    this.schedule();
+    return new vscode.Disposable(() => {
+      this.keepAlives.delete(token);
+      this.schedule();
+    });
+  }
+
+  /** Runs the auto-refresh timer only while something visible needs it and the interval is not 0. */
+  schedule(): void {
+    const seconds = this.options.refreshIntervalSeconds();
+    const wanted = this.keepAlives.size > 0 && seconds > 0 && this.entries.size > 0;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (!wanted) return;
+    this.timer = setInterval(() => void this.refresh(), Math.max(1, seconds) * 1000);
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const entry of this.entries.values()) entry.inspector?.dispose();
+    this.entries.clear();
+    this.changed.dispose();
+    this.transitions.dispose();
+  }
+}

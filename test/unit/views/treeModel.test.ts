@@ -1,0 +1,132 @@
+// The Clusters tree's labels, descriptions, icons and notifications, from hand-built snapshots.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NO_LEADER } from '../../../src/etcd/model';
+import {
+  clusterHealth,
+  clusterNode,
+  clusterSummary,
+  leaderTransition,
+  memberDetails,
+  memberKind,
+  memberNode,
+} from '../../../src/shared/treeModel';
+import { runbookStepMarkdown, etcdctlFlags } from '../../../src/etcd/runbook';
+import { STEPS } from '../../../src/etcd/checklist';
+import { A, B, C, member, snapshot } from '../builders';
+
+const healthy = () => snapshot([member(A), member(B), member(C)]);
+const quorumLost = () => snapshot([member(A, { reachable: false }), member(B, { reachable: false }), member(C, { leader: NO_LEADER })]);
+
+test('a healthy cluster reads "leader <name> · 3/3 healthy" with a passing icon', () => {
+  const node = clusterNode('prod', ['http://10.0.0.1:2379'], healthy(), false);
+  assert.equal(node.description, 'leader m-a · 3/3 healthy');
+  assert.equal(node.icon.id, 'pass-filled');
+  assert.equal(node.contextValue, 'cluster.healthy');
+  assert.match(node.tooltip, /Leader: m-a/);
+});
+
+test('two of three down reads "NO LEADER · 1/3 reachable · quorum lost", and the tooltip says what quorum needs', () => {
+  const s = quorumLost();
+  assert.equal(clusterSummary(s), 'NO LEADER · 1/3 reachable · quorum lost');
+  const node = clusterNode('prod', [], s, false, 4);
+  assert.equal(node.icon.id, 'error');
+  assert.equal(node.contextValue, 'cluster.no-leader');
+  assert.match(node.tooltip, /1 of 3 voting members reachable, quorum needs 2 — QUORUM LOST/);
+  assert.match(node.tooltip, /4 leader change\(s\)/);
+  assert.match(node.tooltip, /Failing checks:\n• Leader exists: no leader/);
+});
+
+test('a degraded cluster (one member down) keeps its leader in the summary and counts the down member', () => {
+  const s = snapshot([member(A), member(B), member(C, { reachable: false })]);
+  assert.equal(clusterHealth(s), 'degraded');
+  assert.equal(clusterSummary(s), 'leader m-a · 2/3 healthy · 1 down');
+});
+
+test('learners and alarms show in the summary; unreachable and unknown clusters say so', () => {
+  const s = snapshot([member(A), member(B), member(C, { isLearner: true })], [{ memberId: A, alarm: 'NOSPACE' }]);
+  assert.equal(clusterSummary(s), 'leader m-a · 2/2 healthy · 1 learner · ALARM NOSPACE');
+  assert.equal(clusterSummary(snapshot([])), 'UNREACHABLE · no endpoint answered');
+  assert.equal(clusterSummary(undefined, true), 'refreshing…');
+  assert.equal(clusterHealth(undefined), 'unknown');
+});
+
+test('member nodes: icon and reason per kind, name and hex id, context values for menus', () => {
+  const s = snapshot([member(A), member(B, { reachable: false }), member(C, { isLearner: true })]);
+  assert.deepEqual(s.members.map(memberKind), ['leader', 'unreachable', 'learner']);
+  const leader = memberNode(s.members[0]);
+  assert.equal(leader.label, 'm-a');
+  assert.equal(leader.description, `${A} · leader`);
+  assert.equal(leader.icon.id, 'star-full');
+  assert.equal(leader.contextValue, 'member.leader.hasClientUrl');
+  const down = memberNode(s.members[1]);
+  assert.equal(down.description, `${B} · connection refused (etcd not running or wrong port)`);
+  assert.equal(down.icon.id, 'error');
+  const unstarted = memberNode({
+    ...s.members[2],
+    name: '',
+    started: false,
+    clientURLs: [],
+    reachable: false,
+    error: 'added to the cluster but not started yet',
+  });
+  assert.equal(unstarted.label, '(not started)');
+  assert.equal(unstarted.contextValue, 'member.unstarted');
+  const sick = memberNode({ ...s.members[0], health: { healthy: false, tookMs: 0, error: 'Active Alarm(s): NOSPACE' } });
+  assert.equal(sick.icon.id, 'warning');
+  assert.match(sick.description, /NOSPACE/);
+});
+
+test('a hostile member name stays data: the model carries it verbatim for the view to render as text', () => {
+  const name = '<b>x</b><script>alert(1)</script>';
+  const node = memberNode({ ...member(A), name });
+  assert.equal(node.label, name);
+});
+
+test('member details list version, sizes, raft figures, URLs and alarms', () => {
+  const s = snapshot([member(A, { dbSize: 20480, inUse: 16384, quota: 2147483648 })], [{ memberId: A, alarm: 'NOSPACE' }]);
+  const rows = Object.fromEntries(memberDetails(s.members[0], s));
+  assert.equal(rows.version, '3.5.16');
+  assert.equal(rows['db size'], '20 kB (in use 16 kB, 20% free)');
+  assert.equal(rows.quota, '2.1 GB');
+  assert.equal(rows.raft, 'term 2 · index 100 · applied 100');
+  assert.equal(rows['client URL'], 'http://127.0.0.1:2379');
+  assert.equal(rows.alarms, 'NOSPACE');
+});
+
+test('leader transitions fire once: lost, unreachable, regained — not on every refresh', () => {
+  assert.equal(leaderTransition(undefined, healthy()), undefined);
+  assert.equal(leaderTransition(healthy(), quorumLost()), 'lost');
+  assert.equal(leaderTransition(quorumLost(), quorumLost()), undefined);
+  assert.equal(leaderTransition(quorumLost(), healthy()), 'regained');
+  assert.equal(leaderTransition(undefined, quorumLost()), 'lost', 'a cluster found without a leader is reported at once');
+  assert.equal(leaderTransition(healthy(), snapshot([])), 'unreachable');
+  assert.equal(leaderTransition(snapshot([]), snapshot([])), undefined);
+  assert.equal(leaderTransition(healthy(), healthy()), undefined);
+});
+
+test("runbook steps carry this cluster's etcdctl flags and members, never a password", () => {
+  const profile = {
+    name: 'prod',
+    endpoints: ['https://10.0.0.1:2379'],
+    tls: { caFile: '/pki/ca.crt', certFile: '/pki/c.crt', keyFile: '/pki/c key' },
+    username: 'root',
+    password: 'hunter2',
+  };
+  assert.equal(
+    etcdctlFlags(profile),
+    "--endpoints=https://10.0.0.1:2379 --cacert=/pki/ca.crt --cert=/pki/c.crt '--key=/pki/c key' --user=root",
+  );
+  const s = quorumLost();
+  const quorum = runbookStepMarkdown(STEPS.quorum, s, profile);
+  assert.match(quorum, /# Step 5: Fix Quorum Loss — cluster "prod"/);
+  assert.match(quorum, /NO LEADER, 1 of 3 voting members reachable \(quorum needs 2\)/);
+  assert.match(quorum, /--force-new-cluster/);
+  assert.match(quorum, /CAUTION/);
+  const add = runbookStepMarkdown(STEPS.addMember, s, profile);
+  assert.match(add, new RegExp(`member remove ${A}`));
+  assert.match(add, /member add m-a --peer-urls=http:\/\/127\.0\.0\.1:2380/);
+  const defrag = runbookStepMarkdown(STEPS.defrag, healthy(), profile);
+  assert.equal(defrag.match(/ defrag /g)?.length, 3, 'one defrag per member');
+  for (const step of Object.values(STEPS)) assert.ok(!runbookStepMarkdown(step, s, profile).includes('hunter2'), step);
+});
