@@ -23,7 +23,8 @@ export type ClusterHealth = 'healthy' | 'degraded' | 'no-leader' | 'unreachable'
 
 export function clusterHealth(s: ClusterSnapshot | undefined): ClusterHealth {
   if (!s) return 'unknown';
-  if (s.members.length === 0) return 'unreachable';
+  // No member answered its status: whether there is a leader is unknown, not "no leader".
+  if (s.members.length === 0 || !s.members.some((m) => m.reachable)) return 'unreachable';
   if (!s.leaderId) return 'no-leader';
   const q = s.quorum;
   return q.healthy === q.votingMembers && s.alarms.length === 0 && s.members.every((m) => m.reachable || !m.started)
@@ -159,16 +160,31 @@ export function memberDetails(m: MemberReport, s: ClusterSnapshot): Array<[strin
   return rows;
 }
 
-/** A cluster that just lost or regained its leader, or became (un)reachable: notify once per change. */
-export type LeaderTransition = 'lost' | 'regained' | 'unreachable' | undefined;
+/** What an operator is told about a cluster's leader: once per change, never every refresh. */
+export type LeaderNotice = 'lost' | 'regained' | 'unreachable';
 
-export function leaderTransition(previous: ClusterSnapshot | undefined, next: ClusterSnapshot): LeaderTransition {
-  const before = clusterHealth(previous);
-  const after = clusterHealth(next);
-  const had = before === 'healthy' || before === 'degraded';
-  const has = after === 'healthy' || after === 'degraded';
-  if (after === 'unreachable') return before === 'unreachable' ? undefined : 'unreachable';
-  if (after === 'no-leader') return before === 'no-leader' ? undefined : 'lost';
-  if (has && !had && before !== 'unknown') return 'regained';
-  return undefined;
+/** The state the last notice left the cluster in. */
+export type NoticeState = 'ok' | 'no-leader' | 'unreachable';
+
+function noticeState(s: ClusterSnapshot | undefined): NoticeState | undefined {
+  const health = clusterHealth(s);
+  if (health === 'unknown') return undefined;
+  return health === 'no-leader' || health === 'unreachable' ? health : 'ok';
+}
+
+/**
+ * Decides whether a refresh warrants a notice. A bad state (no leader, unreachable) must be seen on two
+ * refreshes in a row before it is announced, so a refresh that merely timed out (a busy machine, a
+ * leader election in progress) raises no false alarm; a recovery is announced at once.
+ */
+export function leaderNotice(
+  announced: NoticeState,
+  previous: ClusterSnapshot | undefined,
+  next: ClusterSnapshot,
+): { notice: LeaderNotice | undefined; announced: NoticeState } {
+  const now = noticeState(next);
+  if (now === undefined || now === announced) return { notice: undefined, announced };
+  if (now === 'ok') return { notice: 'regained', announced: 'ok' };
+  if (noticeState(previous) !== now) return { notice: undefined, announced };
+  return { notice: now === 'no-leader' ? 'lost' : 'unreachable', announced: now };
 }

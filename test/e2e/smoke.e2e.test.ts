@@ -6,16 +6,16 @@
 // Run: node --import tsx --test test/e2e/smoke.e2e.test.ts
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   activityBarItem,
+  findVsix,
   openViewContainer,
   openWorkbench,
   outputChannels,
   outputText,
-  repoRoot,
   runCommand,
   startCodeServer,
   viewPane,
@@ -29,20 +29,6 @@ const VIEW_NAME = 'Clusters';
 const CHANNEL = 'etcd Inspector';
 // The extension host starts after the workbench has rendered, and contributions from it appear later still.
 const UI_TIMEOUT_MS = 60_000;
-
-function findVsix(): string {
-  const fromEnv = process.env.ETCD_INSPECTOR_VSIX;
-  if (fromEnv) return resolve(fromEnv);
-  const root = repoRoot();
-  const candidates = readdirSync(root)
-    .filter((name) => name.endsWith('.vsix'))
-    .map((name) => join(root, name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (candidates.length === 0) {
-    throw new Error(`no .vsix in ${root}: run \`npm run package\` first, or set ETCD_INSPECTOR_VSIX`);
-  }
-  return candidates[0]!;
-}
 
 let workspaceDir: string | undefined;
 let server: CodeServerHandle | undefined;

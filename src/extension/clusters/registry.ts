@@ -6,7 +6,7 @@ import { ClusterInspector } from '../../etcd/probe';
 import { deriveModel, type ClusterSnapshot, type MemberReport } from '../../etcd/model';
 import type { ConnectionProfile } from '../../etcd/profile';
 import type { ClusterSetting } from '../../shared/settings';
-import { leaderTransition, clusterSummary } from '../../shared/treeModel';
+import { leaderNotice, clusterSummary, type NoticeState } from '../../shared/treeModel';
 import type { ClusterStateSource } from './source';
 
 /** The SecretStorage key of a cluster user's password. */
@@ -22,6 +22,7 @@ interface Entry {
   refreshing: Promise<void> | undefined;
   leaderChanges: number;
   lastErrors: Map<string, string>;
+  announced: NoticeState;
 }
 
 /** Options the registry reads each time it needs them, so settings changes apply without a restart. */
@@ -73,6 +74,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
           refreshing: undefined,
           leaderChanges: 0,
           lastErrors: new Map(),
+          announced: 'ok',
         });
       }
     }
@@ -154,8 +156,9 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
       entry.live = snapshot;
       entry.leaderChanges += snapshot.termChanges ?? 0;
       this.logRefresh(name, entry, snapshot);
-      const kind = leaderTransition(previous, snapshot);
-      if (kind) this.transitions.fire({ name, kind, snapshot });
+      const { notice, announced } = leaderNotice(entry.announced, previous, snapshot);
+      entry.announced = announced;
+      if (notice) this.transitions.fire({ name, kind: notice, snapshot });
     } catch (error) {
       // The inspector reports failures in the snapshot; anything thrown is a bug or a bad profile.
       this.log.error(`${name}: refresh failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -4,7 +4,7 @@
 // $CACHE/code-server.env. Every server runs in a throwaway user-data-dir and extensions-dir so tests
 // never see the developer's own VS Code state, and everything is torn down even if a test dies.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -459,4 +459,17 @@ export async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => 
     if (accept(value) || Date.now() >= deadline) return value;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** The packaged extension to test: $ETCD_INSPECTOR_VSIX, else the newest *.vsix in the repository root. */
+export function findVsix(): string {
+  const fromEnv = process.env.ETCD_INSPECTOR_VSIX;
+  if (fromEnv) return resolve(fromEnv);
+  const root = repoRoot();
+  const candidates = readdirSync(root)
+    .filter((name) => name.endsWith('.vsix'))
+    .map((name) => join(root, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (candidates.length === 0) throw new Error(`no .vsix in ${root}: run \`npm run package\` first, or set ETCD_INSPECTOR_VSIX`);
+  return candidates[0];
 }

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { normalizeEndpoint, parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest } from '../../../src/etcd/profile';
+import {
+  normalizeEndpoint,
+  parseEndpoints,
+  parseEtcdctlAssignments,
+  parseUser,
+  profileFromEtcdctlEnv,
+  profileFromKubeadmManifest,
+} from '../../../src/etcd/profile';
 import { isZeroId, toHexId } from '../../../src/etcd/ids';
 
 test('ids are printed as 16-digit lowercase hex like etcdctl, without losing uint64 precision', () => {
@@ -60,4 +67,16 @@ test('a profile from a kubeadm etcd static pod manifest', () => {
     /no --advertise-client-urls/,
   );
   assert.throws(() => profileFromKubeadmManifest('spec: [unclosed'), /not a valid YAML manifest/);
+});
+
+test('pasted etcdctl export lines are read, quoted or not, and nothing but ETCDCTL_* is kept', () => {
+  const env = parseEtcdctlAssignments(
+    `export ETCDCTL_ENDPOINTS=https://10.0.0.1:2379,https://10.0.0.2:2379; export ETCDCTL_CACERT="/etc/etcd/ca dir/ca.crt"\nETCDCTL_USER='root' PATH=/evil`,
+  );
+  assert.deepEqual(env, {
+    ETCDCTL_ENDPOINTS: 'https://10.0.0.1:2379,https://10.0.0.2:2379',
+    ETCDCTL_CACERT: '/etc/etcd/ca dir/ca.crt',
+    ETCDCTL_USER: 'root',
+  });
+  assert.deepEqual(parseEtcdctlAssignments('nothing here'), {});
 });

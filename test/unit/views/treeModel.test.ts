@@ -6,7 +6,7 @@ import {
   clusterHealth,
   clusterNode,
   clusterSummary,
-  leaderTransition,
+  leaderNotice,
   memberDetails,
   memberKind,
   memberNode,
@@ -94,15 +94,19 @@ test('member details list version, sizes, raft figures, URLs and alarms', () => 
   assert.equal(rows.alarms, 'NOSPACE');
 });
 
-test('leader transitions fire once: lost, unreachable, regained — not on every refresh', () => {
-  assert.equal(leaderTransition(undefined, healthy()), undefined);
-  assert.equal(leaderTransition(healthy(), quorumLost()), 'lost');
-  assert.equal(leaderTransition(quorumLost(), quorumLost()), undefined);
-  assert.equal(leaderTransition(quorumLost(), healthy()), 'regained');
-  assert.equal(leaderTransition(undefined, quorumLost()), 'lost', 'a cluster found without a leader is reported at once');
-  assert.equal(leaderTransition(healthy(), snapshot([])), 'unreachable');
-  assert.equal(leaderTransition(snapshot([]), snapshot([])), undefined);
-  assert.equal(leaderTransition(healthy(), healthy()), undefined);
+test('leader notices: a bad state is announced once it is seen twice in a row, a recovery at once, nothing twice', () => {
+  const ok = healthy();
+  const lost = quorumLost();
+  const none = snapshot([]);
+  assert.deepEqual(leaderNotice('ok', undefined, ok), { notice: undefined, announced: 'ok' });
+  assert.deepEqual(leaderNotice('ok', ok, lost), { notice: undefined, announced: 'ok' }, 'one bad refresh is not enough');
+  assert.deepEqual(leaderNotice('ok', lost, lost), { notice: 'lost', announced: 'no-leader' });
+  assert.deepEqual(leaderNotice('no-leader', lost, lost), { notice: undefined, announced: 'no-leader' }, 'not every refresh');
+  assert.deepEqual(leaderNotice('no-leader', lost, ok), { notice: 'regained', announced: 'ok' });
+  assert.deepEqual(leaderNotice('ok', none, none), { notice: 'unreachable', announced: 'unreachable' });
+  assert.deepEqual(leaderNotice('ok', undefined, lost), { notice: undefined, announced: 'ok' });
+  const allDown = snapshot([member(A, { reachable: false }), member(B, { reachable: false })]);
+  assert.equal(clusterHealth(allDown), 'unreachable', 'no member answered: the leader is unknown, not absent');
 });
 
 test("runbook steps carry this cluster's etcdctl flags and members, never a password", () => {
