@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
-import { formatBytes } from '../etcd/format';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
 import type { ClusterSnapshot } from '../etcd/model';
 import { EXIT, registerCommand, type CliIo } from './cli';
 import { printable, renderTable } from './table';
+import { endpointStatusCells, STATUS_COLUMNS } from '../shared/statusViewModel';
 
 const STATUS_HELP = `Usage: etcd-inspector status [options]
        etcd-inspector diagnose [options]
@@ -178,55 +178,14 @@ export function toJson(s: ClusterSnapshot): unknown {
   };
 }
 
-/** The etcd 3.6 endpoint status columns, plus HEALTH. */
-export const STATUS_COLUMNS = [
-  'ENDPOINT',
-  'ID',
-  'VERSION',
-  'DB SIZE',
-  'IN USE',
-  '% NOT IN USE',
-  'QUOTA',
-  'IS LEADER',
-  'IS LEARNER',
-  'RAFT TERM',
-  'RAFT INDEX',
-  'RAFT APPLIED INDEX',
-  'ERRORS',
-  'HEALTH',
-];
+// The columns and cells are shared with the status webview's view-model.
+export { STATUS_COLUMNS };
 
 export function renderStatus(s: ClusterSnapshot): string {
   if (s.members.length === 0) {
     return `No endpoint answered:\n${s.errors.map((e) => `  ${printable(e)}`).join('\n')}\n`;
   }
-  const rows = s.members.map((m) => {
-    const st = m.status;
-    const errors = st ? st.errors.join(', ') : (m.error ?? '');
-    const health = m.health
-      ? m.health.healthy
-        ? `healthy (${m.health.tookMs} ms)`
-        : `unhealthy: ${m.health.error ?? ''}`
-      : m.started
-        ? 'unreachable'
-        : 'not started';
-    return [
-      m.endpoint ?? (m.started ? '-' : `(unstarted) ${m.peerURLs[0] ?? ''}`),
-      m.id,
-      st?.version ?? '',
-      st ? formatBytes(st.dbSize) : '',
-      st ? formatBytes(st.dbSizeInUse) : '',
-      m.fragmentationPercent !== null ? `${m.fragmentationPercent}%` : '',
-      st?.dbSizeQuota ? formatBytes(st.dbSizeQuota) : '',
-      st ? String(m.isLeader) : '',
-      String(m.isLearner),
-      st ? String(st.raftTerm) : '',
-      st ? String(st.raftIndex) : '',
-      st ? String(st.raftAppliedIndex) : '',
-      errors,
-      health,
-    ].map(printable);
-  });
+  const rows = s.members.map((m) => endpointStatusCells(m).map(printable));
   const q = s.quorum;
   const head =
     `Cluster ${s.clusterId ?? '?'}: ` +

@@ -10,6 +10,7 @@ import { startLanguageClient } from './lspClient';
 import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
 import { clusterSummary } from '../shared/treeModel';
+import { StatusPanel, registerStatusPanelSerializer } from './webview/statusPanel';
 
 let client: LanguageClient | undefined;
 
@@ -80,6 +81,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('etcdInspector.showLog', () => log.show()),
   );
   registerClusterCommands(context, registry, log);
+  context.subscriptions.push(
+    registerStatusPanelSerializer(context, registry, { log }),
+    // Called from the palette (no argument), a cluster's tree node or the status bar ({ cluster: name }).
+    vscode.commands.registerCommand('etcdInspector.openStatus', (arg?: unknown) => {
+      const cluster = typeof arg === 'string' ? arg : (arg as { cluster?: unknown } | undefined)?.cluster;
+      StatusPanel.createOrShow(context, registry, typeof cluster === 'string' ? cluster : undefined, { log });
+    }),
+  );
   registerLintCommands(context);
 
   client = await startLanguageClient(context, log);

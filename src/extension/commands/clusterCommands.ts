@@ -10,6 +10,7 @@ import {
   type ConnectionProfile,
 } from '../../etcd/profile';
 import { runbookStepMarkdown } from '../../etcd/runbook';
+import { STEPS } from '../../etcd/checklist';
 import type { ClusterSetting } from '../../shared/settings';
 import { passwordKey, type ClusterRegistry } from '../clusters/registry';
 import type { TreeNode } from '../tree/clusterTree';
@@ -215,9 +216,10 @@ async function setPassword(registry: ClusterRegistry, secrets: vscode.SecretStor
   await registry.refresh(name);
 }
 
-async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: string; step?: string } | undefined): Promise<void> {
+async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: string; step?: string | number } | undefined): Promise<void> {
   const name = args?.cluster ?? (await pickCluster(registry, undefined, 'Which cluster?'));
-  const step = args?.step;
+  // The webview names steps by number, the checklist by title ("Step 5: Fix Quorum Loss").
+  const step = typeof args?.step === 'number' ? Object.values(STEPS).find((t) => t.startsWith(`Step ${args.step}:`)) : args?.step;
   if (!name || !step) return;
   const profile = await registry.profile(name);
   if (!profile) return;
@@ -244,7 +246,7 @@ export function registerClusterCommands(context: vscode.ExtensionContext, regist
     ),
     vscode.commands.registerCommand('etcdInspector.removeCluster', (node?: TreeNode) => removeCluster(registry, secrets, node)),
     vscode.commands.registerCommand('etcdInspector.setPassword', (node?: TreeNode) => setPassword(registry, secrets, node)),
-    vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: string }) =>
+    vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: string | number }) =>
       showRunbookStep(registry, args),
     ),
     vscode.commands.registerCommand('etcdInspector.copyMemberId', async (node?: TreeNode) => {

@@ -1,0 +1,294 @@
+// The built status webview (dist/webview.js) in real Chromium, in the exact HTML and CSP the panel serves,
+// with a stub acquireVsCodeApi standing in for VS Code: the ready handshake, hostile data rendered as text,
+// buttons posting the right messages, keyboard use, narrow widths, and screenshots of a quorum-lost cluster.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeNonce, statusPanelHtml } from '../../../src/extension/webview/html';
+import { buildStatusViewModel } from '../../../src/shared/statusViewModel';
+import type { HostToWebviewMessage } from '../../../src/shared/messages';
+import { HOSTILE_ERROR, HOSTILE_NAME, healthy, hostile, quorumLost } from '../../unit/webview/snapshots';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SCRIPT = join(ROOT, 'dist', 'webview.js');
+const STYLE = join(ROOT, 'media', 'status.css');
+const RESULTS = join(ROOT, 'test-results');
+
+/** A dark theme's variables, as VS Code (Dark Modern) injects them into a webview. */
+const DARK_THEME: Record<string, string> = {
+  '--vscode-font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-font-weight': 'normal',
+  '--vscode-editor-font-family': '"Droid Sans Mono", monospace',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-editorWarning-foreground': '#cca700',
+  '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': '#ffffff12',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-editorGroup-border': '#ffffff17',
+  '--vscode-keybindingTable-rowsBackground': '#cccccc0a',
+  '--vscode-keybindingTable-headerBackground': '#cccccc0a',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-panel-background': '#181818',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-panelTitle-activeBorder': '#0078d4',
+  '--vscode-panelTitle-activeForeground': '#cccccc',
+  '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-widget-border': '#313131',
+  '--vscode-badge-background': '#616161',
+  '--vscode-badge-foreground': '#f8f8f8',
+  '--vscode-scrollbarSlider-background': '#79797966',
+  '--vscode-scrollbarSlider-hoverBackground': '#646464b3',
+  '--vscode-scrollbarSlider-activeBackground': '#bfbfbf66',
+  '--vscode-sash-hoverBorder': '#0078d4',
+};
+
+interface Recorded {
+  type: string;
+  [key: string]: unknown;
+}
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const requests: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(SCRIPT), 'dist/webview.js is built (npm run build)');
+  mkdirSync(RESULTS, { recursive: true });
+  server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    requests.push(path);
+    if (path === '/') {
+      const html = statusPanelHtml({
+        cspSource: origin,
+        nonce: makeNonce(),
+        scriptUri: `${origin}/dist/webview.js`,
+        styleUri: `${origin}/media/status.css`,
+      });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else if (path === '/dist/webview.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(SCRIPT));
+    } else if (path === '/media/status.css') {
+      res.writeHead(200, { 'content-type': 'text/css' }).end(readFileSync(STYLE));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+// Browser-side code is passed as source text: tsx would wrap named functions in a __name() helper that does
+// not exist in the page.
+function stubScript(theme: Record<string, string>): string {
+  return `(() => {
+    const posted = [];
+    const problems = [];
+    let state;
+    window.__posted = posted;
+    window.__problems = problems;
+    window.__getSavedState = () => state;
+    window.acquireVsCodeApi = () => ({
+      postMessage: (m) => posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => state,
+      setState: (s) => { state = s; },
+    });
+    document.addEventListener('securitypolicyviolation', (e) => problems.push('CSP ' + e.violatedDirective + ' ' + e.blockedURI));
+    window.addEventListener('error', (e) => problems.push('error ' + e.message));
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(${JSON.stringify(theme)})) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add('vscode-dark');
+    });
+  })();`;
+}
+
+/** Every element of the page, shadow roots included, that data could have produced. */
+const FIND_DATA_ELEMENTS = `(() => {
+  const all = [];
+  const walk = (root) => {
+    for (const e of root.querySelectorAll('*')) {
+      all.push(e);
+      if (e.shadowRoot) walk(e.shadowRoot);
+    }
+  };
+  walk(document);
+  return {
+    b: all.filter((e) => e.localName === 'b').length,
+    img: all.filter((e) => e.localName === 'img').length,
+    scripts: all.filter((e) => e.localName === 'script').length,
+    onerror: all.filter((e) => e.hasAttribute('onerror')).length,
+    pwned: window.__pwned,
+  };
+})()`;
+
+/** The aria-label of the focused element. */
+const ACTIVE_LABEL = `document.activeElement?.getAttribute('aria-label') ?? null`;
+
+/** Whether the page itself overflows sideways, and whether each table scrolls inside its focusable region. */
+const NARROW_LAYOUT = `(() => {
+  const scrollers = Array.from(document.querySelectorAll('.table-scroll'));
+  return {
+    pageOverflows: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+    tablesScroll: scrollers.map((s) => s.scrollWidth > s.clientWidth),
+    focusable: scrollers.every((s) => s.tabIndex === 0),
+  };
+})()`;
+
+/** Opens the panel page with a stub VS Code API that records posted messages, CSP violations and page errors. */
+async function openPanel(width = 1200, height = 900): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height } });
+  await page.addInitScript({ content: stubScript(DARK_THEME) });
+  await page.goto(`${origin}/`);
+  await page.waitForFunction('(window.__posted ?? []).length > 0');
+  return page;
+}
+
+async function posted(page: Page): Promise<Recorded[]> {
+  return page.evaluate<Recorded[]>('window.__posted');
+}
+
+async function send(page: Page, message: HostToWebviewMessage): Promise<void> {
+  await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
+}
+
+/** Waits until the web components have laid out (two animation frames after the last update). */
+async function settle(page: Page): Promise<void> {
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  await page.waitForTimeout(150);
+}
+
+test('hostile member name and error are shown as literal text; no markup or script comes from data', async (t) => {
+  const page = await openPanel();
+  t.after(() => page.close());
+  const first = await posted(page);
+  assert.deepEqual(first[0], { type: 'ready' }, 'ready is the first message');
+
+  await send(page, { type: 'state', clusters: [buildStatusViewModel('prod', hostile(), false)] });
+  await page.getByText(HOSTILE_NAME, { exact: true }).first().waitFor();
+  assert.ok((await page.getByText(HOSTILE_NAME, { exact: true }).count()) >= 1, 'the member name is literal text');
+  assert.ok((await page.getByText(HOSTILE_ERROR, { exact: true }).count()) >= 1, 'the error is literal text');
+  await settle(page);
+
+  const found = (await page.evaluate(FIND_DATA_ELEMENTS)) as Record<string, unknown>;
+  assert.deepEqual(found, { b: 0, img: 0, scripts: 1, onerror: 0, pwned: undefined }, 'only the nonce script exists');
+  assert.ok(!requests.includes('/x'), 'the hostile <img src=x> was never fetched');
+  assert.deepEqual(await page.evaluate<string[]>('window.__problems'), [], 'no CSP violation, no page error');
+});
+
+test('checklist and banner buttons post runCommand with the check’s command; copy and export post their messages', async (t) => {
+  const page = await openPanel();
+  t.after(() => page.close());
+  await send(page, { type: 'state', clusters: [buildStatusViewModel('prod', quorumLost(), false)] });
+  await page.getByText('NO LEADER · 1/3 reachable · quorum lost').waitFor();
+
+  await page.getByRole('button', { name: 'Open runbook step 2: Connectivity' }).click();
+  let last = (await posted(page)).at(-1);
+  assert.deepEqual(last, { type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod', step: 2 } });
+
+  await page.getByRole('button', { name: 'Open runbook step 5: Leader exists' }).click();
+  last = (await posted(page)).at(-1);
+  assert.deepEqual(last, { type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod', step: 5 } });
+
+  await page.getByRole('button', { name: 'Copy the member list of prod as a text table' }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'copyTable', cluster: 'prod', table: 'members' });
+  await page.getByRole('button', { name: 'Export the endpoint status of prod as etcdctl JSON' }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'exportJson', cluster: 'prod' });
+  await page.getByRole('button', { name: 'Refresh prod' }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: 'refresh', cluster: 'prod' });
+});
+
+test('keyboard: Tab reaches the banner button, Enter runs it, and focus survives a live update', async (t) => {
+  const page = await openPanel();
+  t.after(() => page.close());
+  const vm = buildStatusViewModel('prod', quorumLost(), false);
+  await send(page, { type: 'state', clusters: [vm] });
+  await page.getByText('NO LEADER · 1/3 reachable · quorum lost').waitFor();
+  await settle(page);
+
+  const target = 'Open runbook step 5: No leader · quorum lost';
+  let reached = false;
+  for (let i = 0; i < 12 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = (await page.evaluate<string | null>(ACTIVE_LABEL)) === target;
+  }
+  assert.ok(reached, 'the banner button is reachable with Tab');
+  const before = (await posted(page)).length;
+  await page.keyboard.press('Enter');
+  const after = await posted(page);
+  assert.equal(after.length, before + 1);
+  assert.deepEqual(after.at(-1), { type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod', step: 5 } });
+
+  await send(page, { type: 'state', clusters: [{ ...vm, refreshing: true }] });
+  await page.getByText('· refreshing…').waitFor();
+  assert.equal(await page.evaluate<string | null>(ACTIVE_LABEL), target, 'focus kept across the re-render');
+});
+
+test('tabs per cluster: the focused cluster is shown, a tab click is remembered with setState', async (t) => {
+  const page = await openPanel();
+  t.after(() => page.close());
+  const clusters = [buildStatusViewModel('staging', healthy(), false), buildStatusViewModel('prod', quorumLost(), false)];
+  await send(page, { type: 'state', clusters, focus: 'prod' });
+  await page.getByText('NO LEADER · 1/3 reachable · quorum lost').waitFor({ state: 'visible' });
+  assert.equal(await page.getByText('leader etcd-1 · 3/3 healthy').isVisible(), false, 'the other cluster’s tab is hidden');
+  assert.deepEqual(await page.evaluate<unknown>('window.__getSavedState()'), {
+    selectedCluster: 'prod',
+  });
+  await page.locator('vscode-tab-header', { hasText: 'staging' }).click();
+  await page.getByText('leader etcd-1 · 3/3 healthy').waitFor({ state: 'visible' });
+  assert.deepEqual(await page.evaluate<unknown>('window.__getSavedState()'), {
+    selectedCluster: 'staging',
+  });
+  // A live update keeps the user's tab.
+  await send(page, { type: 'state', clusters });
+  await settle(page);
+  assert.equal(await page.getByText('leader etcd-1 · 3/3 healthy').isVisible(), true);
+});
+
+test('quorum lost in a dark theme: prominent banner, pass/fail in words and symbols; screenshots wide and narrow', async (t) => {
+  const page = await openPanel(1280, 1000);
+  t.after(() => page.close());
+  await send(page, { type: 'state', clusters: [buildStatusViewModel('prod', quorumLost(), false)] });
+  await page.getByText('NO LEADER · QUORUM LOST').waitFor();
+  await settle(page);
+  const banner = page.getByRole('region', { name: 'Cluster problem' });
+  assert.match((await banner.textContent()) ?? '', /1 of 3 voting members reachable, quorum needs 2\. Down: etcd-1, etcd-2/);
+  const bannerBox = await banner.boundingBox();
+  assert.ok(bannerBox && bannerBox.y < 200, 'the banner is at the top of the page');
+  const outcomes = await page.locator('.outcome').allTextContents();
+  assert.equal(outcomes.filter((o) => o === '✗ FAIL').length, 4);
+  assert.equal(outcomes.filter((o) => o === '? unknown').length, 1);
+  assert.equal(outcomes.filter((o) => o === '✓ pass').length, 4);
+  await page.screenshot({ path: join(RESULTS, 'webview-quorum-lost.png'), fullPage: true });
+
+  await page.setViewportSize({ width: 420, height: 1000 });
+  await settle(page);
+  const layout = await page.evaluate<unknown>(NARROW_LAYOUT);
+  assert.deepEqual(layout, { pageOverflows: false, tablesScroll: [true, true, true], focusable: true });
+  await page.screenshot({ path: join(RESULTS, 'webview-quorum-lost-narrow.png'), fullPage: true });
+});
