@@ -21,7 +21,9 @@ export function etcdctlFlags(profile: ConnectionProfile, endpoints: string[] = p
   return flags.map(shellQuote).join(' ');
 }
 
-const label = (m: MemberReport): string => m.name || m.id;
+// Member names are untrusted: in a comment, drop anything that could end the line.
+// eslint-disable-next-line no-control-regex
+const label = (m: MemberReport): string => (m.name || m.id).replace(/[\u0000-\u001f\u007f]/g, ' ');
 const host = (url: string | undefined): string => {
   try {
     return url ? new URL(url).hostname : '<host>';
@@ -90,7 +92,7 @@ export function runbookStepMarkdown(step: string, s: ClusterSnapshot | undefined
       code(
         `etcdctl ${etcdctlFlags(profile, survivor?.clientURLs ?? profile.endpoints)} snapshot save backup-$(date +%Y%m%d%H%M%S).db`,
         `# on ${survivor ? label(survivor) : 'the survivor'}: stop etcd, then start it once with`,
-        `etcd --force-new-cluster --data-dir=<its data dir> --name=${survivor?.name || '<name>'} \\`,
+        `etcd --force-new-cluster --data-dir=<its data dir> --name=${survivor?.name ? shellQuote(survivor.name) : '<name>'} \\`,
         `  --listen-client-urls=${survivor?.clientURLs.join(',') || '<client urls>'} --advertise-client-urls=${survivor?.clientURLs.join(',') || '<client urls>'}`,
         '# then add the other members back one by one (Step 6)',
       );
@@ -100,7 +102,7 @@ export function runbookStepMarkdown(step: string, s: ClusterSnapshot | undefined
       for (const m of down)
         code(
           `etcdctl ${e} member remove ${m.id}   # ${label(m)}`,
-          `etcdctl ${e} member add ${m.name || '<name>'} --peer-urls=${m.peerURLs.join(',')}`,
+          `etcdctl ${e} member add ${m.name ? shellQuote(m.name) : '<name>'} --peer-urls=${shellQuote(m.peerURLs.join(','))}`,
         );
       if (!down.length) code(`etcdctl ${e} member add <name> --peer-urls=http://<host>:2380`);
       out.push(

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The runbook's first screen in a real VS Code: the Clusters tree and the status bar against a real
 // etcd 3.5 cluster — healthy, then two of three members killed (no leader, quorum lost), then the
 // members back. One member carries a hostile name that must show as plain text.
@@ -8,10 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { EtcdCluster } from '../harness/etcdCluster';
 import {
-  activityBarItem,
   findVsix,
   openViewContainer,
   openWorkbench,
@@ -29,6 +29,7 @@ let cluster: EtcdCluster;
 let server: CodeServerHandle;
 let workbench: Workbench;
 let workspaceDir: string;
+const dialogs: string[] = [];
 
 /** Text of every visible row of the Clusters tree (label and description), one string per row. */
 async function treeRows(page: Page): Promise<string[]> {
@@ -39,9 +40,30 @@ async function treeRows(page: Page): Promise<string[]> {
 
 /** The number on the etcd Inspector activity bar item ('' when there is none). */
 async function viewBadge(page: Page): Promise<string> {
-  const badge = activityBarItem(page, 'etcd Inspector').locator('.badge-content');
-  if (!(await badge.isVisible().catch(() => false))) return '';
-  return ((await badge.textContent()) ?? '').trim();
+  // With a badge the item's label becomes "etcd Inspector - <badge tooltip>"; an empty badge is hidden
+  // with display: none on its .badge parent.
+  return page
+    .locator('.part.activitybar li.action-item', { has: page.locator('a.action-label[aria-label^="etcd Inspector"]') })
+    .locator('.badge-content')
+    .evaluateAll((els) =>
+      els
+        .map((e) => (e.parentElement && getComputedStyle(e.parentElement).display !== 'none' ? (e.textContent ?? '').trim() : ''))
+        .join(''),
+    );
+}
+
+/** The status panel's document (VS Code nests a webview in two iframes). */
+function panel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview').frameLocator('#active-frame');
+}
+
+async function panelText(page: Page): Promise<string> {
+  return (
+    (await panel(page)
+      .locator('body')
+      .textContent({ timeout: 5000 })
+      .catch(() => '')) ?? ''
+  ).replace(/\s+/g, ' ');
 }
 
 async function statusBarText(page: Page): Promise<string> {
@@ -62,6 +84,10 @@ before(async () => {
     },
   });
   workbench = await openWorkbench(server.url);
+  workbench.page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
   await openViewContainer(workbench.page, 'etcd Inspector', UI_TIMEOUT_MS);
 });
 
@@ -100,6 +126,21 @@ test('a healthy cluster: leader and all three members in the tree, the hostile n
     UI_TIMEOUT_MS,
   );
   assert.match(status, /etcd e2e: leader .* · 3\/3 healthy/);
+
+  // A click on the status bar opens the endpoint status panel.
+  await page.locator('.part.statusbar .statusbar-item', { hasText: 'etcd e2e:' }).first().click();
+  const text = await waitFor(
+    () => panelText(page),
+    (t) => t.includes('Endpoint status') && t.includes(HOSTILE),
+    UI_TIMEOUT_MS,
+  );
+  await workbench.screenshot('webview-healthy');
+  for (const column of ['ENDPOINT', 'DB SIZE', '% NOT IN USE', 'RAFT APPLIED INDEX', 'HEALTH', 'TOOK'])
+    assert.ok(text.includes(column), column);
+  assert.ok(text.includes('leader-exists') && text.includes('alarms-clear'), 'the checklist is shown');
+  assert.ok(!text.includes('FAIL'), 'no check fails on a healthy cluster');
+  assert.equal(await panel(page).locator('b, img').count(), 0, 'nothing was made of the hostile name');
+  assert.deepEqual(dialogs, [], 'no script of the hostile name ran');
 });
 
 test('two of three killed: NO LEADER, quorum lost, the dead members with their reason; status bar and badge follow', async () => {
@@ -132,6 +173,26 @@ test('two of three killed: NO LEADER, quorum lost, the dead members with their r
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'has no leader' });
   await toast.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   assert.match((await toast.first().textContent()) ?? '', /etcd cluster "e2e" has no leader/);
+
+  // The open status panel follows live: the banner and the failing checks of the runbook.
+  const text = await waitFor(
+    () => panelText(page),
+    (t) => /NO LEADER/i.test(t) && t.includes('FAIL'),
+    UI_TIMEOUT_MS,
+  );
+  await workbench.screenshot('webview-quorum-lost-e2e');
+  assert.match(text, /QUORUM LOST|quorum lost/i);
+  const leaderRow = panel(page).locator('vscode-table-row', { hasText: 'leader-exists' }).first();
+  assert.match((await leaderRow.textContent()) ?? '', /FAIL[\s\S]*no leader/);
+  assert.match((await leaderRow.textContent()) ?? '', /Step 5: Fix Quorum Loss/);
+  // Its action opens the runbook step filled in for this cluster.
+  await leaderRow.locator('vscode-button').first().click();
+  const editor = page.locator('.monaco-editor .view-lines', { hasText: 'Fix Quorum Loss' }).first();
+  await editor.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  // Monaco renders spaces as U+00A0.
+  const doc = ((await editor.textContent()) ?? '').replace(/\u00a0/g, ' ');
+  assert.match(doc, /cluster "e2e"/);
+  assert.ok(doc.includes(`--name='${HOSTILE}'`), 'the hostile name is shell-quoted in the commands');
 });
 
 test('members back: the tree shows a leader again after a refresh, and says so once', async () => {

@@ -132,5 +132,9 @@ test("runbook steps carry this cluster's etcdctl flags and members, never a pass
   assert.match(add, /member add m-a --peer-urls=http:\/\/127\.0\.0\.1:2380/);
   const defrag = runbookStepMarkdown(STEPS.defrag, healthy(), profile);
   assert.equal(defrag.match(/ defrag /g)?.length, 3, 'one defrag per member');
+  const hostile = snapshot([member(A, { name: "a'; rm -rf / #\nb", reachable: false }), member(B)]);
+  const quoted = runbookStepMarkdown(STEPS.addMember, hostile, profile);
+  assert.ok(quoted.includes(`member add 'a'\\''; rm -rf / #\nb'`), 'names are shell-quoted in commands');
+  assert.ok(!/# a'; rm -rf \/ #\n/.test(quoted), 'and cannot break out of a comment');
   for (const step of Object.values(STEPS)) assert.ok(!runbookStepMarkdown(step, s, profile).includes('hunter2'), step);
 });
