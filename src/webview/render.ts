@@ -216,7 +216,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
         ['RESULT', 'CHECK', 'EXPECTED', 'ACTUAL', 'SUGGESTED ACTION', 'ACTION'],
         checkRows,
         900,
-        [8, 14, 17, 25, 21, 15],
+        [10, 14, 16, 22, 20, 18],
       ),
     ),
     section(

@@ -220,3 +220,11 @@ test('members back: the tree shows a leader again after a refresh, and says so o
     'no badge once the leader is back',
   );
 });
+
+test('the status panel survives a window reload and comes back with live data', async () => {
+  const page = workbench.page;
+  await runCommand(page, 'Developer: Reload Window');
+  await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const text = await waitFor(() => panelText(page), (t) => t.includes('Endpoint status') && t.includes('3/3 healthy'), UI_TIMEOUT_MS);
+  assert.match(text, /leader .* · 3\/3 healthy/);
+});
