@@ -142,7 +142,20 @@ test('etcd 3.5: a hung (SIGSTOP) member costs its own row one deadline; the othe
   // Hang a follower, so the cluster keeps its leader.
   const leader = await cluster.waitForLeader();
   const victim = cluster.members.find((m) => m.name !== leader)?.name ?? '';
-  await inspector.refresh();
+  const healthy = await eventually(
+    () => inspector.refresh(),
+    (x) => x.quorum.healthy === 5,
+  );
+  assert.deepEqual(
+    healthy.quorum,
+    { votingMembers: 5, needed: 3, reachable: 5, healthy: 5, hasQuorum: true },
+    'a healthy 5-member cluster',
+  );
+  assert.equal(healthy.leaderName, leader);
+  assert.ok(
+    healthy.checks.every((c) => c.ok !== false),
+    JSON.stringify(healthy.checks.filter((c) => c.ok === false)),
+  );
   cluster.hang(victim);
   t.after(() => cluster.member(victim).process && cluster.resume(victim));
 
