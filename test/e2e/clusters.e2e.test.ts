@@ -225,6 +225,10 @@ test('the status panel survives a window reload and comes back with live data', 
   const page = workbench.page;
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  // The runbook document opened last is in front; the restored panel renders once its tab is shown.
+  const tab = page.locator('.tabs-container .tab', { hasText: 'etcd Status' }).first();
+  await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await tab.click();
   const text = await waitFor(() => panelText(page), (t) => t.includes('Endpoint status') && t.includes('3/3 healthy'), UI_TIMEOUT_MS);
   assert.match(text, /leader .* · 3\/3 healthy/);
 });
