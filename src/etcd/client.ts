@@ -158,7 +158,13 @@ export function describeError(error: unknown, timeoutMs: number): string {
   if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(message) && !/etcdserver/.test(message)) {
     return `not an etcd gRPC endpoint (${message.replace(/^\d+ [A-Z_]+: /, '')})`;
   }
-  if (/No connection established|UNAVAILABLE|failed to connect/i.test(message))
-    return `unavailable: ${message.replace(/^\d+ [A-Z_]+: /, '')}`;
+  if (/No connection established|UNAVAILABLE|failed to connect/i.test(message)) {
+    // grpc-js pads this with "Last error: null. Resolution note: " when it has nothing more to say.
+    const detail = message
+      .replace(/^\d+ [A-Z_]+: /, '')
+      .replace(/\s*Last error: null\.?/, '')
+      .replace(/\s*Resolution note:\s*$/, '');
+    return `unavailable: ${detail.trim()}`;
+  }
   return `${name && name !== 'Error' ? `${name}: ` : ''}${message}`;
 }

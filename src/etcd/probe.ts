@@ -5,7 +5,7 @@
 import { EndpointClient, describeError, type RawMember, type RawStatus } from './client';
 import { toHexId } from './ids';
 import { DEFAULT_TIMEOUT_MS, type ConnectionProfile } from './profile';
-import { tcpConnects } from './tcp';
+import { probePort, tcpConnects, type PortState } from './tcp';
 import {
   NO_LEADER,
   deriveModel,
@@ -194,8 +194,8 @@ export class ClusterInspector {
       return report;
     }
     // An answer over the client port proves it open; only a member slow to answer gets the `nc -z` probe.
-    const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then(() =>
-      report.reachable ? true : tcpConnects(endpoint, Math.max(1, deadline.getTime() - Date.now())),
+    const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
+      report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
     );
     const quota = this.quota(id, endpoint, deadline);
     const client = this.client(endpoint);
@@ -216,8 +216,13 @@ export class ClusterInspector {
       report.error = describeError(error, timeoutMs);
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    const [clientOk, peerOk, quotaBytes] = await Promise.all([report.reachable ? true : clientPortTimer, peer, quota]);
-    report.connectivity = { client: clientOk, peer: peerOk };
+    const [clientPort, peerOk, quotaBytes] = await Promise.all([report.reachable ? 'open' : clientPortTimer, peer, quota]);
+    report.connectivity = { client: clientPort === 'open', peer: peerOk };
+    // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
+    // the port probe knows the reason that holds now.
+    if (!report.reachable && clientPort !== 'open' && clientPort !== 'timeout' && /^unavailable: /.test(report.error ?? '')) {
+      report.error = clientPort === 'refused' ? 'connection refused (etcd not running or wrong port)' : `cannot connect: ${clientPort}`;
+    }
     if (!report.reachable) this.peerChecks.delete(id);
     if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes;
     return report;

@@ -13,19 +13,27 @@ export function hostPort(url: string): { host: string; port: number } | null {
   }
 }
 
-/** True when a TCP connection to the URL's host:port opens before the deadline. */
-export function tcpConnects(url: string, timeoutMs: number): Promise<boolean> {
+/** What a TCP connect found: open, or why not ("refused", "timeout", or the socket error code). */
+export type PortState = 'open' | 'refused' | 'timeout' | string;
+
+/** Tries a TCP connection to the URL's host:port before the deadline and says what happened. */
+export function probePort(url: string, timeoutMs: number): Promise<PortState> {
   const target = hostPort(url);
-  if (!target) return Promise.resolve(false);
+  if (!target) return Promise.resolve('invalid address');
   return new Promise((resolve) => {
     const socket = connect({ host: target.host, port: target.port });
-    const done = (ok: boolean): void => {
+    const done = (state: PortState): void => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(ok);
+      resolve(state);
     };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    const timer = setTimeout(() => done('timeout'), timeoutMs);
+    socket.once('connect', () => done('open'));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'refused' : (error.code ?? error.message)));
   });
+}
+
+/** True when a TCP connection to the URL's host:port opens before the deadline. */
+export async function tcpConnects(url: string, timeoutMs: number): Promise<boolean> {
+  return (await probePort(url, timeoutMs)) === 'open';
 }

@@ -268,3 +268,26 @@ test('etcd 3.5: a member added but not started is reported as not started', asyn
   assert.match(unstarted.error ?? '', /not started/);
   assert.equal(s.quorum.votingMembers, 3, 'an unstarted learner does not vote');
 });
+
+test('etcd 3.5: no retry or circuit breaker stretches refreshes of a dead member or hides its return', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  const inspector = inspectorFor(cluster);
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  await inspector.refresh();
+  await cluster.kill('etcd-2');
+  // etcd3's default policies would retry three times and then open a breaker for 5 s after three failures.
+  for (let i = 0; i < 5; i++) {
+    const started = Date.now();
+    const s = await inspector.refresh();
+    assert.ok(Date.now() - started < TIMEOUT_MS + 50, `refresh ${i} took ${Date.now() - started} ms`);
+    assert.match(byName(s, 'etcd-2').error ?? '', /connection refused/, 'the real reason every time, not "breaker open"');
+  }
+  await cluster.restart('etcd-2');
+  const backAt = Date.now();
+  const s = await eventually(() => inspector.refresh(), (x) => byName(x, 'etcd-2').reachable, 3000);
+  assert.equal(byName(s, 'etcd-2').reachable, true);
+  assert.ok(Date.now() - backAt < 2500, `seen again ${Date.now() - backAt} ms after its restart (a breaker would hide it for 5 s)`);
+});

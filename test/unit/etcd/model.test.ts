@@ -123,6 +123,10 @@ test('errors become one actionable line', () => {
     describeError(new Error('13 INTERNAL: Received RST_STREAM with code 2 (Internal server error)'), 1),
     /not an etcd gRPC endpoint/,
   );
+  assert.equal(
+    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '), 1),
+    'unavailable: No connection established.',
+  );
 });
 
 test('metrics: the wanted series are read from Prometheus text, absent ones are null', () => {
