@@ -43,6 +43,8 @@ const CHECKS = new WeakMap<Entry, ValueCheck>();
 export class RuleContext {
   readonly format: ConfigFormat;
   private effective = new Map<string, Entry>();
+  /** The last entry of each key as written (with its YAML block): the one systemd and etcd keep. */
+  private lastByKey = new Map<string, Entry>();
   private memo = new Map<string, unknown>();
 
   constructor(
@@ -51,6 +53,7 @@ export class RuleContext {
   ) {
     this.format = doc.format;
     for (const e of doc.entries) {
+      this.lastByKey.set(e.block ? `${e.block}.${e.key}` : e.key, e);
       if (!e.spec) continue;
       // ETCD_X="" counts as unset; a YAML null leaves the default in place.
       if (this.format === 'env' && e.value === '') this.effective.delete(e.spec.name);
@@ -62,6 +65,16 @@ export class RuleContext {
   /** The entry that decides a flag's value, if the document sets it. */
   get(flag: string): Entry | undefined {
     return this.effective.get(flag);
+  }
+
+  /** The entries that decide a flag's value, one per flag the document sets. */
+  effectiveEntries(): IterableIterator<Entry> {
+    return this.effective.values();
+  }
+
+  /** The entry whose value wins for this entry's key (the last one written); `e` itself unless it is repeated. */
+  winner(e: Entry): Entry {
+    return this.lastByKey.get(e.block ? `${e.block}.${e.key}` : e.key) ?? e;
   }
 
   /** The effective raw value of a flag (undefined when unset). */

@@ -6,7 +6,7 @@ import type { EtcdVersion } from '../shared/settings';
 import { RuleContext } from './context';
 import type { ConfigDocument } from './document';
 import type { LintDiagnostic, Range } from './types';
-import { finding, fix } from './rules/rule';
+import { finding, fix } from './rules/helpers';
 
 /** One member's configuration, identified by its URI or path. */
 export interface MemberConfig {
@@ -27,6 +27,33 @@ interface Facts {
   state: string;
 }
 
+const FACTS = new WeakMap<ConfigDocument, { version: EtcdVersion; uri: string; facts: Facts | undefined }>();
+
+function factsOf(c: MemberConfig, version: EtcdVersion): Facts | undefined {
+  const ctx = new RuleContext(c.doc, version);
+  if (!ctx.isSet('initial-cluster') || ctx.cluster().malformed.length > 0) return undefined;
+  const cluster = new Map<string, string[]>();
+  for (const m of ctx.cluster().members) cluster.set(m.name, [...(cluster.get(m.name) ?? []), m.url].sort());
+  return {
+    uri: c.uri,
+    ctx,
+    name: ctx.valueOrDefault('name'),
+    token: ctx.value('initial-cluster-token'),
+    cluster,
+    clusterText: [...cluster.entries()]
+      .map(([n, u]) => `${n}=${u.join('|')}`)
+      .sort()
+      .join(','),
+    advertise: ctx
+      .urls('initial-advertise-peer-urls')
+      .map((u) => u.text)
+      .sort(),
+    heartbeat: ctx.int('heartbeat-interval'),
+    election: ctx.int('election-timeout'),
+    state: ctx.valueOrDefault('initial-cluster-state'),
+  };
+}
+
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const base = (uri: string): string => uri.replace(/\\/g, '/').split('/').pop() ?? uri;
 
@@ -35,28 +62,13 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
   const out = new Map<string, LintDiagnostic[]>();
   const facts: Facts[] = [];
   for (const c of configs) {
-    const ctx = new RuleContext(c.doc, version);
-    if (!ctx.isSet('initial-cluster') || ctx.cluster().malformed.length > 0) continue;
-    const cluster = new Map<string, string[]>();
-    for (const m of ctx.cluster().members) cluster.set(m.name, [...(cluster.get(m.name) ?? []), m.url].sort());
-    facts.push({
-      uri: c.uri,
-      ctx,
-      name: ctx.valueOrDefault('name'),
-      token: ctx.value('initial-cluster-token'),
-      cluster,
-      clusterText: [...cluster.entries()]
-        .map(([n, u]) => `${n}=${u.join('|')}`)
-        .sort()
-        .join(','),
-      advertise: ctx
-        .urls('initial-advertise-peer-urls')
-        .map((u) => u.text)
-        .sort(),
-      heartbeat: ctx.int('heartbeat-interval'),
-      election: ctx.int('election-timeout'),
-      state: ctx.valueOrDefault('initial-cluster-state'),
-    });
+    // A document the last edit did not touch is the same object as before: reuse its facts.
+    let hit = FACTS.get(c.doc);
+    if (!hit || hit.version !== version || hit.uri !== c.uri) {
+      hit = { version, uri: c.uri, facts: factsOf(c, version) };
+      FACTS.set(c.doc, hit);
+    }
+    if (hit.facts) facts.push(hit.facts);
   }
   for (const group of groups(facts)) {
     if (group.length < 2) continue;

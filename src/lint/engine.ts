@@ -3,36 +3,76 @@
 // (YAML) the last edit touched are parsed again; `lintText` is the one-shot form.
 import type { ConfigFormat } from '../shared/documents';
 import { RuleContext } from './context';
-import { splitLines, type ConfigDocument } from './document';
+import { splitLines, type ConfigDocument, type Entry } from './document';
 import { EnvLineCache, parseEnv } from './parse/env';
 import { parseYaml, YamlChunkCache } from './parse/yaml';
-import { RULES } from './rules';
+import { RULES, type Rule } from './rules';
 import type { LintDiagnostic, LintOptions } from './types';
 
 /** Parses a document in the given format. */
-export function parseDocument(text: string, format: ConfigFormat, caches?: { env: EnvLineCache; yaml: YamlChunkCache }): ConfigDocument {
-  const lines = splitLines(text);
+export function parseDocument(
+  text: string | readonly string[],
+  format: ConfigFormat,
+  caches?: { env: EnvLineCache; yaml: YamlChunkCache },
+): ConfigDocument {
+  const lines = typeof text === 'string' ? splitLines(text) : text;
   const parsed = format === 'env' ? parseEnv(lines, caches?.env) : parseYaml(lines, caches?.yaml);
   return { format, lines, entries: parsed.entries, syntax: parsed.syntax };
+}
+
+const ENTRY_RULES = RULES.filter((r) => r.checkEntry !== undefined);
+const DOCUMENT_RULES = RULES.filter((r) => r.checkEntry === undefined);
+
+/** Findings of the per-entry rules, kept per entry object: the parsers hand back the same object for a line the
+ * last edit did not touch, so a keystroke re-runs these rules only for the lines it changed. */
+const entryFindings = new WeakMap<Entry, { key: string; findings: LintDiagnostic[] }>();
+
+const byPosition = (a: LintDiagnostic, b: LintDiagnostic): number =>
+  a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+
+function internalError(rule: Rule, error: unknown): LintDiagnostic {
+  return {
+    code: 'internal-error',
+    severity: 'hint',
+    message: `rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
+}
+
+function runEntryRules(e: Entry, ctx: RuleContext): LintDiagnostic[] {
+  const out: LintDiagnostic[] = [];
+  for (const rule of ENTRY_RULES) {
+    try {
+      out.push(...(rule.checkEntry?.(e, ctx) ?? []));
+    } catch (error) {
+      out.push(internalError(rule, error));
+    }
+  }
+  return out;
 }
 
 /** Runs every rule on a parsed document. A rule that throws is reported, never allowed to break the run. */
 export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 'version'>): LintDiagnostic[] {
   const ctx = new RuleContext(doc, options.version);
   const out: LintDiagnostic[] = [];
-  for (const rule of RULES) {
+  const key = `${doc.format}:${options.version}`;
+  for (const e of doc.entries) {
+    let hit = entryFindings.get(e);
+    if (!hit || hit.key !== key) {
+      hit = { key, findings: runEntryRules(e, ctx) };
+      entryFindings.set(e, hit);
+    }
+    for (const d of hit.findings) out.push(d);
+  }
+  for (const rule of DOCUMENT_RULES) {
     try {
-      out.push(...rule.check(doc, ctx));
+      for (const d of rule.check(doc, ctx)) out.push(d);
     } catch (error) {
-      out.push({
-        code: 'internal-error',
-        severity: 'hint',
-        message: `rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      });
+      out.push(internalError(rule, error));
     }
   }
-  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  // Entry findings arrive in line order already, so this stable sort mostly merges the few document-level ones.
+  return out.sort(byPosition);
 }
 
 /** Lints text in one go. */
@@ -44,11 +84,13 @@ export function lintText(text: string, options: LintOptions): LintDiagnostic[] {
 export class Linter {
   private caches = { env: new EnvLineCache(), yaml: new YamlChunkCache() };
 
-  parse(text: string, format: ConfigFormat): ConfigDocument {
+  /** Parses text, or lines kept by the caller (the language server applies edits to its line array, so lines
+   * the edit did not touch are the very same strings and are recognised by identity). */
+  parse(text: string | readonly string[], format: ConfigFormat): ConfigDocument {
     return parseDocument(text, format, this.caches);
   }
 
-  lint(text: string, options: LintOptions): { doc: ConfigDocument; diagnostics: LintDiagnostic[] } {
+  lint(text: string | readonly string[], options: LintOptions): { doc: ConfigDocument; diagnostics: LintDiagnostic[] } {
     const doc = this.parse(text, options.format);
     return { doc, diagnostics: lintDocument(doc, options) };
   }

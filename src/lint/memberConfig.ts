@@ -51,6 +51,9 @@ export function generateMemberConfig(m: NewMember, from?: ConfigDocument): strin
     `ETCD_LISTEN_CLIENT_URLS=${scheme}://0.0.0.0:${checkEtcdUrl(client).url?.port ?? '2379'}`,
   ];
   for (const flag of CARRIED) {
+    // A value etcd would refuse in the source (reported there) is not copied into the new member's file.
+    const e = ctx?.get(flag);
+    if (e && !ctx?.check(e).ok) continue;
     const v = ctx?.value(flag);
     if (v !== undefined && v !== '') lines.push(`${ctx?.spec(flag)?.env}=${ctx?.quote(v)}`);
   }

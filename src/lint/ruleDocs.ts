@@ -204,3 +204,13 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
     etcd: '(cluster ID mismatch)',
   },
 };
+
+/** The rule table of docs/lint-rules.md (Markdown; Prettier pads it). */
+export function ruleTable(): string {
+  const cell = (s: string): string => s.replace(/\|/g, '\\|');
+  return [
+    "| Code | Severity | What | etcd's message |",
+    '| --- | --- | --- | --- |',
+    ...Object.entries(RULE_DOCS).map(([code, d]) => `| \`${code}\` | ${cell(d.severity)} | ${cell(d.what)} | ${cell(d.etcd)} |`),
+  ].join('\n');
+}

@@ -1,6 +1,9 @@
 // The etcd configuration language server: wires the pure engine in src/lint to vscode-languageserver.
-// Diagnostics carry their fixes in `data`, so code actions need no second lint run; cross-file checks run
-// over every open etcd config.
+// Each open document is kept as an array of lines that incremental edits are spliced into, so the lines an
+// edit did not touch stay the very same strings and the linter's caches recognise them by identity: a
+// keystroke re-parses and re-checks only its own lines. Diagnostics go out only when they changed, without
+// their fixes (code actions look those up in the last lint result), and cross-file checks run over every
+// open etcd config.
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -8,34 +11,44 @@ import {
   DiagnosticSeverity,
   MarkupKind,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
   type Diagnostic,
+  type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkAcrossFiles } from '../lint/crossFile';
-import type { ConfigDocument } from '../lint/document';
-import { lintDocument, Linter } from '../lint/engine';
+import { splitLines, type ConfigDocument } from '../lint/document';
+import { Linter } from '../lint/engine';
 import { safeFixEdits } from '../lint/fixes';
 import { completionsAt, hoverAt } from '../lint/language';
-import type { LintDiagnostic, LintFix, Severity } from '../lint/types';
+import type { LintDiagnostic, Severity } from '../lint/types';
 import { detectFormat, type ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
+import { applyContentChange, sameDiagnostics } from './lines';
 
 /** The code action kind of "Apply all safe fixes". */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.etcd`;
 
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const linter = new Linter();
 let version: EtcdVersion = '3.5';
 
-interface State {
+/** An open document as the server keeps it. */
+interface OpenDocument {
+  uri: string;
   version: number;
+  format: ConfigFormat;
+  lines: readonly string[];
+  /** One linter per document, so its per-line caches follow this document's edits. */
+  linter: Linter;
+}
+const open = new Map<string, OpenDocument>();
+
+interface State {
   doc: ConfigDocument;
   own: LintDiagnostic[];
   across: LintDiagnostic[];
+  /** What was last sent for this document, to skip publishing an identical list. */
+  sent?: Diagnostic[];
 }
 const states = new Map<string, State>();
 let lastValidated: string | undefined;
@@ -65,37 +78,42 @@ connection.onDidChangeConfiguration((change) => {
   const settings = (change.settings as { etcdInspector?: { etcdVersion?: EtcdVersion } } | undefined)?.etcdInspector;
   const v = settings?.etcdVersion;
   if (v === '3.4' || v === '3.5' || v === '3.6') version = v;
-  states.clear();
-  for (const doc of documents.all()) validate(doc, false);
+  for (const doc of open.values()) validate(doc, false);
   lastValidated = undefined;
   publishAcross();
   for (const uri of states.keys()) publish(uri);
 });
 
-function formatOf(doc: TextDocument): ConfigFormat {
-  return doc.languageId === 'yaml' ? 'yaml' : doc.languageId === 'etcd-conf' ? 'env' : detectFormat(doc.uri, doc.getText());
+function formatOf(languageId: string, uri: string, lines: readonly string[]): ConfigFormat {
+  return languageId === 'yaml' ? 'yaml' : languageId === 'etcd-conf' ? 'env' : detectFormat(uri, lines.join('\n'));
 }
 
+// A finding object is reused for as long as its line is untouched, so its LSP form is converted once.
+const lspForm = new WeakMap<LintDiagnostic, Diagnostic>();
 function toLsp(d: LintDiagnostic): Diagnostic {
-  return {
-    range: d.range,
-    severity: SEVERITY[d.severity],
-    code: d.code,
-    source: 'etcd',
-    message: d.message,
-    data: d.fixes ? { fixes: d.fixes } : undefined,
-  };
+  let out = lspForm.get(d);
+  if (!out) {
+    out = { range: d.range, severity: SEVERITY[d.severity], code: d.code, source: 'etcd', message: d.message };
+    lspForm.set(d, out);
+  }
+  return out;
 }
 
 function publish(uri: string): void {
   const s = states.get(uri);
-  if (s) void connection.sendDiagnostics({ uri, version: s.version, diagnostics: [...s.own, ...s.across].map(toLsp) });
+  const doc = open.get(uri);
+  if (!s || !doc) return;
+  const diagnostics =
+    s.own.length === 0 ? s.across.map(toLsp) : s.across.length === 0 ? s.own.map(toLsp) : [...s.own, ...s.across].map(toLsp);
+  if (s.sent && sameDiagnostics(s.sent, diagnostics)) return;
+  s.sent = diagnostics;
+  void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
 }
 
-function validate(doc: TextDocument, withAcross = true): void {
-  const { doc: parsed, diagnostics } = linter.lint(doc.getText(), { format: formatOf(doc), version });
+function validate(doc: OpenDocument, withAcross = true): void {
+  const { doc: parsed, diagnostics } = doc.linter.lint(doc.lines, { format: doc.format, version });
   const prev = states.get(doc.uri);
-  states.set(doc.uri, { version: doc.version, doc: parsed, own: diagnostics, across: prev?.across ?? [] });
+  states.set(doc.uri, { doc: parsed, own: diagnostics, across: prev?.across ?? [], sent: prev?.sent });
   lastValidated = doc.uri;
   if (withAcross && states.size > 1) publishAcross();
   else publish(doc.uri);
@@ -115,36 +133,69 @@ function publishAcross(): void {
   }
 }
 
-documents.onDidChangeContent((e) => validate(e.document));
-documents.onDidClose((e) => {
-  states.delete(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+connection.onDidOpenTextDocument(({ textDocument: t }) => {
+  const lines = splitLines(t.text);
+  const doc: OpenDocument = { uri: t.uri, version: t.version, format: formatOf(t.languageId, t.uri, lines), lines, linter: new Linter() };
+  open.set(t.uri, doc);
+  validate(doc);
+});
+
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  const doc = open.get(textDocument.uri);
+  if (!doc) return;
+  let lines = doc.lines;
+  for (const change of contentChanges as TextDocumentContentChangeEvent[]) lines = applyContentChange(lines, change);
+  doc.lines = lines;
+  doc.version = textDocument.version;
+  validate(doc);
+});
+
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  open.delete(textDocument.uri);
+  states.delete(textDocument.uri);
+  void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
   if (states.size > 0) publishAcross();
 });
 
+/** The findings behind the diagnostics a code action request names (matched by code, range and message). */
+function findingsFor(s: State, wanted: readonly Diagnostic[]): { diagnostic: Diagnostic; finding: LintDiagnostic }[] {
+  const out: { diagnostic: Diagnostic; finding: LintDiagnostic }[] = [];
+  for (const d of wanted) {
+    const match = (f: LintDiagnostic): boolean =>
+      f.code === d.code &&
+      f.message === d.message &&
+      f.range.start.line === d.range.start.line &&
+      f.range.start.character === d.range.start.character &&
+      f.range.end.line === d.range.end.line &&
+      f.range.end.character === d.range.end.character;
+    const f = s.own.find(match) ?? s.across.find(match);
+    if (f) out.push({ diagnostic: d, finding: f });
+  }
+  return out;
+}
+
 connection.onCodeAction((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
+  const uri = params.textDocument.uri;
+  const s = states.get(uri);
+  if (!s) return [];
   const actions: CodeAction[] = [];
   const only = params.context.only;
   if (!only || only.some((k) => k === CodeActionKind.QuickFix)) {
-    for (const d of params.context.diagnostics) {
-      const fixes = (d.data as { fixes?: LintFix[] } | undefined)?.fixes ?? [];
-      fixes.forEach((f, i) =>
+    for (const { diagnostic, finding } of findingsFor(s, params.context.diagnostics)) {
+      (finding.fixes ?? []).forEach((f, i) =>
         actions.push({
           title: f.title,
           kind: CodeActionKind.QuickFix,
-          diagnostics: [d],
+          diagnostics: [diagnostic],
           isPreferred: i === 0 && f.safe,
-          edit: { changes: { [doc.uri]: f.edits } },
+          edit: { changes: { [uri]: f.edits } },
         }),
       );
     }
   }
   if (only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === FIX_ALL_KIND)) {
-    const s = states.get(doc.uri);
-    const edits = s ? safeFixEdits(lintDocument(s.doc, { version })) : [];
-    if (edits.length > 0) actions.push({ title: 'Apply all safe etcd fixes', kind: FIX_ALL_KIND, edit: { changes: { [doc.uri]: edits } } });
+    const edits = safeFixEdits(s.own);
+    if (edits.length > 0) actions.push({ title: 'Apply all safe etcd fixes', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
   }
   return actions;
 });
@@ -157,10 +208,10 @@ connection.onHover((params) => {
 });
 
 connection.onCompletion((params) => {
-  const doc = documents.get(params.textDocument.uri);
-  if (!doc) return [];
-  const parsed = linter.parse(doc.getText(), formatOf(doc));
-  return completionsAt(parsed, params.position, version).map((c) => ({
+  // Every change is linted as it arrives, so the last parse is the current text.
+  const s = states.get(params.textDocument.uri);
+  if (!s) return [];
+  return completionsAt(s.doc, params.position, version).map((c) => ({
     label: c.label,
     kind: c.kind === 'key' ? CompletionItemKind.Property : CompletionItemKind.EnumMember,
     insertText: c.insertText,
@@ -170,5 +221,4 @@ connection.onCompletion((params) => {
   }));
 });
 
-documents.listen(connection);
 connection.listen();

@@ -14,6 +14,8 @@ export const TLS_BLOCKS = ['client-transport-security', 'peer-transport-security
 interface ChunkResult {
   entries: Entry[];
   syntax: LintDiagnostic[];
+  /** The same result moved to the line it was last seen at, so an unmoved chunk hands back the same objects. */
+  placed?: { at: number; entries: Entry[]; syntax: LintDiagnostic[] };
 }
 
 /** Cache of parsed top-level chunks, keyed by their text. */
@@ -57,8 +59,16 @@ export function parseYaml(lines: readonly string[], cache?: YamlChunkCache): { e
       result = parseChunk(text);
       cache?.set(text, result);
     }
-    for (const e of result.entries) entries.push(from === 0 ? e : shiftEntry(e, from));
-    for (const d of result.syntax) syntax.push(from === 0 ? d : { ...d, range: shift(d.range, from) });
+    if (from !== 0 && result.placed?.at !== from) {
+      result.placed = {
+        at: from,
+        entries: result.entries.map((e) => shiftEntry(e, from)),
+        syntax: result.syntax.map((d) => ({ ...d, range: shift(d.range, from) })),
+      };
+    }
+    const placed = from === 0 ? result : (result.placed ?? result);
+    for (const e of placed.entries) entries.push(e);
+    for (const d of placed.syntax) syntax.push(d);
   }
   return { entries, syntax };
 }

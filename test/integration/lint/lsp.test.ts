@@ -196,3 +196,30 @@ test('cross-file: a member whose heartbeat differs from its peers is reported on
   assert.equal(timing.range.start.line, 3);
   assert.match(String(timing.message), /a\.etcd\.conf/);
 });
+
+test('an edit that leaves the findings unchanged publishes nothing; the next real change does', async () => {
+  const uri = 'file:///work/etc/etcd/quiet.etcd.conf';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'etcd-conf', version: 1, text: 'ETCD_HEARTBEAT_INTERVAL=100\nETCD_ELECTION_TIMEOUT=700\n' },
+  });
+  await nextDiagnostics(uri, (d) => d.some((x) => x.code === 'election-timeout-runbook'));
+  const sent = published.get(uri)?.length ?? 0;
+  // A comment at the end moves no finding.
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '# tuned for a WAN' }],
+  });
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: 1, character: 22 }, end: { line: 1, character: 25 } }, text: '1000' }],
+  });
+  const diags = await nextDiagnostics(uri, (d) => !d.some((x) => x.code === 'election-timeout-runbook'));
+  assert.deepEqual(diags, []);
+  assert.deepEqual(
+    published
+      .get(uri)
+      ?.slice(sent)
+      .map((p) => p.version),
+    [3],
+  );
+});

@@ -29,3 +29,14 @@ test('rejects names etcd would mangle and malformed peer URLs', () => {
   assert.ok(validateNewMember({ name: 'ok', peerUrl: 'http://10.0.0.4:2380/' }));
   assert.equal(validateNewMember({ name: 'ok', peerUrl: 'http://10.0.0.4:2380' }), undefined);
 });
+
+test('a value etcd would refuse in the source config is not copied into the new member (found in code-server)', () => {
+  const yaml = parseDocument('name: m1\nheartbeat-interval: 100ms\nelection-timeout: 1000\n', 'yaml');
+  const text = generateMemberConfig({ name: 'm4', peerUrl: 'http://10.0.0.4:2380' }, yaml);
+  assert.doesNotMatch(text, /ETCD_HEARTBEAT_INTERVAL/);
+  assert.match(text, /^ETCD_ELECTION_TIMEOUT=1000$/m);
+  assert.deepEqual(
+    lintText(text, { format: 'env', version: '3.5' }).filter((d) => d.severity === 'error'),
+    [],
+  );
+});

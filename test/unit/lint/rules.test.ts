@@ -1,10 +1,12 @@
 // One failing and one passing input per rule code: the failing input must produce the code with the stated
 // severity, the passing input must not produce it at all.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintText } from '../../../src/lint/engine';
 import { RULES } from '../../../src/lint/rules';
-import { RULE_DOCS } from '../../../src/lint/ruleDocs';
+import { RULE_DOCS, ruleTable } from '../../../src/lint/ruleDocs';
 import type { EtcdVersion } from '../../../src/shared/settings';
 import type { Severity } from '../../../src/lint/types';
 
@@ -276,9 +278,44 @@ test('election ratio fixes: 10 x heartbeat is safe, heartbeat = election/10 is o
   );
 });
 
-test('docs/lint-rules.md lists every diagnostic code', async () => {
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const table = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'lint-rules.md'), 'utf8');
-  for (const code of Object.keys(RULE_DOCS)) assert.ok(table.includes(`\`${code}\``), `docs/lint-rules.md misses ${code}`);
+/** The rows of the rule table in docs/lint-rules.md, cells trimmed (Prettier pads them). */
+function docRows(): string[][] {
+  const md = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'lint-rules.md'), 'utf8');
+  return md
+    .split('\n')
+    .filter((l) => /^\| `[a-z0-9-]+`/.test(l))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, '|')),
+    );
+}
+
+test('docs/lint-rules.md is the RULE_DOCS table: every code once, with its severity, what and etcd message', () => {
+  const expected = Object.entries(RULE_DOCS).map(([code, d]) => [`\`${code}\``, d.severity, d.what, d.etcd]);
+  assert.deepEqual(
+    docRows(),
+    expected,
+    'regenerate the table with: ETCD_INSPECTOR_UPDATE_DOCS=1 node --import tsx --test test/unit/lint/rules.test.ts',
+  );
 });
+
+test('RULE_DOCS documents exactly the codes the linter can report, with the severity the unit cases see', () => {
+  const crossFile = [
+    ...readFileSync(join(__dirname, '..', '..', '..', 'src', 'lint', 'crossFile.ts'), 'utf8').matchAll(/'(cross-file-[a-z-]+)'/g),
+  ].map((m) => m[1]);
+  assert.deepEqual(Object.keys(RULE_DOCS).sort(), [...new Set([...RULES.map((r) => r.id), ...crossFile])].sort());
+  for (const c of CASES) assert.match(RULE_DOCS[c.code].severity, new RegExp(c.severity, 'i'), c.code);
+});
+
+// Regenerates the table in place (then run Prettier on the file); the test above checks it.
+if (process.env.ETCD_INSPECTOR_UPDATE_DOCS === '1') {
+  const file = join(__dirname, '..', '..', '..', 'docs', 'lint-rules.md');
+  const md = readFileSync(file, 'utf8');
+  const lines = md.split('\n');
+  const first = lines.findIndex((l) => l.startsWith('| Code'));
+  let last = first;
+  while (last + 1 < lines.length && lines[last + 1].startsWith('|')) last++;
+  writeFileSync(file, [...lines.slice(0, first), ...ruleTable().split('\n'), ...lines.slice(last + 1)].join('\n'));
+}

@@ -1,0 +1,24 @@
+// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
+// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+import { finding, fix, refuses, type Rule } from './helpers';
+
+export const advertiseClientRequired: Rule = {
+  id: 'advertise-client-required',
+  check(_doc, ctx) {
+    if (ctx.format !== 'env' || !ctx.isSet('listen-client-urls') || ctx.isSet('advertise-client-urls')) return [];
+    const e = ctx.get('listen-client-urls');
+    if (!e) return [];
+    const listen = ctx.urls('listen-client-urls').find((u) => u.parsed && !['0.0.0.0', '::', ''].includes(u.parsed.host));
+    return [
+      finding(
+        'advertise-client-required',
+        'error',
+        refuses('--advertise-client-urls is required when --listen-client-urls is set explicitly'),
+        e.keyRange,
+        listen
+          ? fix(`Add ETCD_ADVERTISE_CLIENT_URLS=${listen.text}`, false, ctx.setValue('advertise-client-urls', listen.text))
+          : undefined,
+      ),
+    ];
+  },
+};

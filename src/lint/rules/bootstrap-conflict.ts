@@ -1,0 +1,26 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, refuses, type Rule } from './helpers';
+
+export const bootstrapConflict: Rule = {
+  id: 'bootstrap-conflict',
+  check(_doc, ctx) {
+    const flags = ['initial-cluster', 'discovery', 'discovery-srv', ...(ctx.version === '3.6' ? ['discovery-endpoints'] : [])];
+    const set = flags.filter((f) => ctx.isSet(f));
+    if (set.length < 2) return [];
+    return set
+      .slice(1)
+      .map((f) =>
+        finding(
+          'bootstrap-conflict',
+          'error',
+          refuses(
+            'multiple discovery or bootstrap flags are set. Choose one of "initial-cluster", "discovery" or "discovery-srv"',
+            `Both ${set.map((x) => ctx.keyName(x)).join(' and ')} are set`,
+          ),
+          ctx.get(f)?.keyRange ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        ),
+      );
+  },
+};

@@ -1,0 +1,32 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, clusterUsable, type Rule } from './helpers';
+
+export const clusterSize: Rule = {
+  id: 'cluster-size',
+  check(_doc, ctx) {
+    const ic = ctx.get('initial-cluster');
+    if (!ic || !clusterUsable(ctx)) return [];
+    const n = new Set(ctx.cluster().members.map((m) => m.name.trim())).size;
+    if (n > 7)
+      return [
+        finding(
+          'cluster-size',
+          'warning',
+          `${n} members: etcd recommends at most 7 (5 is the usual production size); more members slow every write without adding useful fault tolerance.`,
+          ic.keyRange,
+        ),
+      ];
+    if (n >= 2 && n % 2 === 0)
+      return [
+        finding(
+          'cluster-size',
+          'warning',
+          `${n} members is an even cluster size: it tolerates no more failures than ${n - 1} members (quorum is ${n / 2 + 1}). Use an odd number of members.`,
+          ic.keyRange,
+        ),
+      ];
+    return [];
+  },
+};

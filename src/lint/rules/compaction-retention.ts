@@ -1,0 +1,22 @@
+// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+import { finding, refuses, type Rule } from './helpers';
+import { parseGoDuration } from '../values';
+
+export const compactionRetention: Rule = {
+  id: 'compaction-retention',
+  check(_doc, ctx) {
+    const e = ctx.get('auto-compaction-retention');
+    const v = ctx.value('auto-compaction-retention');
+    if (!e || v === undefined || v === '') return [];
+    const mode = ctx.valueOrDefault('auto-compaction-mode');
+    if (/^\d+$/.test(v)) return [];
+    if (mode === 'periodic' && parseGoDuration(v) !== undefined) return [];
+    const hint =
+      mode === 'revision'
+        ? 'In revision mode the retention is a number of revisions'
+        : 'Use a number of hours or a Go duration such as 30m';
+    return [
+      finding('compaction-retention', 'error', refuses(`error parsing CompactionRetention: invalid value "${v}"`, hint), e.valueRange),
+    ];
+  },
+};

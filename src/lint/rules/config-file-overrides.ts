@@ -1,0 +1,19 @@
+// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+import { finding, type Rule } from './helpers';
+
+export const configFileOverrides: Rule = {
+  id: 'config-file-overrides',
+  check(doc, ctx) {
+    if (ctx.format !== 'env' || !ctx.isSet('config-file')) return [];
+    return doc.entries
+      .filter((e) => e.spec && e.spec.name !== 'config-file' && e.value !== '')
+      .map((e) =>
+        finding(
+          'config-file-overrides',
+          'warning',
+          `ETCD_CONFIG_FILE is set, so etcd reads only that YAML file and ignores ${e.key} ("other configuration command line flags and environment variables will be ignored").`,
+          e.keyRange,
+        ),
+      );
+  },
+};

@@ -1,0 +1,35 @@
+// The same key twice: systemd and etcd's YAML reader both keep the last value, silently.
+import type { Entry } from '../document';
+import type { LintDiagnostic } from '../types';
+import { finding, fix, type Rule } from './helpers';
+
+// Entries of unchanged lines are the same objects from one run to the next: keep their finding too, so a
+// keystroke costs one map lookup per entry here (the winners come from the context's per-key map).
+const cache = new WeakMap<Entry, { winner: Entry; finding: LintDiagnostic }>();
+
+export const duplicateKey: Rule = {
+  id: 'duplicate-key',
+  check(doc, ctx) {
+    const out: LintDiagnostic[] = [];
+    for (const e of doc.entries) {
+      const winner = ctx.winner(e);
+      if (winner === e) continue;
+      const hit = cache.get(e);
+      if (hit && hit.winner === winner) {
+        out.push(hit.finding);
+        continue;
+      }
+      const removal = { range: { start: e.range.start, end: { line: e.range.end.line + 1, character: 0 } }, newText: '' };
+      const d = finding(
+        'duplicate-key',
+        'warning',
+        `${e.key} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${winner.value ?? ''}" is used and this one is ignored.`,
+        e.keyRange,
+        fix('Remove this ignored line', true, removal),
+      );
+      cache.set(e, { winner, finding: d });
+      out.push(d);
+    }
+    return out;
+  },
+};

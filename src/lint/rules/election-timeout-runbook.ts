@@ -1,0 +1,23 @@
+// Raft timing: etcd refuses heartbeat or election timeout 0, an election timeout below 5x the heartbeat
+// and one above 50000 ms; the runbook (step 8) asks for at least 10x the heartbeat.
+import { finding, where, timingFixes, type Rule } from './helpers';
+
+export const electionTimeoutRunbook: Rule = {
+  id: 'election-timeout-runbook',
+  check(doc, ctx) {
+    const h = ctx.int('heartbeat-interval');
+    const e = ctx.int('election-timeout');
+    if (h === undefined || e === undefined || h === 0 || e === 0 || e < 5 * h || e >= 10 * h) return [];
+    if (!ctx.get('heartbeat-interval') && !ctx.get('election-timeout')) return [];
+    const at = ctx.get('election-timeout') ?? ctx.get('heartbeat-interval');
+    return [
+      finding(
+        'election-timeout-runbook',
+        'warning',
+        `Election timeout ${e} ms is less than 10 x the heartbeat interval (${h} ms): etcd accepts it, but the runbook's rule is election timeout >= 10 x heartbeat, or members start elections on ordinary network jitter.`,
+        at?.valueRange ?? where(at, doc),
+        timingFixes(ctx, h, e),
+      ),
+    ];
+  },
+};

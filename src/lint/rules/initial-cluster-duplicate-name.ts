@@ -1,0 +1,29 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, clusterUsable, type Rule } from './helpers';
+import { type LintDiagnostic } from '../types';
+
+export const initialClusterDuplicateName: Rule = {
+  id: 'initial-cluster-duplicate-name',
+  check(_doc, ctx) {
+    const ic = ctx.get('initial-cluster');
+    if (!ic || !clusterUsable(ctx)) return [];
+    const seen = new Set<string>();
+    const out: LintDiagnostic[] = [];
+    for (const m of ctx.cluster().members) {
+      if (seen.has(m.name)) {
+        out.push(
+          finding(
+            'initial-cluster-duplicate-name',
+            'warning',
+            `"${m.name}" appears twice in initial-cluster: etcd gives that member both URLs (${m.url} is an extra peer URL), which is rarely what was meant.`,
+            ctx.rangeIn(ic, m.offset, m.length),
+          ),
+        );
+      }
+      seen.add(m.name);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,30 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, refuses, clusterUsable, type Rule } from './helpers';
+import { type LintDiagnostic } from '../types';
+import { type ClusterMember } from '../values';
+
+export const initialClusterDuplicateUrl: Rule = {
+  id: 'initial-cluster-duplicate-url',
+  check(_doc, ctx) {
+    const ic = ctx.get('initial-cluster');
+    if (!ic || !clusterUsable(ctx)) return [];
+    const seen = new Map<string, ClusterMember>();
+    const out: LintDiagnostic[] = [];
+    for (const m of ctx.cluster().members) {
+      const first = seen.get(m.url);
+      if (first) {
+        out.push(
+          finding(
+            'initial-cluster-duplicate-url',
+            'error',
+            refuses(`initial cluster ${ic.value} has duplicate url`, `${m.url} is listed for "${first.name}" and again for "${m.name}"`),
+            ctx.rangeIn(ic, m.offset, m.length),
+          ),
+        );
+      } else seen.set(m.url, m);
+    }
+    return out;
+  },
+};

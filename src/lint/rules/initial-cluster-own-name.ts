@@ -1,0 +1,34 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, fix, refuses, clusterUsable, type Rule } from './helpers';
+
+export const initialClusterOwnName: Rule = {
+  id: 'initial-cluster-own-name',
+  check(_doc, ctx) {
+    const ic = ctx.get('initial-cluster');
+    if (!ic || !clusterUsable(ctx)) return [];
+    const name = ctx.valueOrDefault('name');
+    const { members } = ctx.cluster();
+    if (members.some((m) => m.name === name)) return [];
+    const trimmedMatch = members.find((m) => m.name.trim() === name);
+    if (trimmedMatch) return []; // initial-cluster-untrimmed explains this one, with its fix
+    const peer = ctx.urls('initial-advertise-peer-urls').find((u) => u.parsed);
+    const newValue = `${ic.value}${ic.value === '' ? '' : ','}${name}=${peer?.text ?? 'http://localhost:2380'}`;
+    return [
+      finding(
+        'initial-cluster-own-name',
+        'error',
+        refuses(
+          `couldn't find local name "${name}" in the initial cluster configuration`,
+          `Add ${name}=<peer URL> to ${ctx.keyName('initial-cluster')}`,
+        ),
+        ic.valueRange,
+        fix(`Add this member (${name}=${peer?.text ?? 'http://localhost:2380'}) to initial-cluster`, false, {
+          range: ic.valueRange,
+          newText: ctx.quote(newValue, ic),
+        }),
+      ),
+    ];
+  },
+};

@@ -1,0 +1,34 @@
+// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
+// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
+// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+import { finding, fix, refuses, clusterUsable, type Rule } from './helpers';
+import { type LintDiagnostic } from '../types';
+
+export const initialClusterUntrimmed: Rule = {
+  id: 'initial-cluster-untrimmed',
+  check(_doc, ctx) {
+    const ic = ctx.get('initial-cluster');
+    if (!ic || !clusterUsable(ctx)) return [];
+    const out: LintDiagnostic[] = [];
+    for (const m of ctx.cluster().members) {
+      if (m.name === m.name.trim()) continue;
+      const r = ctx.rangeIn(ic, m.nameOffset, m.name.length);
+      const own = m.name.trim() === ctx.valueOrDefault('name') && !ctx.cluster().members.some((x) => x.name === ctx.valueOrDefault('name'));
+      out.push(
+        finding(
+          'initial-cluster-untrimmed',
+          own ? 'error' : 'warning',
+          own
+            ? refuses(
+                `couldn't find local name "${ctx.valueOrDefault('name')}" in the initial cluster configuration`,
+                `etcd does not trim names: this entry is named "${m.name}"`,
+              )
+            : `etcd does not trim initial-cluster names: this member is named "${m.name}", with the spaces, and will not match its --name.`,
+          r,
+          r !== ic.valueRange ? fix(`Trim the name to "${m.name.trim()}"`, true, { range: r, newText: m.name.trim() }) : undefined,
+        ),
+      );
+    }
+    return out;
+  },
+};

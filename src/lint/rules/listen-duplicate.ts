@@ -1,0 +1,22 @@
+// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
+// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+import { finding, refuses, explicitUrls, type Rule } from './helpers';
+
+export const listenDuplicate: Rule = {
+  id: 'listen-duplicate',
+  check(_doc, ctx) {
+    const http = explicitUrls(ctx, 'listen-client-http-urls');
+    if (!http) return [];
+    const grpc = new Set(ctx.urls('listen-client-urls').map((u) => u.text));
+    return http.items
+      .filter((u) => grpc.has(u.text))
+      .map((u) =>
+        finding(
+          'listen-duplicate',
+          'error',
+          refuses(`${u.text} is in both --listen-client-urls and --listen-client-http-urls`, 'etcd cannot bind the same address twice'),
+          ctx.rangeIn(http.entry, u.offset, u.text.length),
+        ),
+      );
+  },
+};

@@ -1,0 +1,57 @@
+// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
+// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+import { finding, fix, refuses, URL_FLAGS, explicitUrls, checkOne, type Rule } from './helpers';
+import { type LintDiagnostic } from '../types';
+
+export const urlFormat: Rule = {
+  id: 'url-format',
+  check(_doc, ctx) {
+    const out: LintDiagnostic[] = [];
+    for (const flag of URL_FLAGS) {
+      const found = explicitUrls(ctx, flag);
+      if (!found) continue;
+      const { entry, items } = found;
+      for (const u of items) {
+        if (!u.error || u.text === '') continue;
+        const range = ctx.rangeIn(entry, u.offset, u.text.length);
+        const prefix = ctx.format === 'env' ? `invalid value "${entry.value}" for ${entry.spec?.env}: ` : '';
+        const fixes =
+          u.kind === 'path' && /^[a-z]+:\/\/[^/]+\/$/.test(u.text)
+            ? fix('Remove the trailing slash', true, { range: ctx.rangeIn(entry, u.offset + u.text.length - 1, 1), newText: '' })
+            : undefined;
+        // rangeIn falls back to the whole value when it cannot map offsets: never delete the whole value.
+        const safeFixes = fixes && range !== entry.valueRange ? fixes : undefined;
+        out.push(finding('url-format', 'error', refuses(prefix + u.error), range, safeFixes));
+      }
+    }
+    // initial-cluster URLs go through the same checks.
+    const ic = ctx.get('initial-cluster');
+    if (ic) {
+      const { members, malformed } = ctx.cluster();
+      for (const m of malformed) {
+        out.push(
+          finding(
+            'url-format',
+            'error',
+            refuses(
+              'error setting up initial cluster: URL scheme must be http, https, unix, or unixs: ',
+              `"${m.text}" has no "=": initial-cluster items are name=url`,
+            ),
+            ctx.rangeIn(ic, m.offset, m.text.length),
+          ),
+        );
+      }
+      for (const m of members) {
+        const r = checkOne(m.url);
+        if (!r) continue;
+        const range = ctx.rangeIn(ic, m.urlOffset, m.url.length);
+        const fixes =
+          r.kind === 'path' && /^[a-z]+:\/\/[^/]+\/$/.test(m.url) && range !== ic.valueRange
+            ? fix('Remove the trailing slash', true, { range: ctx.rangeIn(ic, m.urlOffset + m.url.length - 1, 1), newText: '' })
+            : undefined;
+        out.push(finding('url-format', 'error', refuses(`error setting up initial cluster: ${r.error}`), range, fixes));
+      }
+    }
+    return out;
+  },
+};

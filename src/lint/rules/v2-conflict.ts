@@ -1,0 +1,15 @@
+// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+import { finding, refuses, type Rule } from './helpers';
+
+export const v2Conflict: Rule = {
+  id: 'v2-conflict',
+  check(_doc, ctx) {
+    if (ctx.version !== '3.5' || ctx.bool('enable-v2') !== true) return [];
+    const dep = ctx.valueOrDefault('v2-deprecation') || 'not-yet';
+    if (dep === 'not-yet') return [];
+    const e = ctx.get('enable-v2');
+    return e
+      ? [finding('v2-conflict', 'error', refuses(`invalid value for --v2-deprecation=${dep}: --enable-v2 cannot be set`), e.keyRange)]
+      : [];
+  },
+};
