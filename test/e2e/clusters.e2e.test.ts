@@ -229,6 +229,51 @@ test('the status panel survives a window reload and comes back with live data', 
   const tab = page.locator('.tabs-container .tab', { hasText: 'etcd Status' }).first();
   await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await tab.click();
-  const text = await waitFor(() => panelText(page), (t) => t.includes('Endpoint status') && t.includes('3/3 healthy'), UI_TIMEOUT_MS);
+  const text = await waitFor(
+    () => panelText(page),
+    (t) => t.includes('Endpoint status') && t.includes('3/3 healthy'),
+    UI_TIMEOUT_MS,
+  );
   assert.match(text, /leader .* · 3\/3 healthy/);
+});
+
+/** Types into the open quick input (input box or quick pick) and accepts. */
+async function answer(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+test('import a cluster from pasted etcdctl variables, then remove it after a confirmation naming it', async () => {
+  const page = workbench.page;
+  await runCommand(page, 'etcd Inspector: Import Cluster from etcdctl Environment');
+  await answer(page, `export ETCDCTL_ENDPOINTS=${cluster.endpoints[0]}`);
+  await answer(page, 'imported');
+  const rows = await waitFor(
+    () => treeRows(page),
+    (r) => r.some((x) => x.startsWith('imported') && x.includes('3/3 healthy')),
+    UI_TIMEOUT_MS,
+  );
+  assert.ok(
+    rows.some((r) => r.startsWith('imported')),
+    JSON.stringify(rows),
+  );
+
+  await runCommand(page, 'etcd Inspector: Remove Cluster');
+  await answer(page, 'imported');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  assert.match((await dialog.textContent()) ?? '', /Remove the etcd cluster "imported"/);
+  await dialog.locator('.monaco-button', { hasText: 'Remove' }).first().click();
+  const after = await waitFor(
+    () => treeRows(page),
+    (r) => !r.some((x) => x.startsWith('imported')),
+    UI_TIMEOUT_MS,
+  );
+  assert.ok(!after.some((r) => r.startsWith('imported')));
+  assert.ok(
+    after.some((r) => r.startsWith('e2e')),
+    'the other cluster stays',
+  );
 });
