@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   InitializedNotification,
@@ -133,7 +134,7 @@ function engine(label: string, text: string, line: number, runs: number): void {
   console.log(`engine  ${label}: keystroke ${stats(warm)}; Enter (lines move) ${stats(enters)}; cold one-shot ${stats(cold)}`);
 }
 
-async function server(label: string, text: string, line: number, runs: number): Promise<void> {
+async function server(label: string, text: string, line: number, runs: number, maxNumberOfProblems?: number): Promise<void> {
   const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let waiting: { version: number; resolve: () => void } | undefined;
@@ -145,6 +146,9 @@ async function server(label: string, text: string, line: number, runs: number): 
   conn.listen();
   await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
   await conn.sendNotification(InitializedNotification.type, {});
+  if (maxNumberOfProblems !== undefined) {
+    await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { etcdInspector: { maxNumberOfProblems } } });
+  }
   const uri = `file:///bench/${label.replace(/\W+/g, '-')}/etcd.conf`;
   const published = (version: number): Promise<void> => new Promise((resolve) => (waiting = { version, resolve }));
   let p = published(1);
@@ -192,7 +196,8 @@ async function main(): Promise<void> {
   engine('20000 lines (worst case)', bad.text, bad.electionLine, 60);
   await server('30 lines', small, ELECTION, 300);
   await server('20000 lines (realistic)', big.text, big.electionLine, 100);
-  await server('20000 lines (worst case)', bad.text, bad.electionLine, 60);
+  await server('20000 lines (worst case, default cap of 1000 problems)', bad.text, bad.electionLine, 60);
+  await server('20000 lines (worst case, uncapped)', bad.text, bad.electionLine, 60, 1_000_000);
   cli('30 lines', small, 15);
   cli('20000 lines (realistic)', big.text, 8);
   cli('20000 lines (worst case)', bad.text, 8);

@@ -31,6 +31,8 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.etcd`;
 
 const connection = createConnection(ProposedFeatures.all);
 let version: EtcdVersion = '3.5';
+/** etcdInspector.maxNumberOfProblems: how many problems one file publishes at most. */
+let maxProblems = 1000;
 
 /** An open document as the server keeps it. */
 interface OpenDocument {
@@ -75,9 +77,12 @@ connection.onInitialize((params) => {
 });
 
 connection.onDidChangeConfiguration((change) => {
-  const settings = (change.settings as { etcdInspector?: { etcdVersion?: EtcdVersion } } | undefined)?.etcdInspector;
+  const settings = (change.settings as { etcdInspector?: { etcdVersion?: EtcdVersion; maxNumberOfProblems?: unknown } } | undefined)
+    ?.etcdInspector;
   const v = settings?.etcdVersion;
   if (v === '3.4' || v === '3.5' || v === '3.6') version = v;
+  const max = settings?.maxNumberOfProblems;
+  if (typeof max === 'number' && Number.isFinite(max) && max >= 1) maxProblems = Math.floor(max);
   for (const doc of open.values()) validate(doc, false);
   lastValidated = undefined;
   publishAcross();
@@ -99,12 +104,28 @@ function toLsp(d: LintDiagnostic): Diagnostic {
   return out;
 }
 
+/** Most problems first (errors, then warnings, ...), at most maxProblems of them plus one line saying how many more. */
+function capped(all: Diagnostic[]): Diagnostic[] {
+  if (all.length <= maxProblems) return all;
+  const rank = (d: Diagnostic): number => d.severity ?? DiagnosticSeverity.Hint;
+  const shown = [...all].sort((a, b) => rank(a) - rank(b) || a.range.start.line - b.range.start.line).slice(0, maxProblems);
+  shown.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: 'more-problems',
+    source: 'etcd',
+    message: `${all.length - maxProblems} more problems are not shown (etcdInspector.maxNumberOfProblems is ${maxProblems}).`,
+  });
+  return shown;
+}
+
 function publish(uri: string): void {
   const s = states.get(uri);
   const doc = open.get(uri);
   if (!s || !doc) return;
-  const diagnostics =
-    s.own.length === 0 ? s.across.map(toLsp) : s.across.length === 0 ? s.own.map(toLsp) : [...s.own, ...s.across].map(toLsp);
+  const diagnostics = capped(
+    s.own.length === 0 ? s.across.map(toLsp) : s.across.length === 0 ? s.own.map(toLsp) : [...s.own, ...s.across].map(toLsp),
+  );
   if (s.sent && sameDiagnostics(s.sent, diagnostics)) return;
   s.sent = diagnostics;
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });

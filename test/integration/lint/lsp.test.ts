@@ -223,3 +223,22 @@ test('an edit that leaves the findings unchanged publishes nothing; the next rea
     [3],
   );
 });
+
+test('a file with more problems than etcdInspector.maxNumberOfProblems shows the worst first and says how many more', async () => {
+  const uri = 'file:///work/etc/etcd/many.etcd.conf';
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { etcdInspector: { maxNumberOfProblems: 5 } } });
+  const text = [
+    'ETCD_HEARTBEAT_INTERVAL=100',
+    'ETCD_ELECTION_TIMEOUT=400',
+    ...Array.from({ length: 20 }, (_, i) => `ETCD_NOT_A_FLAG_${i}=x`),
+    '',
+  ].join('\n');
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'etcd-conf', version: 1, text } });
+  const shown = await nextDiagnostics(uri, (d) => d.some((x) => x.code === 'more-problems'));
+  assert.equal(shown.length, 6);
+  assert.equal(shown[0].code, 'election-timeout-ratio', 'errors come first');
+  assert.match(JSON.stringify(shown[5].message), /16 more problems are not shown/);
+  await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { etcdInspector: { maxNumberOfProblems: 1000 } } });
+  const all = await nextDiagnostics(uri, (d) => !d.some((x) => x.code === 'more-problems'));
+  assert.equal(all.length, 21);
+});
