@@ -1,5 +1,5 @@
 // One line per diagnostic code: its usual severity, what it checks and etcd's own message. The source of
-// docs/lint-rules.md, of SARIF rule descriptions, and of the test that every rule is documented.
+// README.md, of SARIF rule descriptions, and of the test that every rule is documented.
 
 /** Documentation of one diagnostic code. */
 export interface RuleDoc {
@@ -205,7 +205,7 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
   },
 };
 
-/** The rule table of docs/lint-rules.md (Markdown; Prettier pads it). */
+/** The rule table of README.md (Markdown; Prettier pads it). */
 export function ruleTable(): string {
   const cell = (s: string): string => s.replace(/\|/g, '\\|');
   return [

@@ -278,9 +278,9 @@ test('election ratio fixes: 10 x heartbeat is safe, heartbeat = election/10 is o
   );
 });
 
-/** The rows of the rule table in docs/lint-rules.md, cells trimmed (Prettier pads them). */
+/** The rows of the rule table in README.md, cells trimmed (Prettier pads them). */
 function docRows(): string[][] {
-  const md = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'lint-rules.md'), 'utf8');
+  const md = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
   return md
     .split('\n')
     .filter((l) => /^\| `[a-z0-9-]+`/.test(l))
@@ -292,7 +292,7 @@ function docRows(): string[][] {
     );
 }
 
-test('docs/lint-rules.md is the RULE_DOCS table: every code once, with its severity, what and etcd message', () => {
+test('README.md has the RULE_DOCS table: every code once, with its severity, what and etcd message', () => {
   const expected = Object.entries(RULE_DOCS).map(([code, d]) => [`\`${code}\``, d.severity, d.what, d.etcd]);
   assert.deepEqual(
     docRows(),
@@ -311,7 +311,7 @@ test('RULE_DOCS documents exactly the codes the linter can report, with the seve
 
 // Regenerates the table in place (then run Prettier on the file); the test above checks it.
 if (process.env.ETCD_INSPECTOR_UPDATE_DOCS === '1') {
-  const file = join(__dirname, '..', '..', '..', 'docs', 'lint-rules.md');
+  const file = join(__dirname, '..', '..', '..', 'README.md');
   const md = readFileSync(file, 'utf8');
   const lines = md.split('\n');
   const first = lines.findIndex((l) => l.startsWith('| Code'));
