@@ -132,49 +132,51 @@ for (const version of VERSIONS) {
   });
 }
 
-test('etcd 3.5: a hung (SIGSTOP) member costs its own row one deadline; the other rows arrive at once', async (t) => {
-  const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
-  const inspector = inspectorFor(cluster);
-  t.after(async () => {
-    inspector.dispose();
-    await cluster.destroy();
-  });
-  // Hang a follower, so the cluster keeps its leader.
-  const leader = await cluster.waitForLeader();
-  const victim = cluster.members.find((m) => m.name !== leader)?.name ?? '';
-  const healthy = await eventually(
-    () => inspector.refresh(),
-    (x) => x.quorum.healthy === 5,
-  );
-  assert.deepEqual(
-    healthy.quorum,
-    { votingMembers: 5, needed: 3, reachable: 5, healthy: 5, hasQuorum: true },
-    'a healthy 5-member cluster',
-  );
-  assert.equal(healthy.leaderName, leader);
-  assert.ok(
-    healthy.checks.every((c) => c.ok !== false),
-    JSON.stringify(healthy.checks.filter((c) => c.ok === false)),
-  );
-  cluster.hang(victim);
-  t.after(() => cluster.member(victim).process && cluster.resume(victim));
+for (const version of VERSIONS) {
+  test(`etcd ${version}: a hung (SIGSTOP) member costs its own row one deadline; the other rows arrive at once`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 5 });
+    const inspector = inspectorFor(cluster);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    // Hang a follower, so the cluster keeps its leader.
+    const leader = await cluster.waitForLeader();
+    const victim = cluster.members.find((m) => m.name !== leader)?.name ?? '';
+    const healthy = await eventually(
+      () => inspector.refresh(),
+      (x) => x.quorum.healthy === 5,
+    );
+    assert.deepEqual(
+      healthy.quorum,
+      { votingMembers: 5, needed: 3, reachable: 5, healthy: 5, hasQuorum: true },
+      'a healthy 5-member cluster',
+    );
+    assert.equal(healthy.leaderName, leader);
+    assert.ok(
+      healthy.checks.every((c) => c.ok !== false),
+      JSON.stringify(healthy.checks.filter((c) => c.ok === false)),
+    );
+    cluster.hang(victim);
+    t.after(() => cluster.member(victim).process && cluster.resume(victim));
 
-  const arrivals: Array<{ name: string; at: number }> = [];
-  const started = Date.now();
-  const s = await inspector.refresh({ onMember: (m) => arrivals.push({ name: m.name, at: Date.now() - started }) });
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed <= TIMEOUT_MS + 50, `whole refresh within the deadline + 50 ms: ${elapsed} ms`);
-  const others = arrivals.filter((a) => a.name !== victim);
-  assert.equal(others.length, 4);
-  for (const a of others) assert.ok(a.at < 300, `${a.name} arrived after ${a.at} ms`);
-  const hung = byName(s, victim);
-  assert.equal(hung.reachable, false);
-  assert.match(hung.error ?? '', /no answer within 1000 ms/);
-  assert.equal(hung.connectivity.client, true, 'a hung process still accepts TCP connections');
-  assert.equal(s.quorum.reachable, 4);
-  assert.equal(s.leaderName, leader);
-  for (const m of s.members.filter((x) => x.name !== victim)) assert.equal(m.health?.healthy, true, `${m.name}: ${m.health?.error}`);
-});
+    const arrivals: Array<{ name: string; at: number }> = [];
+    const started = Date.now();
+    const s = await inspector.refresh({ onMember: (m) => arrivals.push({ name: m.name, at: Date.now() - started }) });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed <= TIMEOUT_MS + 50, `whole refresh within the deadline + 50 ms: ${elapsed} ms`);
+    const others = arrivals.filter((a) => a.name !== victim);
+    assert.equal(others.length, 4);
+    for (const a of others) assert.ok(a.at < 300, `${a.name} arrived after ${a.at} ms`);
+    const hung = byName(s, victim);
+    assert.equal(hung.reachable, false);
+    assert.match(hung.error ?? '', /no answer within 1000 ms/);
+    assert.equal(hung.connectivity.client, true, 'a hung process still accepts TCP connections');
+    assert.equal(s.quorum.reachable, 4);
+    assert.equal(s.leaderName, leader);
+    for (const m of s.members.filter((x) => x.name !== victim)) assert.equal(m.health?.healthy, true, `${m.name}: ${m.health?.error}`);
+  });
+}
 
 test('etcd 3.5: the cluster is reachable through whichever endpoint still answers', async (t) => {
   const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
@@ -194,63 +196,67 @@ test('etcd 3.5: the cluster is reachable through whichever endpoint still answer
   assert.equal(byName(s, 'etcd-1').reachable, false);
 });
 
-test('etcd 3.5: a NOSPACE alarm from a tiny quota fails health, db-size and alarms checks', async (t) => {
-  const quota = 64 * 1024;
-  const cluster = await EtcdCluster.start({ version: '3.5', size: 3, extraArgs: ['--quota-backend-bytes', String(quota)] });
-  const inspector = inspectorFor(cluster);
-  t.after(async () => {
-    inspector.dispose();
-    await cluster.destroy();
-  });
-  const value = 'x'.repeat(4096);
-  for (let i = 0; i < 200; i++) {
-    const put = await cluster.etcdctl(['put', `fill/${i}`, value]);
-    if (put.code !== 0) {
-      assert.match(put.stderr, /database space exceeded/);
-      break;
+for (const version of VERSIONS) {
+  test(`etcd ${version}: a NOSPACE alarm from a tiny quota fails health, db-size and alarms checks`, async (t) => {
+    const quota = 64 * 1024;
+    const cluster = await EtcdCluster.start({ version, size: 3, extraArgs: ['--quota-backend-bytes', String(quota)] });
+    const inspector = inspectorFor(cluster);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    const value = 'x'.repeat(4096);
+    for (let i = 0; i < 200; i++) {
+      const put = await cluster.etcdctl(['put', `fill/${i}`, value]);
+      if (put.code !== 0) {
+        assert.match(put.stderr, /database space exceeded/);
+        break;
+      }
     }
-  }
-  const s = await eventually(
-    () => inspector.refresh(),
-    (x) => x.alarms.length > 0,
-  );
-  assert.ok(
-    s.alarms.some((a) => a.alarm === 'NOSPACE'),
-    JSON.stringify(s.alarms),
-  );
-  assert.ok(
-    s.alarms.every((a) => s.members.some((m) => m.id === a.memberId)),
-    'alarm member ids are hex member ids',
-  );
-  for (const m of s.members) {
-    assert.equal(m.status?.dbSizeQuota, quota);
-    assert.equal(m.health?.healthy, false);
-    assert.match(m.health?.error ?? '', /Active Alarm\(s\): NOSPACE/);
-  }
-  assert.equal(check(s, 'alarms-clear'), false);
-  assert.equal(check(s, 'db-size-quota'), false);
-  assert.equal(check(s, 'health'), false);
-  assert.equal(check(s, 'leader-exists'), true);
-});
-
-test('etcd 3.4: a learner is listed, does not vote, and is probed with a serializable read', async (t) => {
-  const cluster = await EtcdCluster.start({ version: '3.4', size: 3 });
-  const inspector = inspectorFor(cluster);
-  t.after(async () => {
-    inspector.dispose();
-    await cluster.destroy();
+    const s = await eventually(
+      () => inspector.refresh(),
+      (x) => x.alarms.length > 0,
+    );
+    assert.ok(
+      s.alarms.some((a) => a.alarm === 'NOSPACE'),
+      JSON.stringify(s.alarms),
+    );
+    assert.ok(
+      s.alarms.every((a) => s.members.some((m) => m.id === a.memberId)),
+      'alarm member ids are hex member ids',
+    );
+    for (const m of s.members) {
+      assert.equal(m.status?.dbSizeQuota, quota);
+      assert.equal(m.health?.healthy, false);
+      assert.match(m.health?.error ?? '', /Active Alarm\(s\): NOSPACE/);
+    }
+    assert.equal(check(s, 'alarms-clear'), false);
+    assert.equal(check(s, 'db-size-quota'), false);
+    assert.equal(check(s, 'health'), false);
+    assert.equal(check(s, 'leader-exists'), true);
   });
-  const learner = await cluster.addMember({ learner: true });
-  const s = await eventually(
-    () => inspector.refresh(),
-    (x) => x.members.length === 4 && x.members.every((m) => m.health?.healthy),
-  );
-  const row = byName(s, learner.name);
-  assert.equal(row.isLearner, true);
-  assert.equal(row.reachable, true);
-  assert.equal(row.health?.healthy, true, row.health?.error ?? '');
-  assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
-});
+}
+
+for (const version of VERSIONS) {
+  test(`etcd ${version}: a learner is listed, does not vote, and is probed with a serializable read`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 3 });
+    const inspector = inspectorFor(cluster);
+    t.after(async () => {
+      inspector.dispose();
+      await cluster.destroy();
+    });
+    const learner = await cluster.addMember({ learner: true });
+    const s = await eventually(
+      () => inspector.refresh(),
+      (x) => x.members.length === 4 && x.members.every((m) => m.health?.healthy),
+    );
+    const row = byName(s, learner.name);
+    assert.equal(row.isLearner, true);
+    assert.equal(row.reachable, true);
+    assert.equal(row.health?.healthy, true, row.health?.error ?? '');
+    assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
+  });
+}
 
 test('etcd 3.5: a member added but not started is reported as not started', async (t) => {
   const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
@@ -287,7 +293,11 @@ test('etcd 3.5: no retry or circuit breaker stretches refreshes of a dead member
   }
   await cluster.restart('etcd-2');
   const backAt = Date.now();
-  const s = await eventually(() => inspector.refresh(), (x) => byName(x, 'etcd-2').reachable, 3000);
+  const s = await eventually(
+    () => inspector.refresh(),
+    (x) => byName(x, 'etcd-2').reachable,
+    3000,
+  );
   assert.equal(byName(s, 'etcd-2').reachable, true);
   assert.ok(Date.now() - backAt < 2500, `seen again ${Date.now() - backAt} ms after its restart (a breaker would hide it for 5 s)`);
 });
