@@ -36,12 +36,23 @@ function valueAt(target: vscode.ConfigurationTarget): ClusterSetting[] {
   return Array.isArray(value) ? [...value] : [];
 }
 
-async function saveCluster(cluster: ClusterSetting, password: string | undefined, secrets: vscode.SecretStorage): Promise<void> {
+/** What the commands work with. */
+interface Deps {
+  registry: ClusterRegistry;
+  secrets: vscode.SecretStorage;
+  log: vscode.LogOutputChannel;
+}
+
+async function saveCluster(cluster: ClusterSetting, password: string | undefined, { secrets, log }: Deps): Promise<void> {
   const target = vscode.ConfigurationTarget.Global;
   const clusters = valueAt(target).filter((c) => c.name !== cluster.name);
   clusters.push(cluster);
   await vscode.workspace.getConfiguration(SECTION).update('clusters', clusters, target);
   if (cluster.username && password !== undefined) await secrets.store(passwordKey(cluster.name, cluster.username), password);
+  // Never the password: only whether one was stored.
+  log.info(
+    `cluster "${cluster.name}" saved to user settings: ${cluster.endpoints.join(', ')}${cluster.tls ? ', TLS' : ''}${cluster.username ? `, user ${cluster.username}${password !== undefined ? ' (password in secret storage)' : ''}` : ''}`,
+  );
 }
 
 async function askName(registry: ClusterRegistry, suggestion = ''): Promise<string | undefined> {
@@ -68,7 +79,8 @@ async function pickFile(title: string): Promise<string | undefined> {
   return picked?.[0]?.fsPath;
 }
 
-async function addCluster(registry: ClusterRegistry, secrets: vscode.SecretStorage): Promise<void> {
+async function addCluster(deps: Deps): Promise<void> {
+  const { registry } = deps;
   const name = await askName(registry);
   if (!name) return;
   const endpointsText = await vscode.window.showInputBox({
@@ -112,7 +124,7 @@ async function addCluster(registry: ClusterRegistry, secrets: vscode.SecretStora
     });
     if (password === undefined) return;
   }
-  await saveCluster(cluster, password, secrets);
+  await saveCluster(cluster, password, deps);
   void vscode.window.showInformationMessage(`Added etcd cluster "${cluster.name}".`);
 }
 
@@ -123,7 +135,8 @@ function clusterFromProfile(profile: ConnectionProfile, name: string): ClusterSe
   return cluster;
 }
 
-async function importFromEnv(registry: ClusterRegistry, secrets: vscode.SecretStorage): Promise<void> {
+async function importFromEnv(deps: Deps): Promise<void> {
+  const { registry } = deps;
   let env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ETCDCTL_')));
   if (!env.ETCDCTL_ENDPOINTS) {
     const pasted = await vscode.window.showInputBox({
@@ -147,11 +160,12 @@ async function importFromEnv(registry: ClusterRegistry, secrets: vscode.SecretSt
   }
   const name = await askName(registry, 'etcdctl');
   if (!name) return;
-  await saveCluster(clusterFromProfile(profile, name.trim()), profile.password, secrets);
+  await saveCluster(clusterFromProfile(profile, name.trim()), profile.password, deps);
   void vscode.window.showInformationMessage(`Imported etcd cluster "${name.trim()}" (${profile.endpoints.join(', ')}).`);
 }
 
-async function importFromKubeadm(registry: ClusterRegistry, secrets: vscode.SecretStorage): Promise<void> {
+async function importFromKubeadm(deps: Deps): Promise<void> {
+  const { registry } = deps;
   const picked = await vscode.window.showOpenDialog({
     title: 'kubeadm etcd static pod manifest',
     defaultUri: vscode.Uri.file('/etc/kubernetes/manifests/etcd.yaml'),
@@ -168,7 +182,7 @@ async function importFromKubeadm(registry: ClusterRegistry, secrets: vscode.Secr
   }
   const name = await askName(registry, 'kubernetes');
   if (!name) return;
-  await saveCluster(clusterFromProfile(profile, name.trim()), undefined, secrets);
+  await saveCluster(clusterFromProfile(profile, name.trim()), undefined, deps);
   void vscode.window.showInformationMessage(`Imported etcd cluster "${name.trim()}" from ${file}.`);
 }
 
@@ -179,7 +193,7 @@ async function pickCluster(registry: ClusterRegistry, node: TreeNode | undefined
   return vscode.window.showQuickPick(names, { title });
 }
 
-async function removeCluster(registry: ClusterRegistry, secrets: vscode.SecretStorage, node?: TreeNode): Promise<void> {
+async function removeCluster({ registry, secrets, log }: Deps, node?: TreeNode): Promise<void> {
   const name = await pickCluster(registry, node, 'Remove which cluster?');
   if (!name) return;
   const answer = await vscode.window.showWarningMessage(
@@ -196,9 +210,10 @@ async function removeCluster(registry: ClusterRegistry, secrets: vscode.SecretSt
     target,
   );
   if (setting?.username) await secrets.delete(passwordKey(name, setting.username));
+  log.info(`cluster "${name}" removed from settings${setting?.username ? ' and its password from secret storage' : ''}`);
 }
 
-async function setPassword(registry: ClusterRegistry, secrets: vscode.SecretStorage, node?: TreeNode): Promise<void> {
+async function setPassword({ registry, secrets, log }: Deps, node?: TreeNode): Promise<void> {
   const name = await pickCluster(registry, node, 'Set the password of which cluster?');
   const setting = name ? registry.setting(name) : undefined;
   if (!name || !setting) return;
@@ -213,6 +228,7 @@ async function setPassword(registry: ClusterRegistry, secrets: vscode.SecretStor
   });
   if (password === undefined) return;
   await secrets.store(passwordKey(name, setting.username), password);
+  log.info(`password of ${setting.username} on "${name}" stored in secret storage`);
   await registry.refresh(name);
 }
 
@@ -232,20 +248,20 @@ async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: stri
 
 /** Registers the cluster management commands. */
 export function registerClusterCommands(context: vscode.ExtensionContext, registry: ClusterRegistry, log: vscode.LogOutputChannel): void {
-  const secrets = context.secrets;
+  const deps: Deps = { registry, secrets: context.secrets, log };
   const member = (node: TreeNode | undefined) =>
     node && node.kind !== 'cluster' && node.kind !== 'message'
       ? registry.snapshot(node.cluster)?.members.find((m) => m.id === node.memberId)
       : undefined;
   context.subscriptions.push(
-    vscode.commands.registerCommand('etcdInspector.addCluster', () => addCluster(registry, secrets)),
-    vscode.commands.registerCommand('etcdInspector.importFromEtcdctlEnv', () => importFromEnv(registry, secrets)),
-    vscode.commands.registerCommand('etcdInspector.importFromKubeadm', () => importFromKubeadm(registry, secrets)),
+    vscode.commands.registerCommand('etcdInspector.addCluster', () => addCluster(deps)),
+    vscode.commands.registerCommand('etcdInspector.importFromEtcdctlEnv', () => importFromEnv(deps)),
+    vscode.commands.registerCommand('etcdInspector.importFromKubeadm', () => importFromKubeadm(deps)),
     vscode.commands.registerCommand('etcdInspector.editCluster', () =>
       vscode.commands.executeCommand('workbench.action.openSettingsJson', { revealSetting: { key: 'etcdInspector.clusters', edit: true } }),
     ),
-    vscode.commands.registerCommand('etcdInspector.removeCluster', (node?: TreeNode) => removeCluster(registry, secrets, node)),
-    vscode.commands.registerCommand('etcdInspector.setPassword', (node?: TreeNode) => setPassword(registry, secrets, node)),
+    vscode.commands.registerCommand('etcdInspector.removeCluster', (node?: TreeNode) => removeCluster(deps, node)),
+    vscode.commands.registerCommand('etcdInspector.setPassword', (node?: TreeNode) => setPassword(deps, node)),
     vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: string | number }) =>
       showRunbookStep(registry, args),
     ),
