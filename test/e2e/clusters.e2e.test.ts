@@ -141,6 +141,14 @@ test('a healthy cluster: leader and all three members in the tree, the hostile n
   assert.ok(!text.includes('FAIL'), 'no check fails on a healthy cluster');
   assert.equal(await panel(page).locator('b, img').count(), 0, 'nothing was made of the hostile name');
   assert.deepEqual(dialogs, [], 'no script of the hostile name ran');
+
+  // Export JSON opens etcdctl's `endpoint status -w json` shape beside the panel.
+  await panel(page).locator('vscode-button', { hasText: 'Export JSON' }).first().click();
+  const json = page.locator('.monaco-editor .view-lines', { hasText: '"Endpoint"' }).first();
+  await json.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const exported = ((await json.textContent()) ?? '').replace(/\u00a0/g, ' ');
+  assert.match(exported, /"Status"/);
+  assert.ok(exported.includes(cluster.endpoints[0]) || exported.includes(cluster.endpoints[1]) || exported.includes(cluster.endpoints[2]));
 });
 
 test('two of three killed: NO LEADER, quorum lost, the dead members with their reason; status bar and badge follow', async () => {
