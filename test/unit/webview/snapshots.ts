@@ -1,7 +1,7 @@
 // Hand-built cluster snapshots for the status view-model and the webview render test: the derived fields
 // and the checklist come from the real model code, so wording and steps are what a refresh produces.
-import { deriveModel, NO_LEADER, type AlarmReport, type ClusterSnapshot, type MemberReport } from '../../../src/etcd/model';
-import { evaluateChecklist } from '../../../src/etcd/checklist';
+import { NO_LEADER, type AlarmReport, type ClusterSnapshot, type MemberReport } from '../../../src/etcd/model';
+import { snapshot as baseSnapshot } from '../builders';
 
 /** Ids whose top bit is set: their decimal form needs all 64 bits (past Number.MAX_SAFE_INTEGER). */
 export const ID1 = '8e9e05c52164694d';
@@ -66,26 +66,16 @@ export function member(id: string, o: MemberOptions): MemberReport {
   };
 }
 
+/** A snapshot with derived figures and checks from the real model code (../builders), named and dated. */
 export function snapshot(name: string, members: MemberReport[], alarms: AlarmReport[] = []): ClusterSnapshot {
-  const s: ClusterSnapshot = {
+  return {
+    ...baseSnapshot(members, alarms),
     name,
     clusterId: members.some((m) => m.status) ? CLUSTER_ID : null,
-    leaderId: null,
-    leaderName: null,
-    leaderAgreement: null,
-    quorum: { votingMembers: 0, needed: 1, reachable: 0, healthy: 0, hasQuorum: false },
-    members,
-    alarms,
-    checks: [],
-    unmatchedEndpoints: [],
     errors: members.length === 0 ? [`http://127.0.0.1:1: ${REFUSED}`] : [],
-    termChanges: null,
     takenAt: '2026-11-26T04:30:00.000Z',
     elapsedMs: 204,
   };
-  deriveModel(s);
-  s.checks = evaluateChecklist(s);
-  return s;
 }
 
 /** Three members, etcd-1 leads, all healthy. */
