@@ -7,11 +7,9 @@
 // Run: ETCD_INSPECTOR_VSIX=$PWD/etcd-inspector.vsix node --import tsx --test test/e2e/lint.e2e.test.ts
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, repoRoot, runCommand, startCodeServer, waitFor, type CodeServerHandle, type Workbench } from './harness/codeServer';
+import { runCommand, waitFor, type Workbench } from './harness/codeServer';
+import { startE2eSession, type E2eSession } from './harness/session';
 
 const UI_TIMEOUT_MS = 60_000;
 const FIX_TITLE = 'Set election timeout to 5000 ms (10 x heartbeat)';
@@ -31,51 +29,20 @@ const ELECTION_LINE = 8; // 1-based, as Go to Line wants it
 
 const YAML_CONF = ['name: infra0', 'heartbeat-interval: 100ms', 'election-timeout: 1000', ''].join('\n');
 
-function findVsix(): string {
-  const fromEnv = process.env.ETCD_INSPECTOR_VSIX;
-  if (fromEnv) return resolve(fromEnv);
-  const root = repoRoot();
-  const candidates = readdirSync(root)
-    .filter((name) => name.endsWith('.vsix'))
-    .map((name) => join(root, name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (candidates.length === 0) throw new Error(`no .vsix in ${root}: run \`npm run package\` first, or set ETCD_INSPECTOR_VSIX`);
-  return candidates[0]!;
-}
-
-let workspaceDir: string | undefined;
-let server: CodeServerHandle | undefined;
-let workbench: Workbench | undefined;
+let session: E2eSession | undefined;
 
 before(async () => {
-  const vsix = findVsix();
-  workspaceDir = mkdtempSync(join(tmpdir(), 'etcd-inspector-e2e-lint-'));
-  writeFileSync(join(workspaceDir, 'etcd.conf'), ENV_CONF);
-  writeFileSync(join(workspaceDir, 'etcd.conf.yml'), YAML_CONF);
-  server = await startCodeServer({ vsixPath: vsix, workspaceDir });
-  workbench = await openWorkbench(server.url);
+  session = await startE2eSession({ name: 'lint', files: { 'etcd.conf': ENV_CONF, 'etcd.conf.yml': YAML_CONF } });
 });
 
 after(async () => {
-  await workbench?.close();
-  await server?.stop();
-  if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
+  await session?.close();
 });
 
-async function step(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
-  assert.ok(workbench, 'workbench did not open');
-  try {
-    await body(workbench);
-  } catch (error) {
-    const shot = await workbench.screenshot(`lint-failure-${name}`).catch((e: unknown) => `(screenshot failed: ${String(e)})`);
-    const message = error instanceof Error ? error.message : String(error);
-    const serverLog = server?.logs().slice(-3000) ?? '';
-    const consoleTail = workbench.consoleMessages().slice(-20).join('\n');
-    throw new Error(
-      `${name}: ${message}\nscreenshot: ${shot}\n--- code-server log tail ---\n${serverLog}\n--- console ---\n${consoleTail}`,
-      { cause: error },
-    );
-  }
+/** Runs one step; on failure the error carries a screenshot path and the server and browser log tails. */
+function step(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
+  assert.ok(session, 'workbench did not open');
+  return session.step(name, body);
 }
 
 /** Opens a workspace file through Quick Open, as a user would. */

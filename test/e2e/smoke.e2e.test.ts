@@ -6,23 +6,17 @@
 // Run: node --import tsx --test test/e2e/smoke.e2e.test.ts
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   activityBarItem,
-  findVsix,
   openViewContainer,
-  openWorkbench,
   outputChannels,
   outputText,
   runCommand,
-  startCodeServer,
   viewPane,
   waitFor,
-  type CodeServerHandle,
   type Workbench,
 } from './harness/codeServer';
+import { startE2eSession, type E2eSession } from './harness/session';
 
 const CONTAINER_TITLE = 'etcd Inspector';
 const VIEW_NAME = 'Clusters';
@@ -30,46 +24,25 @@ const CHANNEL = 'etcd Inspector';
 // The extension host starts after the workbench has rendered, and contributions from it appear later still.
 const UI_TIMEOUT_MS = 60_000;
 
-let workspaceDir: string | undefined;
-let server: CodeServerHandle | undefined;
-let workbench: Workbench | undefined;
+let session: E2eSession | undefined;
 
 before(async () => {
-  const vsix = findVsix();
-  workspaceDir = mkdtempSync(join(tmpdir(), 'etcd-inspector-e2e-ws-'));
-  writeFileSync(
-    join(workspaceDir, 'etcd.conf'),
-    ['ETCD_NAME=infra0', 'ETCD_DATA_DIR=/var/lib/etcd', 'ETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379', ''].join('\n'),
-  );
-  server = await startCodeServer({ vsixPath: vsix, workspaceDir });
-  workbench = await openWorkbench(server.url);
+  session = await startE2eSession({
+    name: 'smoke',
+    files: {
+      'etcd.conf': ['ETCD_NAME=infra0', 'ETCD_DATA_DIR=/var/lib/etcd', 'ETCD_LISTEN_CLIENT_URLS=http://127.0.0.1:2379', ''].join('\n'),
+    },
+  });
 });
 
 after(async () => {
-  await workbench?.close();
-  await server?.stop();
-  if (workspaceDir) rmSync(workspaceDir, { recursive: true, force: true });
+  await session?.close();
 });
 
-/** Runs one step; on failure saves a screenshot and the server log tail into the error. */
-async function step(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
-  assert.ok(workbench, 'workbench did not open');
-  try {
-    await body(workbench);
-  } catch (error) {
-    const shot = await workbench
-      .screenshot(`smoke-failure-${name}`)
-      .catch((screenshotError: unknown) => `(screenshot failed: ${String(screenshotError)})`);
-    const message = error instanceof Error ? error.message : String(error);
-    const serverLog = server?.logs().slice(-4000) ?? '';
-    const consoleTail = workbench.consoleMessages().slice(-30).join('\n');
-    throw new Error(
-      `${message}\nscreenshot: ${shot}\n--- code-server log (tail) ---\n${serverLog}\n--- browser console (tail) ---\n${consoleTail}`,
-      {
-        cause: error,
-      },
-    );
-  }
+/** Runs one step; on failure the error carries a screenshot path and the server and browser log tails. */
+function step(name: string, body: (wb: Workbench) => Promise<void>): Promise<void> {
+  assert.ok(session, 'workbench did not open');
+  return session.step(name, body);
 }
 
 test('the activity bar has an "etcd Inspector" item', async () => {
