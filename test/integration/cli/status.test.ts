@@ -3,7 +3,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdCluster } from '../../harness/etcdCluster';
 
@@ -89,6 +90,18 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   ]) {
     assert.ok(table.stdout.includes(column), column);
   }
+
+  // A kubeadm static pod manifest gives the endpoint (and, on a real node, the certificates).
+  const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-kubeadm-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const manifest = join(dir, 'etcd.yaml');
+  writeFileSync(
+    manifest,
+    `apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: etcd\n    command:\n    - etcd\n    - --advertise-client-urls=${cluster.endpoints[2]}\n`,
+  );
+  const kubeadm = await cli(['status', '--kubeadm-manifest', manifest, '-w', 'json']);
+  assert.equal(kubeadm.code, 0, kubeadm.stderr);
+  assert.equal((JSON.parse(kubeadm.stdout) as { members: unknown[] }).members.length, 3);
 
   await cluster.kill('etcd-1');
   await cluster.kill('etcd-2');
