@@ -7,8 +7,3 @@ export function toHexId(value: string | number | bigint | undefined | null): str
   const n = typeof value === 'bigint' ? value : BigInt(value);
   return n.toString(16).padStart(16, '0');
 }
-
-/** True when a uint64 id is zero (etcd's "no leader"). */
-export function isZeroId(value: string | number | bigint | undefined | null): boolean {
-  return value === undefined || value === null || value === '' || BigInt(value) === 0n;
-}

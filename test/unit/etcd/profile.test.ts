@@ -10,15 +10,13 @@ import {
   profileFromEtcdctlEnv,
   profileFromKubeadmManifest,
 } from '../../../src/etcd/profile';
-import { isZeroId, toHexId } from '../../../src/etcd/ids';
+import { toHexId } from '../../../src/etcd/ids';
 
 test('ids are printed as 16-digit lowercase hex like etcdctl, without losing uint64 precision', () => {
   assert.equal(toHexId('10276657743932975437'), '8e9e05c52164694d');
   assert.equal(toHexId('1'), '0000000000000001');
   assert.equal(toHexId('18446744073709551615'), 'ffffffffffffffff');
   assert.equal(toHexId(undefined), '0000000000000000');
-  assert.equal(isZeroId('0'), true);
-  assert.equal(isZeroId('42'), false);
 });
 
 test('endpoints: etcdctl-style host:port and URLs are accepted, bad ones are refused with the reason', () => {
