@@ -121,6 +121,14 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
   let inlineComment: Range | undefined;
   let prevWs = true;
   let open = false;
+  /** Moves to the start of the next line (a backslash-newline continuation); false at the end of the file. */
+  const nextLine = (): boolean => {
+    if (line + 1 >= lines.length) return false;
+    line++;
+    text = lines[line];
+    col = 0;
+    return true;
+  };
   for (;;) {
     if (col >= text.length) {
       // End of a physical line: inside quotes the value continues; elsewhere the assignment ends.
@@ -153,13 +161,10 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
         lastWs = -1;
         if (col + 1 >= text.length) {
           // Backslash-newline: the value continues on the next line.
-          if (line + 1 >= lines.length) {
+          if (!nextLine()) {
             open = true;
             break;
           }
-          line++;
-          text = lines[line];
-          col = 0;
           continue;
         }
         value += text[col + 1];
@@ -203,13 +208,10 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
     }
     if (c === '\\') {
       if (col + 1 >= text.length) {
-        if (line + 1 >= lines.length) {
+        if (!nextLine()) {
           open = true;
           break;
         }
-        line++;
-        text = lines[line];
-        col = 0;
         continue;
       }
       const n = text[col + 1];

@@ -1,5 +1,4 @@
-// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
-// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+// advertise-client-required (Error): ETCD_LISTEN_CLIENT_URLS without ETCD_ADVERTISE_CLIENT_URLS (env only).
 import { finding, fix, refuses, type Rule } from './helpers';
 
 export const advertiseClientRequired: Rule = {

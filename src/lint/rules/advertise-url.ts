@@ -1,5 +1,5 @@
-// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
-// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+// advertise-url (Error (empty host) / Warning (wildcard) / Information (loopback only)): Advertised URLs
+// others cannot use.
 import { finding, refuses, ADVERTISE_FLAGS, explicitUrls, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

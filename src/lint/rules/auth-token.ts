@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// auth-token (Error): auth-token that is neither simple nor jwt,<options>.
 import { finding, refuses, type Rule } from './helpers';
 
 export const authToken: Rule = {

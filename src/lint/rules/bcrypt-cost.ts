@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// bcrypt-cost (Warning): bcrypt-cost outside 4..31.
 import { finding, type Rule } from './helpers';
 
 export const bcryptCost: Rule = {

@@ -1,5 +1,4 @@
-// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
-// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+// bind-ip (Error): A listen URL whose host is not an IP or localhost.
 import { finding, refuses, LISTEN_FLAGS, explicitUrls, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 import { isIpLiteral } from '../values';

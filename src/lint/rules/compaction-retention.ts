@@ -1,4 +1,5 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// compaction-retention (Error): auto-compaction-retention that is neither a number nor (periodic mode) a
+// duration.
 import { finding, refuses, type Rule } from './helpers';
 import { parseGoDuration } from '../values';
 

@@ -1,4 +1,5 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// config-file-overrides (Warning): ETCD_CONFIG_FILE set together with other ETCD_* variables, which etcd then
+// ignores.
 import { finding, type Rule } from './helpers';
 
 export const configFileOverrides: Rule = {

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// default-name (Information): 3.6: the member keeps the name `default`.
 import { finding, type Rule } from './helpers';
 
 export const defaultName: Rule = {

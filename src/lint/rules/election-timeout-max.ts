@@ -1,5 +1,4 @@
-// Raft timing: etcd refuses heartbeat or election timeout 0, an election timeout below 5x the heartbeat
-// and one above 50000 ms; the runbook (step 8) asks for at least 10x the heartbeat.
+// election-timeout-max (Error): election-timeout above 50000 ms.
 import { finding, fix, refuses, type Rule } from './helpers';
 
 export const electionTimeoutMax: Rule = {

@@ -1,5 +1,4 @@
-// Raft timing: etcd refuses heartbeat or election timeout 0, an election timeout below 5x the heartbeat
-// and one above 50000 ms; the runbook (step 8) asks for at least 10x the heartbeat.
+// election-timeout-ratio (Error): election-timeout below 5 x heartbeat-interval; fixes set 10 x.
 import { finding, refuses, where, timingFixes, type Rule } from './helpers';
 
 export const electionTimeoutRatio: Rule = {

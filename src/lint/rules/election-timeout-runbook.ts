@@ -1,5 +1,5 @@
-// Raft timing: etcd refuses heartbeat or election timeout 0, an election timeout below 5x the heartbeat
-// and one above 50000 ms; the runbook (step 8) asks for at least 10x the heartbeat.
+// election-timeout-runbook (Warning): election-timeout below 10 x heartbeat-interval (the runbook rule, step
+// 8).
 import { finding, where, timingFixes, type Rule } from './helpers';
 
 export const electionTimeoutRunbook: Rule = {

@@ -1,4 +1,4 @@
-// Findings of the parsers themselves: lines systemd ignores, YAML etcd cannot read.
+// env-syntax (Warning): A line systemd ignores: no `=`, an invalid name, `export NAME=`.
 import { type Rule } from './helpers';
 
 export const envSyntax: Rule = {

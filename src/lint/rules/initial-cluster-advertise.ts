@@ -1,6 +1,5 @@
-// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
-// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
-// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+// initial-cluster-advertise (Error (IPs/localhost) / Warning (host names: etcd resolves DNS)): initial-
+// advertise-peer-urls differ from this member's initial-cluster entry (new cluster); fixes align either side.
 import { finding, fix, refuses, clusterUsable, literalHost, type Rule } from './helpers';
 
 export const initialClusterAdvertise: Rule = {

@@ -1,6 +1,4 @@
-// initial-cluster against this member: its own name must be listed (etcd refuses otherwise), its entry's
-// URLs must equal --initial-advertise-peer-urls on a new cluster, URLs must be unique, names are taken
-// verbatim (etcd does not trim them), and the size should be odd and at most 7.
+// initial-cluster-own-name (Error): This member's name missing from initial-cluster; fix adds it.
 import { finding, fix, refuses, clusterUsable, type Rule } from './helpers';
 
 export const initialClusterOwnName: Rule = {

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// lease-checkpoint (Error): lease checkpoint persist without lease checkpoint.
 import { finding, fix, refuses, type Rule } from './helpers';
 
 export const leaseCheckpoint: Rule = {

@@ -1,5 +1,4 @@
-// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
-// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+// listen-duplicate (Error): The same URL in listen-client-urls and listen-client-http-urls.
 import { finding, refuses, explicitUrls, type Rule } from './helpers';
 
 export const listenDuplicate: Rule = {

@@ -1,4 +1,5 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// log-outputs (Error): `default` or `systemd/journal` combined with other outputs; several outputs with
+// capnslog (3.4).
 import { finding, refuses, type Rule } from './helpers';
 
 export const logOutputs: Rule = {

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// persistent-danger (Warning): force-new-cluster or unsafe-no-fsync left in a persistent config.
 import { finding, fix, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// quota-too-large (Warning): quota-backend-bytes above 8 GiB.
 import { finding, fix, type Rule } from './helpers';
 
 const GiB8 = 8 * 1024 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// request-too-large (Warning): max-request-bytes above 10 MiB.
 import { finding, type Rule } from './helpers';
 
 export const requestTooLarge: Rule = {

@@ -1,5 +1,4 @@
-// Raft timing: etcd refuses heartbeat or election timeout 0, an election timeout below 5x the heartbeat
-// and one above 50000 ms; the runbook (step 8) asks for at least 10x the heartbeat.
+// timeouts-positive (Error): heartbeat-interval or election-timeout is 0.
 import { finding, refuses, where, type Rule } from './helpers';
 
 export const timeoutsPositive: Rule = {

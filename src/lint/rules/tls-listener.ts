@@ -1,5 +1,4 @@
-// TLS: https/unixs listeners need a cert and key (or auto TLS), certs and keys come in pairs, cipher suites
-// and TLS versions must be ones Go knows, and a few options exclude each other.
+// tls-listener (Error): An https/unixs listener without cert and key (or auto TLS).
 import { finding, refuses, where, secureListener, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

@@ -1,5 +1,5 @@
-// TLS: https/unixs listeners need a cert and key (or auto TLS), certs and keys come in pairs, cipher suites
-// and TLS versions must be ones Go knows, and a few options exclude each other.
+// tls-options (Error): Unknown cipher suites (items are not trimmed), min > max TLS version, TLS1.3 with
+// cipher suites, allowed CN with allowed hostname.
 import { finding, refuses, CIPHER_SUITES, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

@@ -1,5 +1,4 @@
-// TLS: https/unixs listeners need a cert and key (or auto TLS), certs and keys come in pairs, cipher suites
-// and TLS versions must be ones Go knows, and a few options exclude each other.
+// tls-pair (Error (https in use) / Warning): A cert without its key or a key without its cert.
 import { finding, refuses, secureListener, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

@@ -1,5 +1,4 @@
-// URL lists: every item needs scheme http/https/unix/unixs, host:port for http(s), and no path (not even a
-// trailing slash). Listen URLs must bind to an IP literal or localhost; advertised URLs need a host.
+// url-format (Error): URL scheme, host:port, path (trailing slash fix), initial-cluster items without `=`.
 import { finding, fix, refuses, URL_FLAGS, explicitUrls, checkOne, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 

@@ -1,4 +1,4 @@
-// Smaller checks from etcd's Config.Validate and startup path, and the docs' advice on limits.
+// v2-conflict (Error): 3.5: enable-v2 with v2-deprecation at write-only or later.
 import { finding, refuses, type Rule } from './helpers';
 
 export const v2Conflict: Rule = {

@@ -1,4 +1,4 @@
-// Findings of the parsers themselves: lines systemd ignores, YAML etcd cannot read.
+// yaml-syntax (Error): YAML etcd cannot read, or a file that is not a mapping.
 import { type Rule } from './helpers';
 
 export const yamlSyntax: Rule = {
