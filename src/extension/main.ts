@@ -73,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         registry.reload();
         void registry.refresh();
       } else if (e.affectsConfiguration('etcdInspector.refreshIntervalSeconds')) registry.schedule();
+      if (e.affectsConfiguration('etcdInspector.requestTimeoutMs')) registry.invalidate();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => registry.reload()),
     vscode.commands.registerCommand('etcdInspector.openSettings', () =>

@@ -46,12 +46,29 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   private keepAlives = new Set<object>();
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly secretsSubscription: vscode.Disposable;
+
   constructor(
     private readonly options: RegistryOptions,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.reload();
+    // A stored or deleted password (from any window) takes effect at the next refresh.
+    this.secretsSubscription = secrets.onDidChange((e) => {
+      for (const [name, entry] of this.entries) {
+        if (entry.setting.username && e.key === passwordKey(name, entry.setting.username)) this.invalidate(name);
+      }
+    });
+  }
+
+  /** Forgets the connections of one cluster (or all), so the next refresh builds them from current settings and secrets. */
+  invalidate(name?: string): void {
+    for (const [n, entry] of this.entries) {
+      if (name !== undefined && n !== name) continue;
+      entry.inspector?.dispose();
+      entry.inspector = undefined;
+    }
   }
 
   /** Re-reads the clusters setting: keeps state of unchanged clusters, drops removed ones. */
@@ -134,21 +151,20 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   }
 
   private async run(name: string, entry: Entry): Promise<void> {
-    let profile: ConnectionProfile;
-    try {
-      const p = await this.profile(name);
-      if (!p) return;
-      profile = p;
-      if (profile.username && profile.password === undefined) {
-        this.log.warn(`${name}: no password stored for user "${profile.username}": run "etcd Inspector: Set Password"`);
-      }
-      if (!entry.inspector || JSON.stringify(entry.inspector.profile) !== JSON.stringify(profile)) {
-        entry.inspector?.dispose();
+    // The inspector (with its connections and the password read from SecretStorage) lives until the
+    // cluster's settings, the timeout or the password change: a refresh does no set-up I/O.
+    if (!entry.inspector) {
+      try {
+        const profile = await this.profile(name);
+        if (!profile) return;
+        if (profile.username && profile.password === undefined) {
+          this.log.warn(`${name}: no password stored for user "${profile.username}": run "etcd Inspector: Set Password"`);
+        }
         entry.inspector = new ClusterInspector(profile);
+      } catch (error) {
+        this.log.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        return;
       }
-    } catch (error) {
-      this.log.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-      return;
     }
     const previous = entry.live;
     try {
@@ -169,9 +185,10 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   private arrived(name: string, entry: Entry, member: MemberReport): void {
     const live = entry.live;
     if (!live) return;
+    // Copies: deriveModel writes the derived fields, and the old rows still belong to the last snapshot.
     const members = live.members.some((m) => m.id === member.id)
-      ? live.members.map((m) => (m.id === member.id ? member : m))
-      : [...live.members, member];
+      ? live.members.map((m) => ({ ...(m.id === member.id ? member : m) }))
+      : [...live.members.map((m) => ({ ...m })), { ...member }];
     entry.live = deriveModel({ ...live, members });
     this.changed.fire(name);
   }
@@ -214,6 +231,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   }
 
   dispose(): void {
+    this.secretsSubscription.dispose();
     if (this.timer) clearInterval(this.timer);
     for (const entry of this.entries.values()) entry.inspector?.dispose();
     this.entries.clear();

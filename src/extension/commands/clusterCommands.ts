@@ -229,6 +229,7 @@ async function setPassword({ registry, secrets, log }: Deps, node?: TreeNode): P
   if (password === undefined) return;
   await secrets.store(passwordKey(name, setting.username), password);
   log.info(`password of ${setting.username} on "${name}" stored in secret storage`);
+  registry.invalidate(name);
   await registry.refresh(name);
 }
 
