@@ -1,25 +1,53 @@
-// Starts the etcd configuration language server (dist/server.js) for env-style etcd.conf documents and
-// etcd's YAML config files, which stay in the `yaml` language so YAML tooling keeps working.
-import type * as vscode from 'vscode';
+// The etcd configuration language server (dist/server.js) for env-style etcd.conf documents and etcd's
+// YAML config files, which stay in the `yaml` language so YAML tooling keeps working. The server process
+// starts with the first such document, not at activation: opening the Clusters view costs no server.
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ETCD_YAML_GLOBS } from '../shared/documents';
 
-export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
-  const module = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))],
-    synchronize: { configurationSection: 'etcdInspector' },
-    outputChannel: log,
-  };
-  const client = new LanguageClient('etcdInspector.languageServer', 'etcd Inspector Language Server', serverOptions, clientOptions);
-  try {
-    await client.start();
-  } catch (error) {
-    log.error(`language server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+const SELECTOR = [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))];
+
+/** Starts the language client once an etcd configuration document is open; stop() ends the server. */
+export class LazyLanguageClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly watcher: vscode.Disposable;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.watcher = vscode.workspace.onDidOpenTextDocument((doc) => this.startFor(doc));
+    for (const doc of vscode.workspace.textDocuments) this.startFor(doc);
   }
-  return client;
+
+  private startFor(doc: vscode.TextDocument): void {
+    if (this.client || vscode.languages.match(SELECTOR, doc) === 0) return;
+    this.watcher.dispose();
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: SELECTOR,
+      synchronize: { configurationSection: 'etcdInspector' },
+      outputChannel: this.log,
+    };
+    // The client sends didOpen for the documents already open when it starts, this one included.
+    this.client = new LanguageClient('etcdInspector.languageServer', 'etcd Inspector Language Server', serverOptions, clientOptions);
+    this.client.start().then(
+      () => this.log.info('language server started'),
+      (error: unknown) => this.log.error(`language server failed to start: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.watcher.dispose();
+    await this.client?.stop();
+    this.client = undefined;
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
 }

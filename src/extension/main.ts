@@ -1,18 +1,17 @@
 // Entry point of the extension host bundle. activate() only wires services together; logic lives in the
 // modules it constructs.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterTreeProvider, type TreeNode } from './tree/clusterTree';
 import { ClusterRegistry } from './clusters/registry';
 import { ClusterStatusBar } from './statusBar';
 import { readClusters } from './settings';
-import { startLanguageClient } from './lspClient';
+import { LazyLanguageClient } from './lspClient';
 import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
 import { clusterSummary } from '../shared/treeModel';
 import { StatusPanel, registerStatusPanelSerializer } from './webview/statusPanel';
 
-let client: LanguageClient | undefined;
+let client: LazyLanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('etcd Inspector', { log: true });
@@ -92,7 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerLintCommands(context);
 
-  client = await startLanguageClient(context, log);
+  client = new LazyLanguageClient(context, log);
   log.info(`etcd Inspector ${String(context.extension.packageJSON.version)} activated`);
 }
 
