@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EtcdCluster } from '../test/harness/etcdCluster';
 import { ClusterInspector } from '../src/etcd/probe';
 import { summary } from './stats';
+import { startEndlessMetricsServer } from '../test/harness/hostile';
 
 const TIMEOUT_MS = 1000;
 
@@ -63,6 +64,32 @@ async function main(): Promise<void> {
     cluster.resume(victim);
   } finally {
     await cluster.destroy();
+  }
+  await hostileMetrics();
+}
+
+/** A member whose advertised client URL serves a /metrics page that never ends: the refresh still ends at its deadline. */
+async function hostileMetrics(): Promise<void> {
+  const trickle = await startEndlessMetricsServer('trickle');
+  const flood = await startEndlessMetricsServer('flood');
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3, advertiseClientUrls: { 'etcd-2': trickle.url, 'etcd-3': flood.url } });
+  try {
+    const whole: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      // A fresh inspector each time: the quota is cached per member, and the point is the scrape.
+      const inspector = new ClusterInspector({ name: 'bench', endpoints: [cluster.endpoints[0]], timeoutMs: TIMEOUT_MS });
+      const t = performance.now();
+      await inspector.refresh();
+      whole.push(performance.now() - t);
+      inspector.dispose();
+    }
+    const rss = process.memoryUsage().rss;
+    console.log(`refresh, endless + flooding /metrics behind 2 advertised URLs (deadline ${TIMEOUT_MS} ms): ${summary(whole)}`);
+    console.log(`  process RSS after 20 such refreshes: ${(rss / 1024 / 1024).toFixed(0)} MB`);
+  } finally {
+    await cluster.destroy();
+    await trickle.close();
+    await flood.close();
   }
 }
 

@@ -1,16 +1,44 @@
 // The etcd-inspector command line. Subcommands are dispatched from here; each lives in its own module.
+//
+// The exit status is the CLI's promise to scripts and CI: 0 means a complete result was printed and every
+// check passed. So it starts as failure, and only a command that ran to its end sets it. If Node's event
+// loop ever empties while a command is still pending (a bug: some awaited work was left with nothing to
+// wake it), the beforeExit guard says so and exits 2 instead of letting Node exit with 0.
 import { runCli } from './cli';
 import './status';
 import './lint';
 
+// grpc-js puts the host of an https://<IP> endpoint into TLS SNI, and Node warns (DEP0123) on every such
+// run. The certificate is still verified against the IP; the warning tells the user nothing they can act
+// on, so that one code is dropped and every other warning printed as Node would.
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code === 'DEP0123') return;
+  process.stderr.write(`(node:${process.pid}) ${warning.code ? `[${warning.code}] ` : ''}${warning.name}: ${warning.message}\n`);
+});
+
+const INTERNAL_ERROR = 2;
+let finished = false;
+process.exitCode = INTERNAL_ERROR;
+
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  process.stderr.write('etcd-inspector: internal error: the command did not complete (no result was printed); please report this\n');
+  process.exit(INTERNAL_ERROR);
+});
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {
+    finished = true;
+    process.exitCode = code;
     // Exit as soon as the output is flushed: gRPC channels to a hung member would otherwise keep the
     // process alive while they close.
     process.stdout.write('', () => process.exit(code));
   },
   (error: unknown) => {
-    process.stderr.write(`etcd-inspector: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    finished = true;
+    process.stderr.write(`etcd-inspector: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(INTERNAL_ERROR);
   },
 );

@@ -1,12 +1,15 @@
 // `etcd-inspector status` and `etcd-inspector diagnose`: one refresh of a cluster, printed as etcdctl's
 // endpoint status table plus health and the runbook checklist, or as JSON (shape documented in README).
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
 import type { ClusterSnapshot } from '../etcd/model';
 import { EXIT, registerCommand, type CliIo } from './cli';
 import { printable, renderTable } from './table';
+import { InputFileError, readRegularFile } from './input';
+
+/** A kubeadm manifest is a few KB; anything larger is not one. */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 import { endpointStatusCells, STATUS_COLUMNS } from '../shared/statusViewModel';
 
 const STATUS_HELP = `Usage: etcd-inspector status [options]
@@ -26,21 +29,25 @@ Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or b
 `;
 
 /** Builds the connection profile from flags, falling back to etcdctl's environment. */
-export function profileFromArgs(
+export async function profileFromArgs(
   values: Record<string, string | boolean | undefined>,
   env: Record<string, string | undefined>,
-): ConnectionProfile {
+): Promise<ConnectionProfile> {
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   let profile: ConnectionProfile;
   const manifest = str('kubeadm-manifest');
   if (manifest) {
     let text: string;
     try {
-      text = readFileSync(manifest, 'utf8');
+      text = await readRegularFile(manifest, MAX_MANIFEST_BYTES);
     } catch (error) {
-      throw new UsageError(`cannot read ${manifest}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new UsageError(error instanceof InputFileError ? error.message : `cannot read ${manifest}: ${String(error)}`);
     }
-    profile = profileFromKubeadmManifest(text, manifest);
+    try {
+      profile = profileFromKubeadmManifest(text, manifest);
+    } catch (error) {
+      throw new UsageError(`${manifest}: ${(error as Error).message}`);
+    }
   } else {
     profile = profileFromEtcdctlEnv(env, 'cluster');
   }
@@ -73,6 +80,28 @@ export function profileFromArgs(
 
 class UsageError extends Error {}
 
+/**
+ * parseArgs' message for a bad command line, without echoing what the user typed: a stray positional is
+ * often a password (`--user root PASSWORD`), and an unknown `--opt=value` may carry one too.
+ */
+function argumentError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+    return 'unexpected argument (not shown, in case it is a secret): options take the form --name VALUE; a password goes in --user NAME:PASSWORD or $ETCDCTL_PASSWORD';
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
+    return /^-{1,2}[A-Za-z0-9-]{1,40}$/.test(option) ? `unknown option ${option}` : 'unknown option';
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const option = /Option '(-{1,2}[A-Za-z0-9-]{1,40})/.exec(message)?.[1];
+    return option
+      ? `option ${option}: ${/argument missing/.test(message) ? 'a value is required' : 'takes no value'}`
+      : 'invalid option value';
+  }
+  return 'invalid arguments';
+}
+
 async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -94,8 +123,7 @@ async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Prom
       allowPositionals: false,
     }).values;
   } catch (error) {
-    // parseArgs quotes the offending argument; never echo arguments back (--user may carry a password).
-    io.stderr.write(`etcd-inspector: ${(error as Error).message.replace(/--user\s+\S+/g, '--user ***')}\n\n${STATUS_HELP}`);
+    io.stderr.write(`etcd-inspector: ${argumentError(error)}\n\n${STATUS_HELP}`);
     return EXIT.usage;
   }
   if (values.help) {
@@ -108,7 +136,7 @@ async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Prom
   }
   let profile: ConnectionProfile;
   try {
-    profile = profileFromArgs(values, process.env);
+    profile = await profileFromArgs(values, process.env);
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -123,13 +151,14 @@ async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Prom
   } finally {
     inspector.dispose();
   }
-  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
-  else io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
   if (snapshot.members.length === 0) {
-    if (values.output === 'json')
-      io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
+    // Nothing to show but why: that goes to stderr in both formats (JSON still gets the document).
+    if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+    io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
     return EXIT.usage;
   }
+  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+  else io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
   return snapshot.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
 }
 
@@ -168,6 +197,7 @@ export function toJson(s: ClusterSnapshot): unknown {
       connectivity: m.connectivity,
       raftIndexLag: m.raftIndexLag,
       fragmentationPercent: m.fragmentationPercent,
+      warnings: m.warnings,
     })),
     alarms: s.alarms,
     checks: s.checks.map((c) => ({ id: c.id, ok: c.ok, expected: c.expected, actual: c.actual, step: c.step, suggestion: c.suggestion })),
@@ -185,7 +215,8 @@ export function renderStatus(s: ClusterSnapshot): string {
   if (s.members.length === 0) {
     return `No endpoint answered:\n${s.errors.map((e) => `  ${printable(e)}`).join('\n')}\n`;
   }
-  const rows = s.members.map((m) => endpointStatusCells(m).map(printable));
+  // renderTable makes every cell printable and escapes the column separator.
+  const rows = s.members.map((m) => endpointStatusCells(m));
   const q = s.quorum;
   const head =
     `Cluster ${s.clusterId ?? '?'}: ` +
@@ -196,11 +227,14 @@ export function renderStatus(s: ClusterSnapshot): string {
   const unmatched = s.unmatchedEndpoints
     .map((u) => `Endpoint ${printable(u.endpoint)} is not a member's client URL${u.error ? `: ${printable(u.error)}` : ''}\n`)
     .join('');
+  const warnings = s.members
+    .flatMap((m) => m.warnings.map((w) => `Member ${printable(m.name || m.id)} ${printable(w.message)}\n`))
+    .join('');
   const checks = renderTable(
     ['CHECK', 'RESULT', 'EXPECTED', 'ACTUAL'],
-    s.checks.map((c) => [c.id, c.ok === true ? 'ok' : c.ok === false ? 'FAIL' : 'unknown', c.expected, printable(c.actual)]),
+    s.checks.map((c) => [c.id, c.ok === true ? 'ok' : c.ok === false ? 'FAIL' : 'unknown', c.expected, c.actual]),
   );
-  return `${head}${renderTable(STATUS_COLUMNS, rows)}${unmatched}\nRunbook checklist:\n${checks}`;
+  return `${head}${renderTable(STATUS_COLUMNS, rows)}${unmatched}${warnings}\nRunbook checklist:\n${checks}`;
 }
 
 function renderDiagnosis(s: ClusterSnapshot): string {

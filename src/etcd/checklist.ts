@@ -74,18 +74,25 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     ...(m.connectivity.client === false ? [`${label(m)} client ${m.endpoint ?? ''}`] : []),
     ...(m.connectivity.peer === false ? [`${label(m)} peer ${m.peerURLs[0] ?? ''}`] : []),
   ]);
+  // Advertised client URLs that were not contacted (downgraded or foreign) or refuse connections.
+  const advertised = started.flatMap((m) => m.warnings.filter((w) => w.kind === 'advertised-url').map((w) => `${label(m)} ${w.message}`));
   const connectivity = check(
     'connectivity',
     'Connectivity',
-    probed.length === 0 ? null : closed.length === 0,
+    probed.length === 0 && advertised.length === 0 ? null : closed.length === 0 && advertised.length === 0,
     'client and peer ports of every member accept TCP connections',
-    probed.length === 0
-      ? 'not probed'
-      : closed.length === 0
-        ? `${probed.length} member(s): all ports open`
-        : `closed: ${closed.join('; ')}`,
+    [
+      probed.length === 0
+        ? 'not probed'
+        : closed.length === 0
+          ? `${probed.length} member(s): all ports open`
+          : `closed: ${closed.join('; ')}`,
+      ...advertised,
+    ].join('; '),
     STEPS.connectivity,
-    'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
+    advertised.length > 0
+      ? "Make each member's --advertise-client-urls name an address, scheme and port it listens on (Step 2)."
+      : 'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
   );
 
   const clock = check(

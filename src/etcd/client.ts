@@ -141,30 +141,40 @@ export class DeadlineError extends Error {
  * Server-provided text is kept verbatim (it is shown as untrusted text by every UI).
  */
 export function describeError(error: unknown, timeoutMs: number): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const name = error instanceof Error ? error.constructor.name : '';
-  if (error instanceof DeadlineError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(message)) {
+  const raw = error instanceof Error ? error.message : String(error);
+  // grpc-js prefixes "<code> <NAME>: " and pads with "Last error: null. Resolution note: " when it has
+  // nothing more to say; neither helps an operator.
+  const message = cleanGrpcMessage(raw);
+  if (error instanceof DeadlineError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
     return `no answer within ${timeoutMs} ms (member hung, overloaded, or not an etcd server)`;
   }
-  if (/ECONNREFUSED|connection refused/i.test(message)) return 'connection refused (etcd not running or wrong port)';
-  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(message)) return `host name does not resolve (${message})`;
-  if (/EHOSTUNREACH|ENETUNREACH/i.test(message)) return 'host unreachable (network or firewall)';
-  if (/authentication failed|invalid user ID or password/i.test(message)) return 'authentication failed: wrong user name or password';
-  if (/user name is empty|user name not found/i.test(message)) return `authentication failed: ${message.replace(/^.*?etcdserver: /, '')}`;
-  if (/permission denied/i.test(message)) return 'permission denied: the user lacks the role this request needs';
-  if (/certificate|self.signed|unable to verify|SSL|TLS|handshake|wrong version number/i.test(message)) {
-    return `TLS handshake failed: ${message.replace(/^\d+ [A-Z_]+: /, '')} (check the CA, client certificate and key, and the server name)`;
+  if (/ECONNREFUSED|connection refused/i.test(raw)) return 'connection refused (etcd not running or wrong port)';
+  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(raw)) return `host name does not resolve (${message})`;
+  if (/EHOSTUNREACH|ENETUNREACH/i.test(raw)) return 'host unreachable (network or firewall)';
+  if (/authentication failed|invalid user ID or password/i.test(raw)) return 'authentication failed: wrong user name or password';
+  if (/user name is empty|user name not found/i.test(raw)) return `authentication failed: ${message.replace(/^.*?etcdserver: /, '')}`;
+  if (/authentication is not enabled/i.test(raw))
+    return 'authentication is not enabled on this cluster: connect without a user name (etcdserver: authentication is not enabled)';
+  if (/permission denied/i.test(raw)) return 'permission denied: the user lacks the role this request needs';
+  if (/certificate|self.signed|unable to verify|SSL|TLS|handshake|wrong version number/i.test(raw)) {
+    return `TLS handshake failed: ${message} (check the CA, client certificate and key, and the server name)`;
   }
-  if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(message) && !/etcdserver/.test(message)) {
-    return `not an etcd gRPC endpoint (${message.replace(/^\d+ [A-Z_]+: /, '')})`;
+  if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(raw) && !/etcdserver/.test(raw)) {
+    return `not an etcd gRPC endpoint (${message})`;
   }
-  if (/No connection established|UNAVAILABLE|failed to connect/i.test(message)) {
-    // grpc-js pads this with "Last error: null. Resolution note: " when it has nothing more to say.
-    const detail = message
+  if (/No connection established|UNAVAILABLE|failed to connect/i.test(raw)) return `unavailable: ${message}`;
+  // Class names are not shown: the bundle is minified, so they would read "Pl" rather than anything useful.
+  const code = /^\d+ ([A-Z_]+): /.exec(raw)?.[1];
+  return code ? `${code.toLowerCase().replace(/_/g, ' ')}: ${message}` : message;
+}
+
+/** A grpc-js error message without its numeric code prefix and empty "Last error"/"Resolution note" padding. */
+export function cleanGrpcMessage(message: string): string {
+  return (
+    message
       .replace(/^\d+ [A-Z_]+: /, '')
-      .replace(/\s*Last error: null\.?/, '')
-      .replace(/\s*Resolution note:\s*$/, '');
-    return `unavailable: ${detail.trim()}`;
-  }
-  return `${name && name !== 'Error' ? `${name}: ` : ''}${message}`;
+      .replace(/\s*Last error: null\.?/g, '')
+      .replace(/\s*Resolution note:\s*$/, '')
+      .trim() || 'no detail given'
+  );
 }

@@ -54,6 +54,18 @@ export interface MemberReport {
   raftIndexLag: number | null;
   /** Share of the db file not in use, in percent (what defragmentation would give back). */
   fragmentationPercent: number | null;
+  /** Findings on this member that are not its status or health: see MemberWarning. */
+  warnings: MemberWarning[];
+}
+
+/**
+ * A finding on a member. advertised-url: a client URL it advertises was not contacted (a downgraded or
+ * foreign scheme) or refuses connections while the member was reached another way; metrics: its /metrics
+ * page could not be read (too large, never ending, not etcd's).
+ */
+export interface MemberWarning {
+  kind: 'advertised-url' | 'metrics';
+  message: string;
 }
 
 /** Quorum arithmetic: learners do not vote. */

@@ -16,9 +16,11 @@ import {
   type MemberHealth,
   type MemberReport,
   type MemberStatus,
+  type MemberWarning,
 } from './model';
 import { evaluateChecklist } from './checklist';
 import { scrapeMetrics } from '../metrics/scrape';
+import { advertisedUrlProblem } from './advertised';
 
 /** Options of one refresh. */
 export interface RefreshOptions {
@@ -34,6 +36,8 @@ interface DiscoveryAttempt {
   endpoint: string;
   list: Awaited<ReturnType<EndpointClient['memberList']>> | null;
   error: string | null;
+  /** The member that answered (hex id), when one did. */
+  memberId?: string;
 }
 
 /** A member whose status takes longer than this also gets a TCP connect to its client port. */
@@ -61,6 +65,8 @@ export class ClusterInspector {
   private lastGood: string | undefined;
   private lastMembers: RawMember[] = [];
   private readonly peerChecks = new Map<string, { url: string; at: number }>();
+  /** Member id → a given endpoint that answered discovery as that member. */
+  private readonly answeredAs = new Map<string, string>();
 
   constructor(readonly profile: ConnectionProfile) {}
 
@@ -104,7 +110,7 @@ export class ClusterInspector {
       if (!pending) {
         pending = this.client(endpoint)
           .memberList(deadline)
-          .then((list) => ({ endpoint, list, error: null }))
+          .then((list) => ({ endpoint, list, error: null, memberId: toHexId(list.memberId) }))
           .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) }));
         attempts.set(endpoint, pending);
       }
@@ -128,8 +134,13 @@ export class ClusterInspector {
     this.lastGood = found.endpoint;
     snapshot.clusterId = toHexId(found.list.clusterId);
     const members = found.list.members;
-    this.knownEndpoints = members.flatMap((m) => m.clientURLs);
+    // Only URLs that pass the scheme policy become discovery candidates: a member cannot steer the next
+    // refresh (and the password) to an address of its choosing.
+    this.knownEndpoints = members.flatMap((m) => m.clientURLs).filter((u) => advertisedUrlProblem(u, this.profile.endpoints) === null);
     this.lastMembers = members;
+    // A given endpoint that answered as a member reaches that member, whatever the member advertises.
+    for (const a of await settled([...attempts.values()]))
+      if (a.memberId && a.list && this.profile.endpoints.includes(a.endpoint)) this.answeredAs.set(a.memberId, a.endpoint);
 
     // Given endpoints that are no member's client URL (a typo, a proxy, a garbage port): say what they
     // did. Tried alongside the member probes, under the same deadline.
@@ -168,7 +179,10 @@ export class ClusterInspector {
   private async probeMember(raw: RawMember, deadline: Date, timeoutMs: number): Promise<MemberReport> {
     const id = toHexId(raw.ID);
     const started = raw.name !== '' || raw.clientURLs.length > 0;
-    const endpoint = this.pickEndpoint(raw.clientURLs);
+    const problems = raw.clientURLs.map((u) => advertisedUrlProblem(u, this.profile.endpoints));
+    const usable = raw.clientURLs.filter((_, i) => problems[i] === null);
+    const warnings = problems.filter((p): p is string => p !== null).map((message): MemberWarning => ({ kind: 'advertised-url', message }));
+    const endpoint = this.pickEndpoint(id, usable);
     const report: MemberReport = {
       id,
       name: raw.name,
@@ -185,14 +199,31 @@ export class ClusterInspector {
       connectivity: { client: null, peer: null },
       raftIndexLag: null,
       fragmentationPercent: null,
+      warnings,
     };
     const peerUrl = raw.peerURLs[0];
     const peer = peerUrl ? this.peerOpen(id, peerUrl, deadline) : Promise.resolve(null);
     if (!endpoint) {
-      report.error = started ? 'the member advertises no client URL' : 'added to the cluster but not started yet';
+      report.error = !started
+        ? 'added to the cluster but not started yet'
+        : warnings.length > 0
+          ? `not probed: the member ${warnings[0].message}`
+          : 'the member advertises no client URL';
       report.connectivity.peer = await peer;
       return report;
     }
+    // Reached through a given endpoint rather than what it advertises: the advertised URLs are what other
+    // clients use, so check that they accept connections (TCP only: no request is sent there).
+    const advertisedChecks = Promise.all(
+      usable
+        .filter((u) => u !== endpoint)
+        .map(async (u) => {
+          const state = await probePort(u, Math.max(1, deadline.getTime() - Date.now()));
+          if (state === 'open') return null;
+          const message = `advertises ${u}, which ${portStateText(state)}: clients that use the member list cannot reach it`;
+          return { kind: 'advertised-url', message } satisfies MemberWarning;
+        }),
+    );
     // An answer over the client port proves it open; only a member slow to answer gets the `nc -z` probe.
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
       report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
@@ -216,7 +247,14 @@ export class ClusterInspector {
       report.error = describeError(error, timeoutMs);
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    const [clientPort, peerOk, quotaBytes] = await Promise.all([report.reachable ? 'open' : clientPortTimer, peer, quota]);
+    const [clientPort, peerOk, quotaBytes, advertised] = await Promise.all([
+      report.reachable ? 'open' : clientPortTimer,
+      peer,
+      quota,
+      advertisedChecks,
+    ]);
+    report.warnings.push(...advertised.filter((w) => w !== null));
+    if (quotaBytes.error) report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${quotaBytes.error}` });
     report.connectivity = { client: clientPort === 'open', peer: peerOk };
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
@@ -224,7 +262,7 @@ export class ClusterInspector {
       report.error = clientPort === 'refused' ? 'connection refused (etcd not running or wrong port)' : `cannot connect: ${clientPort}`;
     }
     if (!report.reachable) this.peerChecks.delete(id);
-    if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes;
+    if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes.bytes;
     return report;
   }
 
@@ -241,23 +279,31 @@ export class ClusterInspector {
     return open;
   }
 
-  /** The member's backend quota from its metrics, cached: it only changes when etcd restarts. */
-  private async quota(id: string, endpoint: string, deadline: Date): Promise<number | null> {
+  /**
+   * The member's backend quota from its metrics, cached: it only changes when etcd restarts. A page that
+   * could not be read is reported (error), except when the port is closed or the deadline passed: the
+   * member's own error already says that.
+   */
+  private async quota(id: string, endpoint: string, deadline: Date): Promise<{ bytes: number | null; error: string | null }> {
     const cached = this.quotas.get(id);
-    if (cached && Date.now() - cached.at < QUOTA_TTL_MS) return cached.bytes;
+    if (cached && Date.now() - cached.at < QUOTA_TTL_MS) return { bytes: cached.bytes, error: null };
     try {
       const metrics = await scrapeMetrics(endpoint, deadline, this.profile.tls);
-      if (metrics.quotaBackendBytes === null) return null;
+      if (metrics.quotaBackendBytes === null) return { bytes: null, error: null };
       this.quotas.set(id, { bytes: metrics.quotaBackendBytes, at: Date.now() });
-      return metrics.quotaBackendBytes;
-    } catch {
-      return null;
+      return { bytes: metrics.quotaBackendBytes, error: null };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const message = error instanceof Error ? error.message : String(error);
+      const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || /^deadline exceeded/.test(message);
+      return { bytes: null, error: redundant ? null : message };
     }
   }
 
-  private pickEndpoint(clientURLs: string[]): string | null {
-    // Prefer a URL the user named (it is the address known to work from here), then the first http(s) one.
-    return clientURLs.find((u) => this.profile.endpoints.includes(u)) ?? clientURLs.find((u) => /^https?:/.test(u)) ?? null;
+  private pickEndpoint(id: string, usable: string[]): string | null {
+    // Prefer a URL the user named (it is the address known to work from here), then a given endpoint that
+    // answered as this member, then the first advertised URL that passed the scheme policy.
+    return usable.find((u) => this.profile.endpoints.includes(u)) ?? this.answeredAs.get(id) ?? usable[0] ?? null;
   }
 
   private client(endpoint: string): EndpointClient {
@@ -344,6 +390,22 @@ function firstSuccess(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryA
   });
 }
 
+// Not unref'd: a refresh awaits these timers, and an unref'd timer as the last pending thing lets Node
+// exit mid-refresh (the CLI then exited 0 with no output when one member refused at once).
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The attempts that have already settled (a zero-delay check: never waits for a pending one). */
+async function settled(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryAttempt[]> {
+  const marker = Symbol('pending');
+  const results = await Promise.all(attempts.map((a) => Promise.race([a, Promise.resolve(marker)])));
+  return results.filter((r): r is DiscoveryAttempt => r !== marker);
+}
+
+/** What a failed TCP connect means, after "which". */
+function portStateText(state: PortState): string {
+  if (state === 'refused') return 'refuses connections';
+  if (state === 'timeout') return 'does not accept connections within the deadline';
+  return `cannot be connected to (${state})`;
 }

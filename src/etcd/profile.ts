@@ -1,6 +1,7 @@
 // Connection profiles: where a cluster is and how to authenticate. Built from settings, from etcdctl's
 // environment variables, or from a kubeadm etcd static pod manifest.
 import { parse as parseYaml } from 'yaml';
+import { redactUserinfo } from './advertised';
 
 /** TLS material for talking to a cluster's client URLs (file paths). */
 export interface TlsFiles {
@@ -39,17 +40,24 @@ export function parseEndpoints(values: string | string[]): string[] {
 /** Accepts `host:port` (etcdctl style, http assumed) or an http(s) URL without a path. */
 export function normalizeEndpoint(value: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  // Error messages quote the endpoint without any password it carries.
+  const shown = redactUserinfo(value);
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new Error(`invalid endpoint "${value}": expected a URL such as http://127.0.0.1:2379`);
+    throw new Error(`invalid endpoint "${shown}": expected a URL such as http://127.0.0.1:2379`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`invalid endpoint "${value}": the scheme must be http or https`);
+    throw new Error(`invalid endpoint "${shown}": the scheme must be http or https`);
   }
-  if (!url.port) throw new Error(`invalid endpoint "${value}": a port is required (etcd's client port is usually 2379)`);
-  if (url.pathname !== '/' && url.pathname !== '') throw new Error(`invalid endpoint "${value}": must not contain a path`);
+  if (url.username || url.password) {
+    throw new Error(
+      `invalid endpoint "${shown}": credentials in the URL are not used by etcd; give the user with --user (or the cluster's username setting)`,
+    );
+  }
+  if (!url.port) throw new Error(`invalid endpoint "${shown}": a port is required (etcd's client port is usually 2379)`);
+  if (url.pathname !== '/' && url.pathname !== '') throw new Error(`invalid endpoint "${shown}": must not contain a path`);
   return `${url.protocol}//${url.host}`;
 }
 
@@ -93,12 +101,19 @@ export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'):
   } catch (error) {
     throw new Error(`not a valid YAML manifest: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const containers = (doc as { spec?: { containers?: Array<{ name?: string; command?: unknown; args?: unknown }> } })?.spec?.containers;
+  const containers = (doc as { spec?: { containers?: unknown } } | null)?.spec?.containers;
   if (!Array.isArray(containers)) throw new Error('not a pod manifest: spec.containers is missing');
-  const container = containers.find((c) => c.name === 'etcd') ?? containers[0];
+  const objects = containers.filter((c): c is { name?: unknown; command?: unknown; args?: unknown } => typeof c === 'object' && c !== null);
+  if (objects.length === 0)
+    throw new Error('the manifest lists no containers: spec.containers is empty, so there is no etcd container to read');
+  const container = objects.find((c) => c.name === 'etcd') ?? objects[0];
   const argv = [container.command, container.args].flatMap((v) =>
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [],
   );
+  if (argv.length === 0) {
+    const which = typeof container.name === 'string' ? `container "${container.name}"` : 'the first container';
+    throw new Error(`${which} has no command or args: cannot find etcd's flags in the manifest`);
+  }
   const flag = (flagName: string): string | undefined => {
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i];

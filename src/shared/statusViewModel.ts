@@ -238,6 +238,7 @@ export function buildStatusViewModel(cluster: string, s: ClusterSnapshot | undef
   vm.problems = [
     ...s.errors,
     ...s.unmatchedEndpoints.map((u) => `Endpoint ${u.endpoint} is not a member's client URL${u.error ? `: ${u.error}` : ''}`),
+    ...s.members.flatMap((m) => m.warnings.map((w) => `Member ${label(m)} ${w.message}`)),
   ];
   const q = s.quorum;
   if (s.members.length === 0) {

@@ -127,6 +127,7 @@ export function memberNode(m: MemberReport): NodeModel {
       `${kind}${kind === role ? '' : ` (${role})`}`,
       ...(m.error ? [m.error] : []),
       ...(m.health?.error ? [m.health.error] : []),
+      ...m.warnings.map((w) => `warning: ${w.message}`),
       ...m.clientURLs,
       ...m.peerURLs.map((u) => `peer ${u}`),
     ].join('\n'),
@@ -153,6 +154,7 @@ export function memberDetails(m: MemberReport, s: ClusterSnapshot): Array<[strin
   }
   if (m.health) rows.push(['health', m.health.healthy ? `healthy (${m.health.tookMs} ms)` : `unhealthy: ${m.health.error ?? ''}`]);
   if (m.error) rows.push(['error', m.error]);
+  for (const w of m.warnings) rows.push(['warning', w.message]);
   for (const u of m.peerURLs) rows.push(['peer URL', u]);
   for (const u of m.clientURLs) rows.push(['client URL', u]);
   const alarms = s.alarms.filter((a) => a.memberId === m.id);

@@ -33,6 +33,11 @@ export interface StartClusterOptions {
   waitForLeader?: boolean;
   /** Keep data here instead of a fresh temp folder (the demo uses this). */
   baseDir?: string;
+  /**
+   * Per member name, the client URL it advertises instead of the one it listens on: a closed port, a
+   * plain-http listener in a TLS cluster, a hostile server (the member list is data a member controls).
+   */
+  advertiseClientUrls?: Record<string, string>;
 }
 
 /** One member of a harness cluster. */
@@ -129,7 +134,7 @@ export class EtcdCluster {
       '--listen-client-urls',
       member.clientUrl,
       '--advertise-client-urls',
-      member.clientUrl,
+      o.advertiseClientUrls?.[member.name] ?? member.clientUrl,
       '--initial-cluster',
       initialCluster,
       '--initial-cluster-token',

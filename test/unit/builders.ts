@@ -52,6 +52,7 @@ export function member(
     connectivity: { client: reachable, peer: reachable },
     raftIndexLag: null,
     fragmentationPercent: null,
+    warnings: [],
     ...rest,
   };
 }

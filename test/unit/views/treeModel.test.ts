@@ -138,3 +138,16 @@ test("runbook steps carry this cluster's etcdctl flags and members, never a pass
   assert.ok(!/# a'; rm -rf \/ #\n/.test(quoted), 'and cannot break out of a comment');
   for (const step of Object.values(STEPS)) assert.ok(!runbookStepMarkdown(step, s, profile).includes('hunter2'), step);
 });
+
+test('a member whose advertised URL was not contacted says so in its details, tooltip and the connectivity check', () => {
+  const message = 'advertises http://10.0.0.2:2379 over plain http while the cluster was given over https: not contacted';
+  const s = snapshot([member(A), member(B, { warnings: [{ kind: 'advertised-url', message }] }), member(C)]);
+  assert.ok(memberDetails(s.members[1], s).some(([k, v]) => k === 'warning' && v === message));
+  assert.match(memberNode(s.members[1]).tooltip, /warning: advertises http:\/\/10\.0\.0\.2:2379 over plain http/);
+  const connectivity = s.checks.find((c) => c.id === 'connectivity');
+  assert.equal(connectivity?.ok, false);
+  assert.ok(connectivity?.actual.includes(`m-b ${message}`), connectivity?.actual);
+  // A metrics warning is shown but is not a connectivity failure.
+  const metrics = snapshot([member(A, { warnings: [{ kind: 'metrics', message: 'its /metrics page could not be read: too large' }] })]);
+  assert.equal(metrics.checks.find((c) => c.id === 'connectivity')?.ok, true);
+});

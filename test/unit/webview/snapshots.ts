@@ -63,6 +63,7 @@ export function member(id: string, o: MemberOptions): MemberReport {
     connectivity: { client: started ? up : null, peer: started ? up : null },
     raftIndexLag: null,
     fragmentationPercent: null,
+    warnings: [],
   };
 }
 
