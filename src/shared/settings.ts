@@ -1,4 +1,5 @@
 // Shapes of the etcdInspector.* settings, shared by the extension host, the CLI and the tests.
+import { normalizeEndpoint } from '../etcd/profile';
 
 /** TLS files of a cluster profile, as paths on the machine running VS Code. */
 export interface TlsSetting {
@@ -37,14 +38,24 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       problems.push(`${where} has no name`);
       return;
     }
-    const endpoints = Array.isArray(entry.endpoints)
+    const given = Array.isArray(entry.endpoints)
       ? entry.endpoints.filter((e): e is string => typeof e === 'string' && e.trim() !== '')
       : [];
+    // Each endpoint in the form the inspector compares and shows (scheme://host:port); a malformed one, or
+    // one with a password in it, is dropped with the reason (the password is not repeated there).
+    const endpoints: string[] = [];
+    for (const e of given) {
+      try {
+        endpoints.push(normalizeEndpoint(e.trim()));
+      } catch (error) {
+        problems.push(`${where} ("${entry.name}"): ${(error as Error).message}`);
+      }
+    }
     if (endpoints.length === 0) {
       problems.push(`${where} ("${entry.name}") has no endpoints`);
       return;
     }
-    const cluster: ClusterSetting = { name: entry.name, endpoints: endpoints.map((e) => e.trim()) };
+    const cluster: ClusterSetting = { name: entry.name, endpoints };
     if (typeof entry.tls === 'object' && entry.tls !== null) {
       const tls = entry.tls as Record<string, unknown>;
       const pick = (k: string): string | undefined => (typeof tls[k] === 'string' ? (tls[k] as string) : undefined);

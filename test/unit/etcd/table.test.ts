@@ -42,3 +42,13 @@ test('cluster settings: well-formed entries kept, bad ones dropped with a reason
   assert.equal(problems.length, 3);
   assert.deepEqual(parseClusterSettings({}).problems, ['etcdInspector.clusters must be an array']);
 });
+
+test('cluster settings: endpoints are normalised; one with a password in it is dropped without repeating the password', () => {
+  const { clusters, problems } = parseClusterSettings([
+    { name: 'prod', endpoints: ['10.0.0.1:2379', 'https://root:Hunter2@10.0.0.2:2379', 'https://10.0.0.3:2379/'] },
+  ]);
+  assert.deepEqual(clusters[0].endpoints, ['http://10.0.0.1:2379', 'https://10.0.0.3:2379']);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /credentials in the URL/);
+  assert.ok(!problems[0].includes('Hunter2'));
+});
