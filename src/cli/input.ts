@@ -30,7 +30,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Reads a regular file as UTF-8 (a leading byte-order mark removed), refusing anything else and anything
+ * Reads a regular file as UTF-8 text, refusing anything else and anything
  * larger than maxBytes with an InputFileError whose message names the file and the reason.
  */
 export async function readRegularFile(path: string, maxBytes: number): Promise<string> {
@@ -58,8 +58,9 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<s
       length += bytesRead;
     }
     if (length > stat.size) throw new InputFileError(`cannot read ${path}: it changed while being read`);
-    const text = buffer.subarray(0, length).toString('utf8');
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    // A byte-order mark is kept: for systemd it is part of the first name (the linter reports it), and the
+    // YAML parser skips it by itself.
+    return buffer.subarray(0, length).toString('utf8');
   } finally {
     await handle.close();
   }

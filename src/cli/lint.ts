@@ -1,19 +1,29 @@
 // `etcd-inspector lint`: the configuration linter for CI. Text, JSON or SARIF 2.1.0 output; exit 1 when any
 // file has an error, 2 on usage errors or unreadable files.
-import { readFile } from 'node:fs/promises';
+//
+// Configurations and their names are untrusted (a CI job lints whatever a pull request adds): files are read
+// only if regular and at most MAX_LINT_BYTES, each rule lists at most MAX_FINDINGS_PER_RULE findings per
+// file, and everything taken from a file or a file name is made printable in the text output (an escape
+// sequence in a value would drive the terminal; a newline in a file name would forge a diagnostic line).
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { detectFormat, type ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
 import { checkAcrossFiles } from '../lint/crossFile';
-import { parseDocument, lintDocument } from '../lint/engine';
+import { lintDocumentInto, parseDocument, sortByPosition } from '../lint/engine';
+import { FindingCap, MAX_FINDINGS_PER_RULE, MAX_LINT_BYTES } from '../lint/limits';
 import { RULE_DOCS } from '../lint/ruleDocs';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { EXIT, registerCommand, type CliIo } from './cli';
+import { formatBytes, InputFileError, readRegularFile } from './input';
+import { printable } from './table';
 
 const USAGE = `Usage: etcd-inspector lint [--etcd-version 3.4|3.5|3.6] [--output text|json|sarif] FILE...
 
 Checks etcd configuration files: env-style (etcd.conf, read like systemd's EnvironmentFile=) or YAML
 (--config-file). The format is detected from the file name, then the content. With several files, also
-checks that members of the same cluster agree.
+checks that members of the same cluster agree. Only regular files up to ${formatBytes(MAX_LINT_BYTES)} are read; each
+rule lists at most ${MAX_FINDINGS_PER_RULE} findings per file, then says how many more it found.
 Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
 `;
 
@@ -55,31 +65,61 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   if (files.length === 0) return usage(io, 'no files given');
 
   const docs = [];
-  let unreadable = false;
+  const unread: Unread[] = [];
   for (const file of files) {
     try {
-      const text = await readFile(file, 'utf8');
+      // Never blocks (a FIFO is refused, not waited on) and never reads more than the limit (/dev/zero).
+      const text = await readRegularFile(file, MAX_LINT_BYTES);
       const format = detectFormat(file, text);
       docs.push({ file, format, doc: parseDocument(text, format) });
     } catch (error) {
-      io.stderr.write(`etcd-inspector lint: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
-      unreadable = true;
+      const message =
+        error instanceof InputFileError ? error.message : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+      io.stderr.write(`etcd-inspector lint: ${printable(message)}\n`);
+      unread.push({ file, message });
     }
   }
   const across = checkAcrossFiles(
     docs.map((d) => ({ uri: d.file, doc: d.doc })),
     version,
   );
-  const results = docs.map((d) => ({
-    file: d.file,
-    format: d.format,
-    diagnostics: [...lintDocument(d.doc, { version }), ...(across.get(d.file) ?? [])],
-  }));
-  if (output === 'json') io.stdout.write(`${JSON.stringify(results.map(toJson), null, 2)}\n`);
-  else if (output === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(results, version), null, 2)}\n`);
-  else io.stdout.write(toText(results));
-  if (unreadable) return EXIT.usage;
-  return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? EXIT.failed : EXIT.ok;
+  const results: FileResult[] = docs.map((d) => {
+    const cap = new FindingCap();
+    lintDocumentInto(d.doc, { version }, (x) => cap.push(x));
+    for (const x of across.get(d.file) ?? []) cap.push(x);
+    // The listed findings in position order, the summaries after them.
+    const diagnostics = [...sortByPosition(cap.listed()), ...cap.summaries()];
+    return { file: d.file, format: d.format, errors: cap.errors, others: cap.others, diagnostics };
+  });
+  if (output === 'json') io.stdout.write(`${safeJson(results.map(toJson))}\n`);
+  else if (output === 'sarif') io.stdout.write(`${safeJson(toSarif(results, unread, version))}\n`);
+  else io.stdout.write(toText(results, unread));
+  if (unread.length > 0) return EXIT.usage;
+  return results.some((r) => r.errors > 0) ? EXIT.failed : EXIT.ok;
+}
+
+/** A file that could not be read, and why (the message names the file). */
+interface Unread {
+  file: string;
+  message: string;
+}
+
+/** One linted file: how many findings it has (for the exit status and the counts) and the ones listed (capped per rule). */
+interface FileResult {
+  file: string;
+  format: ConfigFormat;
+  errors: number;
+  others: number;
+  diagnostics: LintDiagnostic[];
+}
+
+// JSON.stringify escapes the C0 controls but leaves DEL, the C1 controls (U+009B is a CSI on some terminals),
+// the bidirectional controls and the invisible characters as they are. Outside strings JSON is plain ASCII, so
+// writing these as \u escapes changes no value and keeps `lint -o json` safe to print.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function usage(io: CliIo, problem: string): number {
@@ -103,24 +143,47 @@ function toJson(r: { file: string; format: ConfigFormat; diagnostics: LintDiagno
   };
 }
 
-function toText(results: { file: string; diagnostics: LintDiagnostic[] }[]): string {
+function toText(results: FileResult[], unread: Unread[]): string {
   let out = '';
   let errors = 0;
   let others = 0;
   for (const r of results) {
-    for (const d of r.diagnostics) {
-      out += `${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}\n`;
-      if (d.severity === 'error') errors++;
-      else others++;
-    }
+    const file = printable(r.file);
+    for (const d of r.diagnostics)
+      out += `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${printable(d.message)}\n`;
+    // The counts cover every finding, listed or summarised.
+    errors += r.errors;
+    others += r.others;
   }
-  return `${out}${results.length} file(s) checked: ${errors} error(s), ${others} other finding(s)\n`;
+  const notRead = unread.length > 0 ? `; ${unread.length} file(s) could not be read` : '';
+  return `${out}${results.length} file(s) checked: ${errors} error(s), ${others} other finding(s)${notRead}\n`;
+}
+
+/** A file name as a SARIF artifact URI: an absolute path as a file:// URI, a relative one as a relative URI
+ * reference with each segment percent-encoded (a `#`, `?`, `%` or `:` in a name must not change its meaning). */
+function artifactUri(file: string): string {
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  // encodeURIComponent throws on a lone surrogate; such a name is shown with U+FFFD instead.
+  const wellFormed = file.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return wellFormed
+    .split(sep === '\\' ? /[\\/]/ : '/')
+    .map(encodeURIComponent)
+    .join('/');
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-function toSarif(results: { file: string; diagnostics: LintDiagnostic[] }[], version: EtcdVersion): unknown {
+function toSarif(results: FileResult[], unread: Unread[], version: EtcdVersion): unknown {
   const codes = [...new Set(results.flatMap((r) => r.diagnostics.map((d) => d.code)))].sort();
+  // A run with no results must say whether that is because every file is clean or because some were not read.
+  const invocation = {
+    executionSuccessful: unread.length === 0,
+    toolExecutionNotifications: unread.map((u) => ({
+      level: 'error',
+      message: { text: u.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(u.file) } } }],
+    })),
+  };
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -133,6 +196,7 @@ function toSarif(results: { file: string; diagnostics: LintDiagnostic[] }[], ver
             rules: codes.map((id) => ({ id, shortDescription: { text: RULE_DOCS[id]?.what ?? id }, properties: { etcdVersion: version } })),
           },
         },
+        invocations: [invocation],
         results: results.flatMap((r) =>
           r.diagnostics.map((d) => ({
             ruleId: d.code,
@@ -142,7 +206,7 @@ function toSarif(results: { file: string; diagnostics: LintDiagnostic[] }[], ver
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: r.file.replace(/\\/g, '/') },
+                  artifactLocation: { uri: artifactUri(r.file) },
                   region: {
                     startLine: d.range.start.line + 1,
                     startColumn: d.range.start.character + 1,

@@ -5,6 +5,7 @@ import type { ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
 import { flagByName, keyOf, type FlagSpec } from './catalogue';
 import type { ConfigDocument, Entry } from './document';
+import { clip } from './limits';
 import type { Range, TextEdit } from './types';
 import {
   checkEtcdUrl,
@@ -46,6 +47,8 @@ export class RuleContext {
   /** The last entry of each key as written (with its YAML block): the one systemd and etcd keep. */
   private lastByKey = new Map<string, Entry>();
   private memo = new Map<string, unknown>();
+  /** Whether some key is written more than once (if not, no entry needs to look up its winner). */
+  readonly anyRepeated: boolean = false;
 
   constructor(
     readonly doc: ConfigDocument,
@@ -53,7 +56,9 @@ export class RuleContext {
   ) {
     this.format = doc.format;
     for (const e of doc.entries) {
+      const size = this.lastByKey.size;
       this.lastByKey.set(e.block ? `${e.block}.${e.key}` : e.key, e);
+      if (this.lastByKey.size === size) this.anyRepeated = true;
       if (!e.spec) continue;
       // ETCD_X="" counts as unset; a YAML null leaves the default in place.
       if (this.format === 'env' && e.value === '') this.effective.delete(e.spec.name);
@@ -122,7 +127,11 @@ export class RuleContext {
     return this.memoize(`urls:${flag}`, () => {
       const value = this.value(flag) ?? flagByName(flag)?.default ?? '';
       if (value === '') return [];
-      return splitUrlList(value).map((item) => ({ ...item, ...checkEtcdUrl(item.text), parsed: checkEtcdUrl(item.text).url }));
+      // One object shape for every item (spreads made a list of 100,000 URLs slow to build and to search).
+      return splitUrlList(value).map((item): UrlRef => {
+        const checked = checkEtcdUrl(item.text);
+        return { text: item.text, offset: item.offset, parsed: checked.url, error: checked.error, kind: checked.kind };
+      });
     });
   }
 
@@ -220,7 +229,7 @@ export function checkValue(e: Entry, format: ConfigFormat): ValueCheck {
   if (v === '') return { ok: true };
   const bad = (hint?: string, suggestion?: string): ValueCheck => ({
     ok: false,
-    error: `invalid value "${v}" for ${spec.env}: parse error`,
+    error: `invalid value "${clip(v)}" for ${spec.env}: parse error`,
     hint,
     suggestion,
   });
@@ -275,13 +284,14 @@ function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
     case 'duration': {
       if (t === 'int') {
         const n = parseGoInt((e.value ?? '').replace(/_/g, ''), false);
-        if (spec.kind === 'uint' && n !== undefined && n < 0n) return err(`number ${e.value}`, 'the value must not be negative');
+        if (spec.kind === 'uint' && n !== undefined && n < 0n)
+          return err(`number ${clip(e.value ?? '')}`, 'the value must not be negative');
         return { ok: true };
       }
       if (t === 'float') {
         return Number.isInteger(Number(e.value)) && !(spec.kind === 'uint' && Number(e.value) < 0)
           ? { ok: true }
-          : err(`number ${e.value}`, 'etcd wants a whole number');
+          : err(`number ${clip(e.value ?? '')}`, 'etcd wants a whole number');
       }
       if (t === 'string' && spec.kind === 'duration') {
         const ns = parseGoDuration(e.value ?? '');

@@ -6,7 +6,7 @@ import type { EtcdVersion } from '../shared/settings';
 import { RuleContext } from './context';
 import type { ConfigDocument } from './document';
 import type { LintDiagnostic, Range } from './types';
-import { finding, fix } from './rules/helpers';
+import { clip, finding, fix } from './rules/helpers';
 
 /** One member's configuration, identified by its URI or path. */
 export interface MemberConfig {
@@ -55,11 +55,13 @@ function factsOf(c: MemberConfig, version: EtcdVersion): Facts | undefined {
 }
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-const base = (uri: string): string => uri.replace(/\\/g, '/').split('/').pop() ?? uri;
+const base = (uri: string): string => clip(uri.replace(/\\/g, '/').split('/').pop() ?? uri);
 
 /** Cross-file findings, keyed by URI. Only configs that set initial-cluster take part. */
 export function checkAcrossFiles(configs: readonly MemberConfig[], version: EtcdVersion): Map<string, LintDiagnostic[]> {
   const out = new Map<string, LintDiagnostic[]>();
+  // One config has nothing to be compared with (and its facts can be costly: 40,000 initial-cluster entries).
+  if (configs.length < 2) return out;
   const facts: Facts[] = [];
   for (const c of configs) {
     // A document the last edit did not touch is the same object as before: reuse its facts.
@@ -85,7 +87,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
           finding(
             'cross-file-join',
             'warning',
-            `No other member's initial-cluster lists "${f.name}" (${others.map((o) => base(o.uri)).join(', ')}): if this member joins a running cluster (etcdctl member add, runbook step 6), set initial-cluster-state to existing.`,
+            `No other member's initial-cluster lists "${clip(f.name)}" (${clip(others.map((o) => base(o.uri)).join(', '))}): if this member joins a running cluster (etcdctl member add, runbook step 6), set initial-cluster-state to existing.`,
             f.ctx.get('initial-cluster-state')?.keyRange ?? f.ctx.get('name')?.keyRange ?? icRange,
             fix('Set initial-cluster-state to existing', false, f.ctx.setValue('initial-cluster-state', 'existing')),
           ),
@@ -97,7 +99,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
           finding(
             'cross-file-initial-cluster',
             'warning',
-            `initial-cluster differs from ${base(peer.uri)} (${peer.ctx.value('initial-cluster')}): members bootstrapping one cluster must list the same members and URLs.`,
+            `initial-cluster differs from ${base(peer.uri)} (${clip(peer.ctx.value('initial-cluster') ?? '')}): members bootstrapping one cluster must list the same members and URLs.`,
             icRange,
           ),
         );
@@ -108,7 +110,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
           finding(
             'cross-file-token',
             'warning',
-            `initial-cluster-token "${f.token ?? 'etcd-cluster'}" differs from "${tokenPeer.token ?? 'etcd-cluster'}" in ${base(tokenPeer.uri)}: members with different tokens form different clusters.`,
+            `initial-cluster-token "${clip(f.token ?? 'etcd-cluster')}" differs from "${clip(tokenPeer.token ?? 'etcd-cluster')}" in ${base(tokenPeer.uri)}: members with different tokens form different clusters.`,
             f.ctx.get('initial-cluster-token')?.valueRange ?? icRange,
           ),
         );
@@ -142,9 +144,9 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
           finding(
             'cross-file-member',
             'warning',
-            `${base(o.uri)} lists ${f.name}=${listed.join(',')}, but this member advertises ${f.advertise.join(',')}: peers will not reach it at the address they expect.`,
+            `${base(o.uri)} lists ${clip(f.name)}=${clip(listed.join(','))}, but this member advertises ${clip(f.advertise.join(','))}: peers will not reach it at the address they expect.`,
             advEntry?.valueRange ?? f.ctx.get('name')?.keyRange ?? icRange,
-            fix(`Advertise ${listed.join(',')}`, false, f.ctx.setValue('initial-advertise-peer-urls', listed.join(','))),
+            fix(`Advertise ${clip(listed.join(','))}`, false, f.ctx.setValue('initial-advertise-peer-urls', listed.join(','))),
           ),
         );
         break;
@@ -155,7 +157,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
           finding(
             'cross-file-member',
             'warning',
-            `${base(twin.uri)} uses the same name "${f.name}": every member needs its own --name.`,
+            `${base(twin.uri)} uses the same name "${clip(f.name)}": every member needs its own --name.`,
             f.ctx.get('name')?.keyRange ?? icRange,
           ),
         );

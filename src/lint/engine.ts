@@ -4,6 +4,7 @@
 import type { ConfigFormat } from '../shared/documents';
 import { RuleContext } from './context';
 import { splitLines, type ConfigDocument, type Entry } from './document';
+import { clipMessage } from './limits';
 import { EnvLineCache, parseEnv } from './parse/env';
 import { parseYaml, YamlChunkCache } from './parse/yaml';
 import { RULES, type Rule } from './rules';
@@ -34,16 +35,15 @@ function internalError(rule: Rule, error: unknown): LintDiagnostic {
   return {
     code: 'internal-error',
     severity: 'hint',
-    message: `rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+    message: clipMessage(`rule ${rule.id} failed: ${error instanceof Error ? error.message : String(error)}`),
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
   };
 }
 
-function runEntryRules(e: Entry, ctx: RuleContext): LintDiagnostic[] {
-  const out: LintDiagnostic[] = [];
+function runEntryRules(e: Entry, ctx: RuleContext, out: LintDiagnostic[] = []): LintDiagnostic[] {
   for (const rule of ENTRY_RULES) {
     try {
-      out.push(...(rule.checkEntry?.(e, ctx) ?? []));
+      for (const d of rule.checkEntry?.(e, ctx) ?? []) out.push(d);
     } catch (error) {
       out.push(internalError(rule, error));
     }
@@ -53,10 +53,47 @@ function runEntryRules(e: Entry, ctx: RuleContext): LintDiagnostic[] {
 
 /** Runs every rule on a parsed document. A rule that throws is reported, never allowed to break the run. */
 export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 'version'>): LintDiagnostic[] {
+  return lintWith(doc, options, false);
+}
+
+/**
+ * Runs every rule on a parsed document, handing each finding to `sink` as it is made (entry rules in line
+ * order, then document rules) instead of collecting them: the CLI keeps only what it lists (FindingCap), so
+ * a file with 200,000 findings does not hold 200,000 of them.
+ */
+export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, sink: (d: LintDiagnostic) => void): void {
+  const ctx = new RuleContext(doc, options.version);
+  const buffer: LintDiagnostic[] = [];
+  for (const e of doc.entries) {
+    runEntryRules(e, ctx, buffer);
+    for (const d of buffer) sink(d);
+    buffer.length = 0;
+  }
+  for (const rule of DOCUMENT_RULES) {
+    try {
+      for (const d of rule.check(doc, ctx)) sink(d);
+    } catch (error) {
+      sink(internalError(rule, error));
+    }
+  }
+}
+
+/** Orders findings by position (stable: equal positions keep their order). */
+export function sortByPosition(diagnostics: LintDiagnostic[]): LintDiagnostic[] {
+  return diagnostics.sort(byPosition);
+}
+
+/** `reuse`: keep and reuse per-entry findings (the Linter, whose parse hands back unchanged entries). A one-shot
+ * lint skips the WeakMap: with hundreds of thousands of entries it only made the garbage collector slower. */
+function lintWith(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, reuse: boolean): LintDiagnostic[] {
   const ctx = new RuleContext(doc, options.version);
   const out: LintDiagnostic[] = [];
   const key = `${doc.format}:${options.version}`;
   for (const e of doc.entries) {
+    if (!reuse) {
+      runEntryRules(e, ctx, out);
+      continue;
+    }
     let hit = entryFindings.get(e);
     if (!hit || hit.key !== key) {
       hit = { key, findings: runEntryRules(e, ctx) };
@@ -92,6 +129,6 @@ export class Linter {
 
   lint(text: string | readonly string[], options: LintOptions): { doc: ConfigDocument; diagnostics: LintDiagnostic[] } {
     const doc = this.parse(text, options.format);
-    return { doc, diagnostics: lintDocument(doc, options) };
+    return { doc, diagnostics: lintWith(doc, options, true) };
   }
 }

@@ -1,5 +1,6 @@
 // Value parsers that behave like the Go functions etcd uses (strconv, time.ParseDuration, url.Parse and
 // etcd's types.NewURLs), so "valid" here means "etcd accepts it".
+import { clip } from './limits';
 
 /** strconv.ParseUint/ParseInt with base 0 (0x, 0o, 0b, leading-0 octal, underscores between digits). */
 export function parseGoInt(s: string, unsigned: boolean): bigint | undefined {
@@ -23,9 +24,8 @@ export function parseGoInt(s: string, unsigned: boolean): bigint | undefined {
   if (digits === '') return base === 8 && !prefixed ? 0n : undefined;
   const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-fA-F]+$/ }[base as 2 | 8 | 10 | 16];
   if (!valid.test(digits)) return undefined;
-  let v = 0n;
-  const b = BigInt(base);
-  for (const ch of digits) v = v * b + BigInt(parseInt(ch, 16));
+  // One BigInt from the validated digits (digit by digit it was a BigInt per digit, for every number of a file).
+  let v = BigInt(`${{ 2: '0b', 8: '0o', 10: '', 16: '0x' }[base as 2 | 8 | 10 | 16]}${digits}`);
   if (sign === '-') v = -v;
   const max = unsigned ? (1n << 64n) - 1n : (1n << 63n) - 1n;
   const min = unsigned ? 0n : -(1n << 63n);
@@ -91,13 +91,14 @@ export interface ParsedUrl {
   path: string;
 }
 
-/** url.Parse followed by etcd's checks in types.NewURLs; returns etcd's error message on failure. */
+/** url.Parse followed by etcd's checks in types.NewURLs; returns etcd's error message on failure (with the URL
+ * quoted through clip()). */
 export function checkEtcdUrl(u: string): { url?: ParsedUrl; error?: string; kind?: 'scheme' | 'hostport' | 'path' | 'parse' } {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/.exec(u);
   if (!m) {
     if (/^[^/?#]*:/.test(u) && !/^[A-Za-z]/.test(u))
-      return { error: `parse "${u}": first path segment in URL cannot contain colon`, kind: 'parse' };
-    return { error: `URL scheme must be http, https, unix, or unixs: ${u}`, kind: 'scheme' };
+      return { error: `parse "${clip(u)}": first path segment in URL cannot contain colon`, kind: 'parse' };
+    return { error: `URL scheme must be http, https, unix, or unixs: ${clip(u)}`, kind: 'scheme' };
   }
   const scheme = m[1].toLowerCase();
   let rest = m[2];
@@ -115,16 +116,16 @@ export function checkEtcdUrl(u: string): { url?: ParsedUrl; error?: string; kind
     host = hp?.[1] ?? hostport;
     hasPort = hp?.[2] !== undefined;
     port = hp?.[2] ?? '';
-    if (hasPort && !/^[0-9]*$/.test(port)) return { error: `parse "${u}": invalid port ":${port}" after host`, kind: 'parse' };
+    if (hasPort && !/^[0-9]*$/.test(port)) return { error: `parse "${clip(u)}": invalid port ":${clip(port)}" after host`, kind: 'parse' };
   } else {
     path = rest;
   }
   if (!['http', 'https', 'unix', 'unixs'].includes(scheme))
-    return { error: `URL scheme must be http, https, unix, or unixs: ${u}`, kind: 'scheme' };
+    return { error: `URL scheme must be http, https, unix, or unixs: ${clip(u)}`, kind: 'scheme' };
   if ((scheme === 'http' || scheme === 'https') && !hasPort)
-    return { error: `URL address does not have the form "host:port": ${u}`, kind: 'hostport' };
+    return { error: `URL address does not have the form "host:port": ${clip(u)}`, kind: 'hostport' };
   // unix sockets: the address may be read as a path; unverified against etcd, so never an error here.
-  if (path !== '' && (scheme === 'http' || scheme === 'https')) return { error: `URL must not contain a path: ${u}`, kind: 'path' };
+  if (path !== '' && (scheme === 'http' || scheme === 'https')) return { error: `URL must not contain a path: ${clip(u)}`, kind: 'path' };
   return { url: { scheme, host: host.replace(/^\[|\]$/g, ''), port, hasPort, path } };
 }
 

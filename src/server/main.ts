@@ -4,6 +4,10 @@
 // keystroke re-parses and re-checks only its own lines. Diagnostics go out only when they changed, without
 // their fixes (code actions look those up in the last lint result), and cross-file checks run over every
 // open etcd config.
+//
+// Whatever the editor sends, the work stays bounded: a document over MAX_LINT_BYTES is not linted (one
+// diagnostic on line 0 says so, until it shrinks), each rule publishes at most MAX_FINDINGS_PER_RULE findings
+// per document, and an edit whose range has no meaning is ignored and logged rather than spliced in.
 import {
   CodeActionKind,
   CompletionItemKind,
@@ -21,10 +25,11 @@ import { splitLines, type ConfigDocument } from '../lint/document';
 import { Linter } from '../lint/engine';
 import { safeFixEdits } from '../lint/fixes';
 import { completionsAt, hoverAt } from '../lint/language';
+import { capPerRule, MAX_LINT_BYTES } from '../lint/limits';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { detectFormat, type ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
-import { applyContentChange, sameDiagnostics } from './lines';
+import { applyContentChange, changeProblem, oversize, sameDiagnostics } from './lines';
 
 /** The code action kind of "Apply all safe fixes". */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.etcd`;
@@ -42,6 +47,8 @@ interface OpenDocument {
   lines: readonly string[];
   /** One linter per document, so its per-line caches follow this document's edits. */
   linter: Linter;
+  /** While the document is over MAX_LINT_BYTES: the refusal last published for it. */
+  refused?: string;
 }
 const open = new Map<string, OpenDocument>();
 
@@ -123,15 +130,43 @@ function publish(uri: string): void {
   const s = states.get(uri);
   const doc = open.get(uri);
   if (!s || !doc) return;
+  // Per rule first (the findings kept in `s` stay complete: fix-all and quick fixes still see all of them).
   const diagnostics = capped(
-    s.own.length === 0 ? s.across.map(toLsp) : s.across.length === 0 ? s.own.map(toLsp) : [...s.own, ...s.across].map(toLsp),
+    capPerRule(s.own.length === 0 ? s.across : s.across.length === 0 ? s.own : [...s.own, ...s.across]).map(toLsp),
   );
   if (s.sent && sameDiagnostics(s.sent, diagnostics)) return;
   s.sent = diagnostics;
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
 }
 
+const MiB = 1024 * 1024;
+
+/** Publishes the one diagnostic of a document too large to lint, and forgets its last lint result. */
+function refuse(doc: OpenDocument, bytes: number): void {
+  const message = `This document is ${(bytes / MiB).toFixed(1)} MiB: etcd Inspector lints configurations of up to ${MAX_LINT_BYTES / MiB} MiB (a real etcd configuration is a few KB), so it is not checked until it is smaller.`;
+  const hadState = states.delete(doc.uri);
+  // Drop the caches of the last lint: they would only hold on to text that is not linted any more.
+  if (hadState) doc.linter = new Linter();
+  if (doc.refused !== message) {
+    doc.refused = message;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    void connection.sendDiagnostics({
+      uri: doc.uri,
+      version: doc.version,
+      diagnostics: [{ range, severity: DiagnosticSeverity.Warning, code: 'too-large', source: 'etcd', message }],
+    });
+  }
+  // The other open configurations are no longer compared with this one.
+  if (hadState && states.size > 0) publishAcross();
+}
+
 function validate(doc: OpenDocument, withAcross = true): void {
+  const bytes = oversize(doc.lines);
+  if (bytes !== undefined) {
+    refuse(doc, bytes);
+    return;
+  }
+  doc.refused = undefined;
   const { doc: parsed, diagnostics } = doc.linter.lint(doc.lines, { format: doc.format, version });
   const prev = states.get(doc.uri);
   states.set(doc.uri, { doc: parsed, own: diagnostics, across: prev?.across ?? [], sent: prev?.sent });
@@ -165,7 +200,16 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   const doc = open.get(textDocument.uri);
   if (!doc) return;
   let lines = doc.lines;
-  for (const change of contentChanges as TextDocumentContentChangeEvent[]) lines = applyContentChange(lines, change);
+  for (const change of contentChanges as TextDocumentContentChangeEvent[]) {
+    // There is no way to ask the client for its text, so a change without meaning is skipped (the document
+    // stays as it was) and logged, rather than spliced in as garbage that every later edit would build on.
+    const problem = changeProblem(change);
+    if (problem) {
+      connection.console.warn(`Ignored a change to ${doc.uri} (version ${textDocument.version}): ${problem}.`);
+      continue;
+    }
+    lines = applyContentChange(lines, change);
+  }
   doc.lines = lines;
   doc.version = textDocument.version;
   validate(doc);

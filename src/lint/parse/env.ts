@@ -2,8 +2,11 @@
 // only at the beginning of a line, quotes are recognised only where a value starts, an unquoted value runs to
 // the end of the line (an inline `# ...` is part of it), backslash escapes and continues lines, and trailing
 // whitespace is chomped. Assignments whose key is not a valid variable name are dropped by systemd.
+// systemd does not skip a UTF-8 byte-order mark (src/basic/env-file.c reads bytes): it becomes part of the
+// first name, which is then invalid, so that assignment is ignored. The linter says so, with a fix.
 import { flagByEnv } from '../catalogue';
 import { lineRange, type Entry } from '../document';
+import { clip } from '../limits';
 import type { LintDiagnostic, Range } from '../types';
 
 /** The result of parsing from one line: the entry (if any) and how many lines it consumed. */
@@ -17,20 +20,32 @@ interface Chunk {
 
 const WS = ' \t';
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const BOM = 0xfeff;
+// Runs of characters with no special meaning in an unquoted, single-quoted or double-quoted value.
+const PLAIN_RUN = /[^\\# \t]+/y;
+const SINGLE_RUN = /[^']+/y;
+const DOUBLE_RUN = /[^"\\]+/y;
 
 /** Per-line parse cache: a single-line assignment parses the same wherever it sits, so typing on one line
  * reparses only that line. Bounded so a long session cannot grow it without limit. */
 export class EnvLineCache {
-  private map = new Map<string, Chunk>();
+  /** Chunks by line text, with the line they were parsed at (moved on a hit elsewhere, kept as is on the same). */
+  private map = new Map<string, { chunk: Chunk; at: number }>();
+  private capacity = 50_000;
   /** The previous run's chunks by start line: an unchanged line at the same index is reused as is. */
   prevLines: readonly string[] = [];
   prevChunks: (Chunk | undefined)[] = [];
-  get(text: string): Chunk | undefined {
-    return this.map.get(text);
+  get(text: string, line: number): Chunk | undefined {
+    const hit = this.map.get(text);
+    return hit && relocate(hit.chunk, line - hit.at);
   }
-  set(text: string, chunk: Chunk): void {
-    if (this.map.size > 50_000) this.map.clear();
-    this.map.set(text, chunk);
+  /** Keeps room for a document of this many lines (see YamlChunkCache.fit). */
+  fit(lines: number): void {
+    this.capacity = Math.max(50_000, 2 * lines);
+  }
+  set(text: string, chunk: Chunk, line: number): void {
+    if (this.map.size > this.capacity) this.map.clear();
+    this.map.set(text, { chunk, at: line });
   }
 }
 
@@ -39,18 +54,16 @@ export function parseEnv(lines: readonly string[], cache?: EnvLineCache): { entr
   const entries: Entry[] = [];
   const syntax: LintDiagnostic[] = [];
   const chunks: (Chunk | undefined)[] = cache ? new Array<Chunk | undefined>(lines.length) : [];
+  cache?.fit(lines.length);
   let i = 0;
   while (i < lines.length) {
     const text = lines[i];
     const same = cache && cache.prevLines[i] === text ? cache.prevChunks[i] : undefined;
-    let chunk = same && same.lines === 1 && !same.open ? same : cache?.get(text);
-    if (chunk === same && chunk) {
-      // reused from the previous run at the same line: positions are already right
-    } else if (!chunk) {
+    let chunk = same && same.lines === 1 && !same.open ? same : cache?.get(text, i);
+    if (!chunk) {
       chunk = parseFrom(lines, i);
-      if (chunk.lines === 1 && !chunk.open && cache) cache.set(text, relocate(chunk, -i));
-    } else if (i !== 0) {
-      chunk = relocate(chunk, i);
+      // Kept where it was parsed: a file opened once is not copied line by line into the cache.
+      if (chunk.lines === 1 && !chunk.open && cache) cache.set(text, chunk, i);
     }
     if (chunk.entry) entries.push(chunk.entry);
     if (chunk.syntax) syntax.push(chunk.syntax);
@@ -157,6 +170,17 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
       state = 'value';
     }
     if (state === 'value') {
+      // A run of ordinary characters at once: one at a time, a 1 MB value cost a million string appends and
+      // position objects.
+      PLAIN_RUN.lastIndex = col;
+      if (PLAIN_RUN.test(text)) {
+        value += text.slice(col, PLAIN_RUN.lastIndex);
+        col = PLAIN_RUN.lastIndex;
+        lastWs = -1;
+        prevWs = false;
+        valueEnd = { line, character: col };
+        continue;
+      }
       if (c === '\\') {
         lastWs = -1;
         if (col + 1 >= text.length) {
@@ -192,6 +216,13 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
       continue;
     }
     if (state === 'single') {
+      SINGLE_RUN.lastIndex = col;
+      if (SINGLE_RUN.test(text)) {
+        value += text.slice(col, SINGLE_RUN.lastIndex);
+        col = SINGLE_RUN.lastIndex;
+        valueEnd = { line, character: col };
+        continue;
+      }
       if (c === "'") state = 'pre';
       else value += c;
       col++;
@@ -199,6 +230,13 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
       continue;
     }
     // double quotes: backslash escapes only the shell's special characters
+    DOUBLE_RUN.lastIndex = col;
+    if (DOUBLE_RUN.test(text)) {
+      value += text.slice(col, DOUBLE_RUN.lastIndex);
+      col = DOUBLE_RUN.lastIndex;
+      valueEnd = { line, character: col };
+      continue;
+    }
     if (c === '"') {
       state = 'pre';
       col++;
@@ -229,6 +267,8 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
   const consumed = line - first + 1;
   const range: Range = { start: keyRange.start, end: { line, character: lines[line].length } };
   if (!VALID_NAME.test(key)) {
+    if (key.charCodeAt(0) === BOM && VALID_NAME.test(key.slice(1)))
+      return { lines: consumed, open, syntax: bomFinding(key.slice(1), keyRange) };
     const exported = /^export\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(key);
     return {
       lines: consumed,
@@ -237,13 +277,13 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
         code: 'env-syntax',
         severity: 'warning',
         message: exported
-          ? `systemd ignores this line: "export" is shell syntax, so the variable name "${key}" is invalid and ${exported[1]} stays unset.`
-          : `systemd ignores this line: "${key}" is not a valid environment variable name.`,
+          ? `systemd ignores this line: "export" is shell syntax, so the variable name "${clip(key)}" is invalid and ${clip(exported[1])} stays unset.`
+          : `systemd ignores this line: "${clip(key)}" is not a valid environment variable name.`,
         range: keyRange,
         fixes: exported
           ? [
               {
-                title: `Remove "export" so systemd sets ${exported[1]}`,
+                title: `Remove "export" so systemd sets ${clip(exported[1])}`,
                 safe: true,
                 edits: [{ range: lineRange(keyRange.start.line, keyStart, keyStart + key.length - exported[1].length), newText: '' }],
               },
@@ -264,4 +304,20 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
   };
   if (inlineComment) entry.inlineComment = inlineComment;
   return { entry, lines: consumed, open };
+}
+
+/** The name is valid but for an invisible byte-order mark in front of it (an editor saved "UTF-8 with BOM"). */
+function bomFinding(name: string, keyRange: Range): LintDiagnostic {
+  const { line, character } = keyRange.start;
+  return {
+    code: 'env-syntax',
+    severity: 'warning',
+    message:
+      `systemd ignores this line: an invisible UTF-8 byte-order mark (U+FEFF) stands before ${clip(name)}, so systemd reads ` +
+      `it as part of the name and ${clip(name)} stays unset. Save the file as UTF-8 without a BOM.`,
+    range: keyRange,
+    fixes: [
+      { title: 'Remove the byte-order mark', safe: true, edits: [{ range: lineRange(line, character, character + 1), newText: '' }] },
+    ],
+  };
 }

@@ -1,5 +1,5 @@
 // advertise-client-required (Error): ETCD_LISTEN_CLIENT_URLS without ETCD_ADVERTISE_CLIENT_URLS (env only).
-import { finding, fix, refuses, type Rule } from './helpers';
+import { clip, finding, fix, refuses, type Rule } from './helpers';
 
 export const advertiseClientRequired: Rule = {
   id: 'advertise-client-required',
@@ -15,7 +15,7 @@ export const advertiseClientRequired: Rule = {
         refuses('--advertise-client-urls is required when --listen-client-urls is set explicitly'),
         e.keyRange,
         listen
-          ? fix(`Add ETCD_ADVERTISE_CLIENT_URLS=${listen.text}`, false, ctx.setValue('advertise-client-urls', listen.text))
+          ? fix(`Add ETCD_ADVERTISE_CLIENT_URLS=${clip(listen.text)}`, false, ctx.setValue('advertise-client-urls', listen.text))
           : undefined,
       ),
     ];

@@ -1,6 +1,6 @@
 // advertise-url (Error (empty host) / Warning (wildcard) / Information (loopback only)): Advertised URLs
 // others cannot use.
-import { finding, refuses, ADVERTISE_FLAGS, explicitUrls, type Rule } from './helpers';
+import { clip, finding, refuses, ADVERTISE_FLAGS, explicitUrls, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const advertiseUrl: Rule = {
@@ -15,13 +15,15 @@ export const advertiseUrl: Rule = {
         const range = ctx.rangeIn(found.entry, u.offset, u.text.length);
         const h = u.parsed.host;
         if (h === '') {
-          out.push(finding('advertise-url', 'error', refuses(`--${flag} "${u.text}" must be "host:port" (unexpected empty host)`), range));
+          out.push(
+            finding('advertise-url', 'error', refuses(`--${flag} "${clip(u.text)}" must be "host:port" (unexpected empty host)`), range),
+          );
         } else if (h === '0.0.0.0' || h === '::') {
           out.push(
             finding(
               'advertise-url',
               'warning',
-              `${u.text} is a wildcard address: other members and clients cannot connect to it. Advertise this member's real address.`,
+              `${clip(u.text)} is a wildcard address: other members and clients cannot connect to it. Advertise this member's real address.`,
               range,
             ),
           );
@@ -34,7 +36,7 @@ export const advertiseUrl: Rule = {
             finding(
               'advertise-url',
               'information',
-              `Only ${u.text} is advertised to clients: remote clients (and etcdctl --cluster) will not reach this member.`,
+              `Only ${clip(u.text)} is advertised to clients: remote clients (and etcdctl --cluster) will not reach this member.`,
               range,
             ),
           );

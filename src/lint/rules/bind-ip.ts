@@ -1,5 +1,5 @@
 // bind-ip (Error): A listen URL whose host is not an IP or localhost.
-import { finding, refuses, LISTEN_FLAGS, explicitUrls, type Rule } from './helpers';
+import { clip, finding, refuses, LISTEN_FLAGS, explicitUrls, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 import { isIpLiteral } from '../values';
 
@@ -19,7 +19,7 @@ export const bindIp: Rule = {
             'bind-ip',
             'error',
             refuses(
-              `expected IP in URL for binding (${u.text})`,
+              `expected IP in URL for binding (${clip(u.text)})`,
               'Listen URLs take an IP address (or 0.0.0.0 / localhost); host names belong in the advertise URLs',
             ),
             ctx.rangeIn(found.entry, u.offset, u.text.length),

@@ -1,6 +1,6 @@
 // compaction-retention (Error): auto-compaction-retention that is neither a number nor (periodic mode) a
 // duration.
-import { finding, refuses, type Rule } from './helpers';
+import { clip, finding, refuses, type Rule } from './helpers';
 import { parseGoDuration } from '../values';
 
 export const compactionRetention: Rule = {
@@ -17,7 +17,12 @@ export const compactionRetention: Rule = {
         ? 'In revision mode the retention is a number of revisions'
         : 'Use a number of hours or a Go duration such as 30m';
     return [
-      finding('compaction-retention', 'error', refuses(`error parsing CompactionRetention: invalid value "${v}"`, hint), e.valueRange),
+      finding(
+        'compaction-retention',
+        'error',
+        refuses(`error parsing CompactionRetention: invalid value "${clip(v)}"`, hint),
+        e.valueRange,
+      ),
     ];
   },
 };

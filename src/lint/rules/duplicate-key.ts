@@ -1,7 +1,7 @@
 // The same key twice: systemd and etcd's YAML reader both keep the last value, silently.
 import type { Entry } from '../document';
 import type { LintDiagnostic } from '../types';
-import { finding, fix, type Rule } from './helpers';
+import { clip, finding, fix, type Rule } from './helpers';
 
 // Entries of unchanged lines are the same objects from one run to the next: keep their finding too, so a
 // keystroke costs one map lookup per entry here (the winners come from the context's per-key map).
@@ -10,6 +10,7 @@ const cache = new WeakMap<Entry, { winner: Entry; finding: LintDiagnostic }>();
 export const duplicateKey: Rule = {
   id: 'duplicate-key',
   check(doc, ctx) {
+    if (!ctx.anyRepeated) return [];
     const out: LintDiagnostic[] = [];
     for (const e of doc.entries) {
       const winner = ctx.winner(e);
@@ -23,7 +24,7 @@ export const duplicateKey: Rule = {
       const d = finding(
         'duplicate-key',
         'warning',
-        `${e.key} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${winner.value ?? ''}" is used and this one is ignored.`,
+        `${clip(e.key)} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${clip(winner.value ?? '')}" is used and this one is ignored.`,
         e.keyRange,
         fix('Remove this ignored line', true, removal),
       );

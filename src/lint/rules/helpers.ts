@@ -1,8 +1,11 @@
 // The shape of a lint rule and the helpers several rule files share (one rule per file lives next to this).
 import type { ConfigDocument, Entry } from '../document';
 import type { RuleContext } from '../context';
+import { clipMessage } from '../limits';
 import type { LintDiagnostic, LintFix, Range, Severity, TextEdit } from '../types';
 import { checkEtcdUrl, isIpLiteral } from '../values';
+
+export { clip } from '../limits';
 
 /** A lint rule: its id is the diagnostic code. */
 export interface Rule {
@@ -20,16 +23,51 @@ export function entryRule(id: string, checkEntry: (e: Entry, ctx: RuleContext) =
   return { id, checkEntry, check: (doc, ctx) => doc.entries.flatMap((e) => checkEntry(e, ctx)) };
 }
 
-/** Builds a finding of a rule. */
+/** Builds a finding of a rule. Rules quote values through clip(); the message as a whole is bounded here too. */
 export function finding(code: string, severity: Severity, message: string, range: Range, fixes?: LintFix[]): LintDiagnostic {
-  const d: LintDiagnostic = { code, severity, message, range };
+  const d: LintDiagnostic = { code, severity, message: clipMessage(message), range };
   if (fixes && fixes.length > 0) d.fixes = fixes;
   return d;
 }
 
-/** A fix from edits, dropping it when an edit could not be built. */
+/**
+ * A finding whose message and fixes are built only when something reads them. For rules whose message costs
+ * far more than deciding that they fire (unknown-key's did-you-mean search): a generated file with 200,000
+ * unknown keys lists only the first findings per rule (limits.ts), so the other suggestions are never
+ * computed. Both are own enumerable properties, so JSON, spreads and deep comparisons see plain values.
+ */
+export function lazyFinding(
+  code: string,
+  severity: Severity,
+  range: Range,
+  build: () => { message: string; fixes?: LintFix[] },
+): LintDiagnostic {
+  let built: { message: string; fixes?: LintFix[] } | undefined;
+  const get = (): { message: string; fixes?: LintFix[] } => {
+    if (!built) {
+      const b = build();
+      built = { message: clipMessage(b.message), fixes: b.fixes && b.fixes.length > 0 ? b.fixes : undefined };
+    }
+    return built;
+  };
+  // Accessors in the literal (not defineProperty, several times slower per object on 200,000 findings).
+  return {
+    code,
+    severity,
+    range,
+    get message() {
+      return get().message;
+    },
+    get fixes() {
+      return get().fixes;
+    },
+  };
+}
+
+/** A fix from edits, dropping it when an edit could not be built. Titles quote values through clip(); the
+ * edits themselves carry whole values. */
 export function fix(title: string, safe: boolean, ...edits: (TextEdit | undefined)[]): LintFix[] {
-  return edits.every((e): e is TextEdit => e !== undefined) ? [{ title, safe, edits }] : [];
+  return edits.every((e): e is TextEdit => e !== undefined) ? [{ title: clipMessage(title), safe, edits }] : [];
 }
 
 /** "etcd refuses to start: <etcd's message>", the form every Error message takes. */

@@ -1,6 +1,6 @@
 // initial-cluster-advertise (Error (IPs/localhost) / Warning (host names: etcd resolves DNS)): initial-
 // advertise-peer-urls differ from this member's initial-cluster entry (new cluster); fixes align either side.
-import { finding, fix, refuses, clusterUsable, literalHost, type Rule } from './helpers';
+import { clip, finding, fix, refuses, clusterUsable, literalHost, type Rule } from './helpers';
 
 export const initialClusterAdvertise: Rule = {
   id: 'initial-cluster-advertise',
@@ -18,12 +18,12 @@ export const initialClusterAdvertise: Rule = {
     const advText = adv.map((u) => u.text).join(',');
     const missingFromAdv = ownUrls.find((u) => !advUrls.includes(u));
     const etcdMsg = missingFromAdv
-      ? `--initial-cluster has ${name}=${missingFromAdv} but missing from --initial-advertise-peer-urls=${advText}`
-      : `--initial-advertise-peer-urls has ${advUrls.find((u) => !ownUrls.includes(u))} but missing from --initial-cluster=${ic.value}`;
+      ? `--initial-cluster has ${clip(name)}=${clip(missingFromAdv)} but missing from --initial-advertise-peer-urls=${clip(advText)}`
+      : `--initial-advertise-peer-urls has ${clip(advUrls.find((u) => !ownUrls.includes(u)) ?? '')} but missing from --initial-cluster=${clip(ic.value ?? '')}`;
     const advEntry = ctx.get('initial-advertise-peer-urls');
     const fixes = [
       ...fix(
-        `Set ${ctx.keyName('initial-advertise-peer-urls')} to ${ownUrls.join(',')} (this member's entry)`,
+        `Set ${ctx.keyName('initial-advertise-peer-urls')} to ${clip(ownUrls.join(','))} (this member's entry)`,
         false,
         ctx.setValue('initial-advertise-peer-urls', ownUrls.join(',')),
       ),
@@ -32,7 +32,9 @@ export const initialClusterAdvertise: Rule = {
       const m = own[0];
       const r = ctx.rangeIn(ic, m.urlOffset, m.url.length);
       if (r !== ic.valueRange)
-        fixes.push(...fix(`Change this member's entry to ${advUrls[0]} (the advertised URL)`, false, { range: r, newText: advUrls[0] }));
+        fixes.push(
+          ...fix(`Change this member's entry to ${clip(advUrls[0])} (the advertised URL)`, false, { range: r, newText: advUrls[0] }),
+        );
     }
     const allLiteral = [...advUrls, ...ownUrls].every(literalHost);
     const range = advEntry?.valueRange ?? ic.valueRange;

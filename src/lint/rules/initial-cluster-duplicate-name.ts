@@ -1,5 +1,5 @@
 // initial-cluster-duplicate-name (Warning): A name listed twice (that member gets several URLs).
-import { finding, clusterUsable, type Rule } from './helpers';
+import { clip, finding, clusterUsable, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const initialClusterDuplicateName: Rule = {
@@ -15,7 +15,7 @@ export const initialClusterDuplicateName: Rule = {
           finding(
             'initial-cluster-duplicate-name',
             'warning',
-            `"${m.name}" appears twice in initial-cluster: etcd gives that member both URLs (${m.url} is an extra peer URL), which is rarely what was meant.`,
+            `"${clip(m.name)}" appears twice in initial-cluster: etcd gives that member both URLs (${clip(m.url)} is an extra peer URL), which is rarely what was meant.`,
             ctx.rangeIn(ic, m.offset, m.length),
           ),
         );

@@ -1,5 +1,5 @@
 // initial-cluster-duplicate-url (Error): The same peer URL twice in initial-cluster.
-import { finding, refuses, clusterUsable, type Rule } from './helpers';
+import { clip, finding, refuses, clusterUsable, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 import { type ClusterMember } from '../values';
 
@@ -17,7 +17,10 @@ export const initialClusterDuplicateUrl: Rule = {
           finding(
             'initial-cluster-duplicate-url',
             'error',
-            refuses(`initial cluster ${ic.value} has duplicate url`, `${m.url} is listed for "${first.name}" and again for "${m.name}"`),
+            refuses(
+              `initial cluster ${clip(ic.value ?? '')} has duplicate url`,
+              `${clip(m.url)} is listed for "${clip(first.name)}" and again for "${clip(m.name)}"`,
+            ),
             ctx.rangeIn(ic, m.offset, m.length),
           ),
         );

@@ -1,5 +1,5 @@
 // initial-cluster-own-name (Error): This member's name missing from initial-cluster; fix adds it.
-import { finding, fix, refuses, clusterUsable, type Rule } from './helpers';
+import { clip, finding, fix, refuses, clusterUsable, type Rule } from './helpers';
 
 export const initialClusterOwnName: Rule = {
   id: 'initial-cluster-own-name',
@@ -18,11 +18,11 @@ export const initialClusterOwnName: Rule = {
         'initial-cluster-own-name',
         'error',
         refuses(
-          `couldn't find local name "${name}" in the initial cluster configuration`,
-          `Add ${name}=<peer URL> to ${ctx.keyName('initial-cluster')}`,
+          `couldn't find local name "${clip(name)}" in the initial cluster configuration`,
+          `Add ${clip(name)}=<peer URL> to ${ctx.keyName('initial-cluster')}`,
         ),
         ic.valueRange,
-        fix(`Add this member (${name}=${peer?.text ?? 'http://localhost:2380'}) to initial-cluster`, false, {
+        fix(`Add this member (${clip(name)}=${clip(peer?.text ?? 'http://localhost:2380')}) to initial-cluster`, false, {
           range: ic.valueRange,
           newText: ctx.quote(newValue, ic),
         }),

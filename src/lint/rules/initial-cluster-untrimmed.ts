@@ -1,6 +1,6 @@
 // initial-cluster-untrimmed (Warning (Error when it is this member)): Spaces around a name: etcd does not
 // trim them; fix trims.
-import { finding, fix, refuses, clusterUsable, type Rule } from './helpers';
+import { clip, finding, fix, refuses, clusterUsable, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const initialClusterUntrimmed: Rule = {
@@ -19,12 +19,12 @@ export const initialClusterUntrimmed: Rule = {
           own ? 'error' : 'warning',
           own
             ? refuses(
-                `couldn't find local name "${ctx.valueOrDefault('name')}" in the initial cluster configuration`,
-                `etcd does not trim names: this entry is named "${m.name}"`,
+                `couldn't find local name "${clip(ctx.valueOrDefault('name'))}" in the initial cluster configuration`,
+                `etcd does not trim names: this entry is named "${clip(m.name)}"`,
               )
-            : `etcd does not trim initial-cluster names: this member is named "${m.name}", with the spaces, and will not match its --name.`,
+            : `etcd does not trim initial-cluster names: this member is named "${clip(m.name)}", with the spaces, and will not match its --name.`,
           r,
-          r !== ic.valueRange ? fix(`Trim the name to "${m.name.trim()}"`, true, { range: r, newText: m.name.trim() }) : undefined,
+          r !== ic.valueRange ? fix(`Trim the name to "${clip(m.name.trim())}"`, true, { range: r, newText: m.name.trim() }) : undefined,
         ),
       );
     }

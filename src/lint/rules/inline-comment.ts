@@ -2,7 +2,7 @@
 // or enum that makes the value invalid and etcd refuses to start; for a string the comment silently
 // becomes part of it.
 import { checkValue } from '../context';
-import { entryRule, finding, fix, refuses } from './helpers';
+import { clip, entryRule, finding, fix, refuses } from './helpers';
 
 const STRICT = new Set(['uint', 'int', 'bool', 'duration', 'urls', 'cluster', 'enum']);
 
@@ -11,7 +11,7 @@ export const inlineComment = entryRule('inline-comment', (e, ctx) => {
   const remove = fix('Remove the inline comment', true, { range: e.inlineComment, newText: '' });
   if (e.spec && STRICT.has(e.spec.kind)) {
     const typeError = checkValue(e, 'env');
-    const msg = typeError.ok ? `invalid value "${e.value}" for ${e.spec.env}` : (typeError.error ?? '');
+    const msg = typeError.ok ? `invalid value "${clip(e.value)}" for ${e.spec.env}` : (typeError.error ?? '');
     return [
       finding(
         'inline-comment',
@@ -26,7 +26,7 @@ export const inlineComment = entryRule('inline-comment', (e, ctx) => {
     finding(
       'inline-comment',
       'warning',
-      `systemd keeps an inline "# ..." as part of the value: ${e.key} is "${e.value}". Put comments on their own line.`,
+      `systemd keeps an inline "# ..." as part of the value: ${e.key} is "${clip(e.value)}". Put comments on their own line.`,
       e.inlineComment,
       remove,
     ),

@@ -1,6 +1,6 @@
 // Values outside a flag's set. etcd refuses most (flag parsing or Config.Validate); a bad metrics or bbolt
 // freelist type is accepted and falls back silently, so those are warnings.
-import { finding, fix, refuses, type Rule } from './helpers';
+import { clip, finding, fix, refuses, type Rule } from './helpers';
 import { enumValues } from '../catalogue';
 
 const LENIENT = new Set(['metrics', 'backend-bbolt-freelist-type', 'experimental-backend-bbolt-freelist-type']);
@@ -26,7 +26,7 @@ export const invalidEnum: Rule = {
           finding(
             'invalid-enum',
             'warning',
-            `"${e.value}" is not one of ${list}: etcd ignores it and uses "${spec.default}".`,
+            `"${clip(e.value)}" is not one of ${list}: etcd ignores it and uses "${spec.default}".`,
             e.valueRange,
             fixes,
           ),
@@ -35,13 +35,20 @@ export const invalidEnum: Rule = {
       }
       let msg: string;
       if (spec.name === 'initial-cluster-state')
-        msg = ctx.format === 'env' ? `invalid value "${e.value}" for ${spec.env}: invalid value` : `unexpected clusterState "${e.value}"`;
-      else if (spec.name === 'auto-compaction-mode') msg = `unknown auto-compaction-mode "${e.value}"`;
-      else if (spec.name === 'log-level') msg = `unknown level "${e.value}"`;
+        msg =
+          ctx.format === 'env'
+            ? `invalid value "${clip(e.value)}" for ${spec.env}: invalid value`
+            : `unexpected clusterState "${clip(e.value)}"`;
+      else if (spec.name === 'auto-compaction-mode') msg = `unknown auto-compaction-mode "${clip(e.value)}"`;
+      else if (spec.name === 'log-level') msg = `unknown level "${clip(e.value)}"`;
       else if (spec.name === 'logger')
-        msg = e.value === 'capnslog' ? `--logger=capnslog is removed in v${ctx.version}` : `unknown logger option "${e.value}"`;
-      else if (spec.name.startsWith('tls-')) msg = `unexpected TLS version "${e.value}" (must be one of: TLS1.2, TLS1.3)`;
-      else msg = ctx.format === 'env' ? `invalid value "${e.value}" for ${spec.env}: invalid value` : `invalid ${spec.name} "${e.value}"`;
+        msg = e.value === 'capnslog' ? `--logger=capnslog is removed in v${ctx.version}` : `unknown logger option "${clip(e.value)}"`;
+      else if (spec.name.startsWith('tls-')) msg = `unexpected TLS version "${clip(e.value)}" (must be one of: TLS1.2, TLS1.3)`;
+      else
+        msg =
+          ctx.format === 'env'
+            ? `invalid value "${clip(e.value)}" for ${spec.env}: invalid value`
+            : `invalid ${spec.name} "${clip(e.value)}"`;
       out.push(finding('invalid-enum', 'error', refuses(msg, `Expected one of ${list}`), e.valueRange, fixes));
     }
     return out;

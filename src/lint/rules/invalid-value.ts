@@ -1,7 +1,7 @@
 // Values etcd cannot parse for the flag's type: numbers with units, negative or fractional numbers, bad
 // booleans, durations without a unit (env) or as strings (YAML, where etcd wants integer nanoseconds).
 import { checkValue } from '../context';
-import { entryRule, finding, fix, refuses } from './helpers';
+import { clip, entryRule, finding, fix, refuses } from './helpers';
 
 export const invalidValue = entryRule('invalid-value', (e, ctx) => {
   if (!e.spec) return [];
@@ -14,7 +14,7 @@ export const invalidValue = entryRule('invalid-value', (e, ctx) => {
   }
   const fixes =
     result.suggestion !== undefined
-      ? fix(`Change to ${result.suggestion}`, true, {
+      ? fix(`Change to ${clip(result.suggestion)}`, true, {
           range: e.valueRange,
           newText: /^[["]/.test(result.suggestion) ? result.suggestion : ctx.quote(result.suggestion, { ...e, quoted: false }),
         })

@@ -1,5 +1,5 @@
 // listen-duplicate (Error): The same URL in listen-client-urls and listen-client-http-urls.
-import { finding, refuses, explicitUrls, type Rule } from './helpers';
+import { clip, finding, refuses, explicitUrls, type Rule } from './helpers';
 
 export const listenDuplicate: Rule = {
   id: 'listen-duplicate',
@@ -13,7 +13,10 @@ export const listenDuplicate: Rule = {
         finding(
           'listen-duplicate',
           'error',
-          refuses(`${u.text} is in both --listen-client-urls and --listen-client-http-urls`, 'etcd cannot bind the same address twice'),
+          refuses(
+            `${clip(u.text)} is in both --listen-client-urls and --listen-client-http-urls`,
+            'etcd cannot bind the same address twice',
+          ),
           ctx.rangeIn(http.entry, u.offset, u.text.length),
         ),
       );

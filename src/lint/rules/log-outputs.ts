@@ -1,6 +1,6 @@
 // log-outputs (Error): `default` or `systemd/journal` combined with other outputs; several outputs with
 // capnslog (3.4).
-import { finding, refuses, type Rule } from './helpers';
+import { clip, finding, refuses, type Rule } from './helpers';
 
 export const logOutputs: Rule = {
   id: 'log-outputs',
@@ -15,7 +15,7 @@ export const logOutputs: Rule = {
         finding(
           'log-outputs',
           'error',
-          refuses(`--logger=capnslog supports only 1 value in '--log-outputs', got [${outputs.map((o) => `"${o}"`).join(' ')}]`),
+          refuses(`--logger=capnslog supports only 1 value in '--log-outputs', got ${clip(`[${outputs.map((o) => `"${o}"`).join(' ')}]`)}`),
           e.valueRange,
         ),
       ];

@@ -1,5 +1,5 @@
 // tls-listener (Error): An https/unixs listener without cert and key (or auto TLS).
-import { finding, refuses, where, secureListener, type Rule } from './helpers';
+import { clip, finding, refuses, where, secureListener, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const tlsListener: Rule = {
@@ -13,7 +13,7 @@ export const tlsListener: Rule = {
         finding(
           'tls-listener',
           'error',
-          refuses(`TLS key/cert (--cert-file, --key-file) must be provided for client url ${client} with HTTPS scheme`),
+          refuses(`TLS key/cert (--cert-file, --key-file) must be provided for client url ${clip(client)} with HTTPS scheme`),
           where(at, doc),
         ),
       );
@@ -25,7 +25,7 @@ export const tlsListener: Rule = {
         finding(
           'tls-listener',
           'error',
-          refuses(`cannot listen on TLS for ${m?.[1] ?? peer}: KeyFile and CertFile are not presented`),
+          refuses(`cannot listen on TLS for ${clip(m?.[1] ?? peer)}: KeyFile and CertFile are not presented`),
           where(ctx.get('listen-peer-urls'), doc),
         ),
       );
@@ -36,7 +36,7 @@ export const tlsListener: Rule = {
         finding(
           'tls-listener',
           'error',
-          refuses(`TLS key/cert (--cert-file, --key-file) must be provided for metrics url ${metrics} with HTTPS scheme`),
+          refuses(`TLS key/cert (--cert-file, --key-file) must be provided for metrics url ${clip(metrics)} with HTTPS scheme`),
           where(ctx.get('listen-metrics-urls'), doc),
         ),
       );

@@ -1,6 +1,6 @@
 // tls-options (Error): Unknown cipher suites (items are not trimmed), min > max TLS version, TLS1.3 with
 // cipher suites, allowed CN with allowed hostname.
-import { finding, refuses, CIPHER_SUITES, type Rule } from './helpers';
+import { clip, finding, refuses, CIPHER_SUITES, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const tlsOptions: Rule = {
@@ -27,7 +27,7 @@ export const tlsOptions: Rule = {
         const hint = CIPHER_SUITES.has(s.trim())
           ? 'etcd does not trim the items: remove the space after the comma'
           : 'use a Go crypto/tls cipher suite name';
-        out.push(finding('tls-options', 'error', refuses(`unexpected TLS cipher suite "${s}"`, hint), suites.valueRange));
+        out.push(finding('tls-options', 'error', refuses(`unexpected TLS cipher suite "${clip(s)}"`, hint), suites.valueRange));
       }
     }
     const min = ctx.value('tls-min-version');

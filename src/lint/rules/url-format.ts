@@ -1,5 +1,5 @@
 // url-format (Error): URL scheme, host:port, path (trailing slash fix), initial-cluster items without `=`.
-import { finding, fix, refuses, URL_FLAGS, explicitUrls, checkOne, type Rule } from './helpers';
+import { clip, finding, fix, refuses, URL_FLAGS, explicitUrls, checkOne, type Rule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
 export const urlFormat: Rule = {
@@ -10,10 +10,10 @@ export const urlFormat: Rule = {
       const found = explicitUrls(ctx, flag);
       if (!found) continue;
       const { entry, items } = found;
+      const prefix = ctx.format === 'env' ? `invalid value "${clip(entry.value ?? '')}" for ${entry.spec?.env}: ` : '';
       for (const u of items) {
         if (!u.error || u.text === '') continue;
         const range = ctx.rangeIn(entry, u.offset, u.text.length);
-        const prefix = ctx.format === 'env' ? `invalid value "${entry.value}" for ${entry.spec?.env}: ` : '';
         const fixes =
           u.kind === 'path' && /^[a-z]+:\/\/[^/]+\/$/.test(u.text)
             ? fix('Remove the trailing slash', true, { range: ctx.rangeIn(entry, u.offset + u.text.length - 1, 1), newText: '' })
@@ -34,7 +34,7 @@ export const urlFormat: Rule = {
             'error',
             refuses(
               'error setting up initial cluster: URL scheme must be http, https, unix, or unixs: ',
-              `"${m.text}" has no "=": initial-cluster items are name=url`,
+              `"${clip(m.text)}" has no "=": initial-cluster items are name=url`,
             ),
             ctx.rangeIn(ic, m.offset, m.text.length),
           ),

@@ -1,5 +1,5 @@
 // v2-conflict (Error): 3.5: enable-v2 with v2-deprecation at write-only or later.
-import { finding, refuses, type Rule } from './helpers';
+import { clip, finding, refuses, type Rule } from './helpers';
 
 export const v2Conflict: Rule = {
   id: 'v2-conflict',
@@ -9,7 +9,7 @@ export const v2Conflict: Rule = {
     if (dep === 'not-yet') return [];
     const e = ctx.get('enable-v2');
     return e
-      ? [finding('v2-conflict', 'error', refuses(`invalid value for --v2-deprecation=${dep}: --enable-v2 cannot be set`), e.keyRange)]
+      ? [finding('v2-conflict', 'error', refuses(`invalid value for --v2-deprecation=${clip(dep)}: --enable-v2 cannot be set`), e.keyRange)]
       : [];
   },
 };

@@ -96,7 +96,7 @@ test('printable: controls, bidi overrides, invisible characters and the BOM beco
   );
 });
 
-test('readRegularFile refuses FIFOs, devices, directories and oversized files at once, and strips a BOM', async (t) => {
+test('readRegularFile refuses FIFOs, devices, directories and oversized files at once, and keeps a BOM for the parsers', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-input-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const fifo = join(dir, 'pipe');
@@ -110,10 +110,14 @@ test('readRegularFile refuses FIFOs, devices, directories and oversized files at
   await assert.rejects(readRegularFile(big, 1024), /2 KiB is over the limit of 1 KiB/);
   const bom = join(dir, 'bom');
   writeFileSync(bom, '\ufeffETCD_NAME=x\n');
-  assert.equal(await readRegularFile(bom, 1024), 'ETCD_NAME=x\n');
+  assert.equal(await readRegularFile(bom, 1024), '\ufeffETCD_NAME=x\n');
 });
 
 test('kubeadm manifests: missing containers or flags are named, not a TypeError', () => {
+  const withBom = profileFromKubeadmManifest(
+    '\ufeffspec:\n  containers:\n  - name: etcd\n    command: [etcd, --advertise-client-urls=https://10.0.0.1:2379]\n',
+  );
+  assert.deepEqual(withBom.endpoints, ['https://10.0.0.1:2379'], 'a BOM before a manifest is skipped by the YAML parser');
   assert.throws(() => profileFromKubeadmManifest('spec:\n  containers: []\n'), /spec\.containers is empty/);
   assert.throws(() => profileFromKubeadmManifest('spec:\n  containers: [1, "x", null]\n'), /spec\.containers is empty/);
   assert.throws(() => profileFromKubeadmManifest('spec:\n  containers:\n  - name: etcd\n'), /container "etcd" has no command or args/);

@@ -1,0 +1,98 @@
+// The bounds that keep linting linear and its output small whatever the input: a generated, corrupted or
+// hostile configuration (one 100 KB URL list, 40,000 initial-cluster entries, 200,000 unknown keys) must
+// neither exhaust memory nor flood a terminal or the editor. A real etcd configuration is a few KB and
+// meets none of these limits.
+import type { LintDiagnostic, Severity } from './types';
+
+/** The largest configuration the CLI and the language server lint: 2 MiB (UTF-8 bytes). */
+export const MAX_LINT_BYTES = 2 * 1024 * 1024;
+
+/** At most this many characters of a value (or key, name, URL) are quoted in a message. */
+export const MAX_QUOTED_CHARS = 200;
+
+/** A safety net under every message: longer ones are cut here (a message quotes at most a few values). */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** At most this many findings of one rule are listed per file; one more finding says how many were left out. */
+export const MAX_FINDINGS_PER_RULE = 100;
+
+/**
+ * A value as a message quotes it: the whole value when it is short, else its first `max` characters, an
+ * ellipsis and its length. Quoting every value whole made the work grow with the square of its length (each
+ * of a list's items quoted the whole list).
+ */
+export function clip(value: string, max = MAX_QUOTED_CHARS): string {
+  if (value.length <= max) return value;
+  // Never cut a surrogate pair in half: a lone surrogate is not valid UTF-8 in the CLI's output.
+  const end = /[\ud800-\udbff]/.test(value[max - 1]) ? max - 1 : max;
+  return `${value.slice(0, end)}…(${value.length} characters)`;
+}
+
+/** A message with the safety net applied (see MAX_MESSAGE_CHARS). */
+export function clipMessage(message: string): string {
+  return clip(message, MAX_MESSAGE_CHARS);
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+/**
+ * Keeps the first `max` findings of each code (in the order pushed, i.e. by position) and, per code that had
+ * more, one finding of that code saying how many were left out. The summary takes the worst severity among the
+ * findings it stands for, so that an "errors only" filter or a SARIF gate still sees that errors were left
+ * out; it sits where the first left-out finding was. Findings past the cap are only counted, never kept: a
+ * file with 200,000 findings holds a few hundred in memory.
+ */
+export class FindingCap {
+  /** Every finding pushed, listed or not, by severity. */
+  errors = 0;
+  others = 0;
+  private readonly seen = new Map<string, number>();
+  private readonly kept: LintDiagnostic[] = [];
+  private readonly left = new Map<string, { first: LintDiagnostic; severity: Severity; count: number }>();
+
+  constructor(private readonly max = MAX_FINDINGS_PER_RULE) {}
+
+  push(d: LintDiagnostic): void {
+    if (d.severity === 'error') this.errors++;
+    else this.others++;
+    const n = (this.seen.get(d.code) ?? 0) + 1;
+    this.seen.set(d.code, n);
+    if (n <= this.max) {
+      this.kept.push(d);
+      return;
+    }
+    const l = this.left.get(d.code);
+    if (!l) this.left.set(d.code, { first: d, severity: d.severity, count: 1 });
+    else {
+      l.count++;
+      if (RANK[d.severity] < RANK[l.severity]) l.severity = d.severity;
+    }
+  }
+
+  /** The findings kept for listing, in the order pushed. */
+  listed(): LintDiagnostic[] {
+    return [...this.kept];
+  }
+
+  /** One finding per code that had more than the cap, saying how many were left out. */
+  summaries(): LintDiagnostic[] {
+    return [...this.left].map(([code, l]) => ({
+      code,
+      severity: l.severity,
+      message: `… and ${l.count} more ${code} findings in this file (only the first ${this.max} are listed).`,
+      range: l.first.range,
+    }));
+  }
+
+  /** The listed findings, then the summaries. */
+  result(): LintDiagnostic[] {
+    return [...this.kept, ...this.summaries()];
+  }
+}
+
+/** FindingCap over a list. The input is not changed. */
+export function capPerRule(diagnostics: readonly LintDiagnostic[], max = MAX_FINDINGS_PER_RULE): LintDiagnostic[] {
+  const cap = new FindingCap(max);
+  for (const d of diagnostics) cap.push(d);
+  return cap.result();
+}
