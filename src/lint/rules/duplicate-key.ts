@@ -1,7 +1,7 @@
 // The same key twice: systemd and etcd's YAML reader both keep the last value, silently.
 import type { Entry } from '../document';
 import type { LintDiagnostic } from '../types';
-import { clip, finding, fix, type Rule } from './helpers';
+import { clip, fix, lazyFinding, type Rule } from './helpers';
 
 // Entries of unchanged lines are the same objects from one run to the next: keep their finding too, so a
 // keystroke costs one map lookup per entry here (the winners come from the context's per-key map).
@@ -20,14 +20,15 @@ export const duplicateKey: Rule = {
         out.push(hit.finding);
         continue;
       }
-      const removal = { range: { start: e.range.start, end: { line: e.range.end.line + 1, character: 0 } }, newText: '' };
-      const d = finding(
-        'duplicate-key',
-        'warning',
-        `${clip(e.key)} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${clip(winner.value ?? '')}" is used and this one is ignored.`,
-        e.keyRange,
-        fix('Remove this ignored line', true, removal),
-      );
+      // Built when read: a generated file repeating its keys has a finding on nearly every line, and only the
+      // first ones per rule are listed.
+      const d = lazyFinding('duplicate-key', 'warning', e.keyRange, () => ({
+        message: `${clip(e.key)} is set again on line ${winner.keyRange.start.line + 1}: the last value wins, so "${clip(winner.value ?? '')}" is used and this one is ignored.`,
+        fixes: fix('Remove this ignored line', true, {
+          range: { start: e.range.start, end: { line: e.range.end.line + 1, character: 0 } },
+          newText: '',
+        }),
+      }));
       cache.set(e, { winner, finding: d });
       out.push(d);
     }
