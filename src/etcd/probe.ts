@@ -212,17 +212,18 @@ export class ClusterInspector {
       report.connectivity.peer = await peer;
       return report;
     }
-    // Reached through a given endpoint rather than what it advertises: the advertised URLs are what other
-    // clients use, so check that they accept connections (TCP only: no request is sent there).
+    // Reached through a given endpoint rather than anything it advertises: the advertised URLs are what
+    // other clients use, so check that they accept connections (TCP only: no request is sent there). When
+    // the member is probed at one of its own URLs, the others are left alone: a second URL is often a
+    // loopback one (http://127.0.0.1:2379), which from here would reach this machine, not the member.
+    const reachedElsewhere = !usable.includes(endpoint);
     const advertisedChecks = Promise.all(
-      usable
-        .filter((u) => u !== endpoint)
-        .map(async (u) => {
-          const state = await probePort(u, Math.max(1, deadline.getTime() - Date.now()));
-          if (state === 'open') return null;
-          const message = `advertises ${u}, which ${portStateText(state)}: clients that use the member list cannot reach it`;
-          return { kind: 'advertised-url', message } satisfies MemberWarning;
-        }),
+      (reachedElsewhere ? usable : []).map(async (u) => {
+        const state = await probePort(u, Math.max(1, deadline.getTime() - Date.now()));
+        if (state === 'open') return null;
+        const message = `advertises ${u}, which ${portStateText(state)}: clients that use the member list cannot reach it`;
+        return { kind: 'advertised-url', message } satisfies MemberWarning;
+      }),
     );
     // An answer over the client port proves it open; only a member slow to answer gets the `nc -z` probe.
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>

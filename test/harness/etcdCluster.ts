@@ -37,7 +37,7 @@ export interface StartClusterOptions {
    * Per member name, the client URL it advertises instead of the one it listens on: a closed port, a
    * plain-http listener in a TLS cluster, a hostile server (the member list is data a member controls).
    */
-  advertiseClientUrls?: Record<string, string>;
+  advertiseClientUrls?: Record<string, string | ((listenUrl: string) => string)>;
 }
 
 /** One member of a harness cluster. */
@@ -134,7 +134,7 @@ export class EtcdCluster {
       '--listen-client-urls',
       member.clientUrl,
       '--advertise-client-urls',
-      o.advertiseClientUrls?.[member.name] ?? member.clientUrl,
+      advertised(o.advertiseClientUrls?.[member.name], member.clientUrl),
       '--initial-cluster',
       initialCluster,
       '--initial-cluster-token',
@@ -360,6 +360,12 @@ export class EtcdCluster {
     if (!this.options.baseDir) rmSync(this.baseDir, { recursive: true, force: true });
     this.untrackDir();
   }
+}
+
+/** The client URL(s) a member advertises: its listen URL unless the test says otherwise. */
+function advertised(override: string | ((listenUrl: string) => string) | undefined, listenUrl: string): string {
+  if (override === undefined) return listenUrl;
+  return typeof override === 'function' ? override(listenUrl) : override;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -107,6 +107,19 @@ test('a single member whose advertised client URL is closed: probed through the 
   assert.ok(table.stdout.includes(`Member etcd-1 advertises ${closed}, which refuses connections`), table.stdout);
 });
 
+test('a member probed at one of its own advertised URLs: its other advertised URLs are not probed from here', async (t) => {
+  // Members often advertise a loopback URL as well; from this machine it would reach something else.
+  const [closedPort] = await freePorts(1);
+  const extra = `http://127.0.0.1:${closedPort}`;
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 1, advertiseClientUrls: { 'etcd-1': (own) => `${own},${extra}` } });
+  t.after(() => cluster.destroy());
+  const json = await cli(['status', '--endpoints', cluster.endpoints[0], '-w', 'json', '--timeout-ms', '1500']);
+  assert.equal(json.code, 0, `exit ${json.code}: ${json.stdout} ${json.stderr}`);
+  const [only] = (JSON.parse(json.stdout) as JsonStatus).members;
+  assert.deepEqual(only.warnings, []);
+  assert.equal(only.endpoint, cluster.endpoints[0]);
+});
+
 test('if a command is ever left pending with nothing to wake it, the CLI says so and exits 2 instead of 0', async () => {
   // The real entry point (src/cli/main.ts) with one extra command whose promise never settles.
   const script = [
