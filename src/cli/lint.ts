@@ -14,7 +14,7 @@ import { lintDocumentInto, parseDocument, sortByPosition } from '../lint/engine'
 import { FindingCap, MAX_FINDINGS_PER_RULE, MAX_LINT_BYTES } from '../lint/limits';
 import { RULE_DOCS } from '../lint/ruleDocs';
 import type { LintDiagnostic, Severity } from '../lint/types';
-import { EXIT, registerCommand, type CliIo } from './cli';
+import { EXIT, type CliIo } from './cli';
 import { formatBytes, InputFileError, readRegularFile } from './input';
 import { printable } from './table';
 
@@ -223,4 +223,3 @@ function toSarif(results: FileResult[], unread: Unread[], version: EtcdVersion):
   };
 }
 
-registerCommand('lint', runLint);

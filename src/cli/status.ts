@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
 import type { ClusterSnapshot } from '../etcd/model';
-import { EXIT, registerCommand, type CliIo } from './cli';
+import { EXIT, type CliIo } from './cli';
 import { printable, renderTable } from './table';
 import { InputFileError, readRegularFile } from './input';
 
@@ -102,7 +102,8 @@ function argumentError(error: unknown): string {
   return 'invalid arguments';
 }
 
-async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Promise<number> {
+/** `status` (diagnose false) and `diagnose`: one refresh, printed. */
+export async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -248,5 +249,3 @@ function renderDiagnosis(s: ClusterSnapshot): string {
   return `${renderStatus(s)}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
 }
 
-registerCommand('status', (args, io) => statusCommand(args, io, false));
-registerCommand('diagnose', (args, io) => statusCommand(args, io, true));
