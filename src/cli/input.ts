@@ -3,6 +3,7 @@
 // for a writer), and never more than a stated size (/dev/zero is endless, a stray dump is gigabytes).
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { formatBinaryBytes } from '../shared/text';
 
 /** Why a named file was not read, in words for the user. */
 export class InputFileError extends Error {}
@@ -20,13 +21,6 @@ function kindOf(stat: {
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
   if (stat.isSocket()) return 'a socket';
   return 'not a regular file';
-}
-
-/** Formats a byte count as KiB/MiB for messages. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${bytes} bytes`;
 }
 
 /**
@@ -47,7 +41,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<s
     const stat = await handle.stat();
     if (!stat.isFile()) throw new InputFileError(`cannot read ${path}: ${kindOf(stat)}, not a regular file`);
     if (stat.size > maxBytes)
-      throw new InputFileError(`cannot read ${path}: ${formatBytes(stat.size)} is over the limit of ${formatBytes(maxBytes)}`);
+      throw new InputFileError(`cannot read ${path}: ${formatBinaryBytes(stat.size)} is over the limit of ${formatBinaryBytes(maxBytes)}`);
     // Read at most one byte past the size stat() gave: a file that grows meanwhile is refused, not read
     // without end (/proc files report size 0 and are refused here too, which is fine for these inputs).
     const buffer = Buffer.alloc(stat.size + 1);

@@ -15,14 +15,15 @@ import { FindingCap, MAX_FINDINGS_PER_RULE, MAX_LINT_BYTES } from '../lint/limit
 import { RULE_DOCS } from '../lint/ruleDocs';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { EXIT, type CliIo } from './cli';
-import { formatBytes, InputFileError, readRegularFile } from './input';
+import { formatBinaryBytes } from '../shared/text';
+import { InputFileError, readRegularFile } from './input';
 import { printable } from './table';
 
 const USAGE = `Usage: etcd-inspector lint [--etcd-version 3.4|3.5|3.6] [--output text|json|sarif] FILE...
 
 Checks etcd configuration files: env-style (etcd.conf, read like systemd's EnvironmentFile=) or YAML
 (--config-file). The format is detected from the file name, then the content. With several files, also
-checks that members of the same cluster agree. Only regular files up to ${formatBytes(MAX_LINT_BYTES)} are read; each
+checks that members of the same cluster agree. Only regular files up to ${formatBinaryBytes(MAX_LINT_BYTES)} are read; each
 rule lists at most ${MAX_FINDINGS_PER_RULE} findings per file, then says how many more it found.
 Exit status: 0 no errors, 1 at least one error, 2 usage error or unreadable file.
 `;
@@ -222,4 +223,3 @@ function toSarif(results: FileResult[], unread: Unread[], version: EtcdVersion):
     ],
   };
 }
-

@@ -152,14 +152,14 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   } finally {
     inspector.dispose();
   }
-  if (snapshot.members.length === 0) {
-    // Nothing to show but why: that goes to stderr in both formats (JSON still gets the document).
-    if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+  const answered = snapshot.members.length > 0;
+  // JSON always gets the document; a table only when there is something to show.
+  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+  else if (answered) io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
+  if (!answered) {
     io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
     return EXIT.usage;
   }
-  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
-  else io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
   return snapshot.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
 }
 
@@ -212,10 +212,8 @@ export function toJson(s: ClusterSnapshot): unknown {
 // The columns and cells are shared with the status webview's view-model.
 export { STATUS_COLUMNS };
 
+/** The status table of a snapshot in which some member answered (the CLI says "no endpoint answered" otherwise). */
 export function renderStatus(s: ClusterSnapshot): string {
-  if (s.members.length === 0) {
-    return `No endpoint answered:\n${s.errors.map((e) => `  ${printable(e)}`).join('\n')}\n`;
-  }
   // renderTable makes every cell printable and escapes the column separator.
   const rows = s.members.map((m) => endpointStatusCells(m));
   const q = s.quorum;
@@ -248,4 +246,3 @@ function renderDiagnosis(s: ClusterSnapshot): string {
     .map((m) => `  ${printable(m.name || m.id)} (${printable(m.endpoint ?? '')}): ${printable(m.error ?? '')}\n`);
   return `${renderStatus(s)}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
 }
-

@@ -3,6 +3,7 @@
 // blindly, as `etcdctl --cluster` does, sends the user's password over plain http when an https cluster
 // has a member advertising http://. Discovered URLs are therefore used only with the scheme of the
 // endpoints the user gave; anything else is reported on that member and never contacted.
+import { clip } from '../shared/text';
 
 /** Why an advertised client URL is not used, or null when it may be probed. */
 export type AdvertisedUrlProblem = string | null;
@@ -48,9 +49,4 @@ export function redactUserinfo(url: string): string {
       return `${scheme}${colon < 0 ? userinfo : `${userinfo.slice(0, colon)}:***`}@`;
     }),
   );
-}
-
-/** Member-controlled URLs can be arbitrarily long: quote at most 200 characters. */
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
 }

@@ -36,8 +36,6 @@ interface DiscoveryAttempt {
   endpoint: string;
   list: Awaited<ReturnType<EndpointClient['memberList']>> | null;
   error: string | null;
-  /** The member that answered (hex id), when one did. */
-  memberId?: string;
 }
 
 /** A member whose status takes longer than this also gets a TCP connect to its client port. */
@@ -110,7 +108,11 @@ export class ClusterInspector {
       if (!pending) {
         pending = this.client(endpoint)
           .memberList(deadline)
-          .then((list) => ({ endpoint, list, error: null, memberId: toHexId(list.memberId) }))
+          .then((list) => {
+            // A given endpoint that answered as a member reaches that member, whatever the member advertises.
+            if (this.profile.endpoints.includes(endpoint)) this.answeredAs.set(toHexId(list.memberId), endpoint);
+            return { endpoint, list, error: null };
+          })
           .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) }));
         attempts.set(endpoint, pending);
       }
@@ -138,9 +140,6 @@ export class ClusterInspector {
     // refresh (and the password) to an address of its choosing.
     this.knownEndpoints = members.flatMap((m) => m.clientURLs).filter((u) => advertisedUrlProblem(u, this.profile.endpoints) === null);
     this.lastMembers = members;
-    // A given endpoint that answered as a member reaches that member, whatever the member advertises.
-    for (const a of await settled([...attempts.values()]))
-      if (a.memberId && a.list && this.profile.endpoints.includes(a.endpoint)) this.answeredAs.set(a.memberId, a.endpoint);
 
     // Given endpoints that are no member's client URL (a typo, a proxy, a garbage port): say what they
     // did. Tried alongside the member probes, under the same deadline.
@@ -395,13 +394,6 @@ function firstSuccess(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryA
 // exit mid-refresh (the CLI then exited 0 with no output when one member refused at once).
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The attempts that have already settled (a zero-delay check: never waits for a pending one). */
-async function settled(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryAttempt[]> {
-  const marker = Symbol('pending');
-  const results = await Promise.all(attempts.map((a) => Promise.race([a, Promise.resolve(marker)])));
-  return results.filter((r): r is DiscoveryAttempt => r !== marker);
 }
 
 /** What a failed TCP connect means, after "which". */

@@ -51,22 +51,22 @@ function runEntryRules(e: Entry, ctx: RuleContext, out: LintDiagnostic[] = []): 
   return out;
 }
 
-/** Runs every rule on a parsed document. A rule that throws is reported, never allowed to break the run. */
-export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 'version'>): LintDiagnostic[] {
-  return lintWith(doc, options, false);
-}
-
 /**
  * Runs every rule on a parsed document, handing each finding to `sink` as it is made (entry rules in line
- * order, then document rules) instead of collecting them: the CLI keeps only what it lists (FindingCap), so
- * a file with 200,000 findings does not hold 200,000 of them.
+ * order, then document rules). A rule that throws is reported, never allowed to break the run. `entryFindings`
+ * replaces running the per-entry rules (the Linter's per-entry memo).
  */
-export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, sink: (d: LintDiagnostic) => void): void {
+function runRules(
+  doc: ConfigDocument,
+  options: Pick<LintOptions, 'version'>,
+  sink: (d: LintDiagnostic) => void,
+  entryFindings?: (e: Entry, ctx: RuleContext) => readonly LintDiagnostic[],
+): void {
   const ctx = new RuleContext(doc, options.version);
   const buffer: LintDiagnostic[] = [];
   for (const e of doc.entries) {
-    runEntryRules(e, ctx, buffer);
-    for (const d of buffer) sink(d);
+    const found = entryFindings ? entryFindings(e, ctx) : runEntryRules(e, ctx, buffer);
+    for (const d of found) sink(d);
     buffer.length = 0;
   }
   for (const rule of DOCUMENT_RULES) {
@@ -78,38 +78,25 @@ export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions,
   }
 }
 
+/** Runs every rule on a parsed document; the findings in position order. */
+export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 'version'>): LintDiagnostic[] {
+  const out: LintDiagnostic[] = [];
+  runRules(doc, options, (d) => out.push(d));
+  // Entry findings arrive in line order already, so this stable sort mostly merges the few document-level ones.
+  return sortByPosition(out);
+}
+
+/**
+ * Runs every rule on a parsed document without collecting the findings: the CLI keeps only what it lists
+ * (FindingCap), so a file with 200,000 findings does not hold 200,000 of them.
+ */
+export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, sink: (d: LintDiagnostic) => void): void {
+  runRules(doc, options, sink);
+}
+
 /** Orders findings by position (stable: equal positions keep their order). */
 export function sortByPosition(diagnostics: LintDiagnostic[]): LintDiagnostic[] {
   return diagnostics.sort(byPosition);
-}
-
-/** `reuse`: keep and reuse per-entry findings (the Linter, whose parse hands back unchanged entries). A one-shot
- * lint skips the WeakMap: with hundreds of thousands of entries it only made the garbage collector slower. */
-function lintWith(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, reuse: boolean): LintDiagnostic[] {
-  const ctx = new RuleContext(doc, options.version);
-  const out: LintDiagnostic[] = [];
-  const key = `${doc.format}:${options.version}`;
-  for (const e of doc.entries) {
-    if (!reuse) {
-      runEntryRules(e, ctx, out);
-      continue;
-    }
-    let hit = entryFindings.get(e);
-    if (!hit || hit.key !== key) {
-      hit = { key, findings: runEntryRules(e, ctx) };
-      entryFindings.set(e, hit);
-    }
-    for (const d of hit.findings) out.push(d);
-  }
-  for (const rule of DOCUMENT_RULES) {
-    try {
-      for (const d of rule.check(doc, ctx)) out.push(d);
-    } catch (error) {
-      out.push(internalError(rule, error));
-    }
-  }
-  // Entry findings arrive in line order already, so this stable sort mostly merges the few document-level ones.
-  return out.sort(byPosition);
 }
 
 /** Lints text in one go. */
@@ -129,6 +116,21 @@ export class Linter {
 
   lint(text: string | readonly string[], options: LintOptions): { doc: ConfigDocument; diagnostics: LintDiagnostic[] } {
     const doc = this.parse(text, options.format);
-    return { doc, diagnostics: lintWith(doc, options, true) };
+    const key = `${doc.format}:${options.version}`;
+    const out: LintDiagnostic[] = [];
+    runRules(
+      doc,
+      options,
+      (d) => out.push(d),
+      (e, ctx) => {
+        let hit = entryFindings.get(e);
+        if (!hit || hit.key !== key) {
+          hit = { key, findings: runEntryRules(e, ctx) };
+          entryFindings.set(e, hit);
+        }
+        return hit.findings;
+      },
+    );
+    return { doc, diagnostics: sortByPosition(out) };
   }
 }

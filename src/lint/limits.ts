@@ -2,31 +2,19 @@
 // hostile configuration (one 100 KB URL list, 40,000 initial-cluster entries, 200,000 unknown keys) must
 // neither exhaust memory nor flood a terminal or the editor. A real etcd configuration is a few KB and
 // meets none of these limits.
+import { clip } from '../shared/text';
 import type { LintDiagnostic, Severity } from './types';
+
+export { clip, MAX_QUOTED_CHARS } from '../shared/text';
 
 /** The largest configuration the CLI and the language server lint: 2 MiB (UTF-8 bytes). */
 export const MAX_LINT_BYTES = 2 * 1024 * 1024;
-
-/** At most this many characters of a value (or key, name, URL) are quoted in a message. */
-export const MAX_QUOTED_CHARS = 200;
 
 /** A safety net under every message: longer ones are cut here (a message quotes at most a few values). */
 export const MAX_MESSAGE_CHARS = 1000;
 
 /** At most this many findings of one rule are listed per file; one more finding says how many were left out. */
 export const MAX_FINDINGS_PER_RULE = 100;
-
-/**
- * A value as a message quotes it: the whole value when it is short, else its first `max` characters, an
- * ellipsis and its length. Quoting every value whole made the work grow with the square of its length (each
- * of a list's items quoted the whole list).
- */
-export function clip(value: string, max = MAX_QUOTED_CHARS): string {
-  if (value.length <= max) return value;
-  // Never cut a surrogate pair in half: a lone surrogate is not valid UTF-8 in the CLI's output.
-  const end = /[\ud800-\udbff]/.test(value[max - 1]) ? max - 1 : max;
-  return `${value.slice(0, end)}…(${value.length} characters)`;
-}
 
 /** A message with the safety net applied (see MAX_MESSAGE_CHARS). */
 export function clipMessage(message: string): string {

@@ -29,6 +29,7 @@ import { capPerRule, MAX_LINT_BYTES } from '../lint/limits';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { detectFormat, type ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
+import { formatBinaryBytes } from '../shared/text';
 import { applyContentChange, changeProblem, oversize, sameDiagnostics } from './lines';
 
 /** The code action kind of "Apply all safe fixes". */
@@ -139,11 +140,9 @@ function publish(uri: string): void {
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
 }
 
-const MiB = 1024 * 1024;
-
 /** Publishes the one diagnostic of a document too large to lint, and forgets its last lint result. */
 function refuse(doc: OpenDocument, bytes: number): void {
-  const message = `This document is ${(bytes / MiB).toFixed(1)} MiB: etcd Inspector lints configurations of up to ${MAX_LINT_BYTES / MiB} MiB (a real etcd configuration is a few KB), so it is not checked until it is smaller.`;
+  const message = `This document is ${formatBinaryBytes(bytes)}: etcd Inspector lints configurations of up to ${formatBinaryBytes(MAX_LINT_BYTES)} (a real etcd configuration is a few KB), so it is not checked until it is smaller.`;
   const hadState = states.delete(doc.uri);
   // Drop the caches of the last lint: they would only hold on to text that is not linted any more.
   if (hadState) doc.linter = new Linter();

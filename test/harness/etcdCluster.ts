@@ -289,6 +289,18 @@ export class EtcdCluster {
     });
   }
 
+  /** Turns etcd auth on with a root user (etcdctl user add, grant-role, auth enable); throws if any step fails. */
+  async enableAuth(rootPassword: string): Promise<void> {
+    for (const args of [
+      ['user', 'add', 'root', `--new-user-password=${rootPassword}`],
+      ['user', 'grant-role', 'root', 'root'],
+      ['auth', 'enable'],
+    ]) {
+      const out = await this.etcdctl(args);
+      if (out.code !== 0) throw new Error(`etcdctl ${args[0]} ${args[1]} failed: ${out.stderr || out.stdout}`);
+    }
+  }
+
   /** `etcdctl endpoint status -w json` for one endpoint, parsed; undefined when the member did not answer. */
   async endpointStatus(clientUrl: string): Promise<{ leader: string; errors: string[]; raw: unknown } | undefined> {
     const out = await this.etcdctl(['endpoint', 'status', '-w', 'json'], { endpoints: [clientUrl] });

@@ -153,14 +153,8 @@ test('TLS cluster with auth: a member advertising plain http is reported and nev
     await listener.close();
     pki.dispose();
   });
-  for (const args of [
-    ['user', 'add', 'root', '--new-user-password=Tls-0nly-secret'],
-    ['auth', 'enable'],
-  ]) {
-    const out = await cluster.etcdctl(args);
-    assert.equal(out.code, 0, out.stderr);
-  }
   const secret = 'Tls-0nly-secret';
+  await cluster.enableAuth(secret);
   const args = [
     'status',
     '--endpoints',

@@ -156,12 +156,7 @@ test('status: exit 2 with a clear reason when no endpoint answers or the argumen
 test('status: a wrong password fails with exit 2 and the password is printed nowhere', async (t) => {
   const cluster = await EtcdCluster.start({ version: '3.4', size: 1 });
   t.after(() => cluster.destroy());
-  for (const args of [
-    ['user', 'add', 'root', '--new-user-password=right-one'],
-    ['auth', 'enable'],
-  ]) {
-    assert.equal((await cluster.etcdctl(args)).code, 0);
-  }
+  await cluster.enableAuth('right-one');
   const secret = 'wrong-Pa55word';
   const out = await cli(['status', '--endpoints', cluster.endpoints[0], '--user', `root:${secret}`, '--output', 'json']);
   assert.equal(out.code, 2);

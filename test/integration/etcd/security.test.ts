@@ -73,14 +73,7 @@ for (const version of ['3.5', '3.4'] as const) {
     const cluster = await EtcdCluster.start({ version, size: 3 });
     t.after(() => cluster.destroy());
     const password = 'S3cret-pass-word';
-    for (const args of [
-      ['user', 'add', 'root', `--new-user-password=${password}`],
-      ['user', 'grant-role', 'root', 'root'],
-      ['auth', 'enable'],
-    ]) {
-      const out = await cluster.etcdctl(args);
-      assert.equal(out.code, 0, `${args.join(' ')}: ${out.stderr}`);
-    }
+    await cluster.enableAuth(password);
     const good = await refreshOnce({ name: 'auth', endpoints: cluster.endpoints, username: 'root', password });
     assert.equal(good.quorum.healthy, 3, JSON.stringify(good.members.map((m) => m.error ?? m.health?.error)));
 

@@ -4,82 +4,33 @@
 // the timings are in bench/lint.ts.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializeRequest,
-  InitializedNotification,
-  LogMessageNotification,
-  PublishDiagnosticsNotification,
-  ShutdownRequest,
-  ExitNotification,
   type Diagnostic,
   type PublishDiagnosticsParams,
   type ProtocolConnection,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { startLanguageServer, type LanguageServer } from '../../harness/languageServer';
 
-const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
-let child: ChildProcess;
+let server: LanguageServer;
 let conn: ProtocolConnection;
-const published = new Map<string, PublishDiagnosticsParams[]>();
-const logged: string[] = [];
-const waiters: (() => void)[] = [];
+let published: LanguageServer['published'];
+let logged: string[];
 
 /** The next diagnostics published for `uri` that satisfy `predicate` (the last ones, if they already do). */
 function diagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean, timeoutMs = 30_000): Promise<Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
-    const check = (): void => {
-      const last = published.get(uri)?.at(-1);
-      if (last && predicate(last)) {
-        clearTimeout(timer);
-        return resolve(last.diagnostics);
-      }
-      if (child.exitCode !== null || child.signalCode !== null) {
-        clearTimeout(timer);
-        return reject(new Error(`the server exited (${child.exitCode ?? child.signalCode})`));
-      }
-      waiters.push(check);
-    };
-    check();
-  });
+  return server.waitFor(uri, predicate, timeoutMs);
 }
 
 before(async () => {
-  assert.ok(existsSync(SERVER), 'dist/server.js missing: run npm run build');
-  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  child.once('exit', () => waiters.splice(0).forEach((w) => w()));
-  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-    waiters.splice(0).forEach((w) => w());
-  });
-  conn.onNotification(LogMessageNotification.type, (p) => {
-    logged.push(p.message);
-  });
-  conn.onError(() => undefined);
-  conn.listen();
-  await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
-  await conn.sendNotification(InitializedNotification.type, {});
+  server = await startLanguageServer();
+  ({ conn, published, logged } = server);
 });
 
-after(async () => {
-  if (child.exitCode === null && child.signalCode === null) {
-    await conn.sendRequest(ShutdownRequest.type);
-    await conn.sendNotification(ExitNotification.type);
-    const exited = new Promise((r) => child.once('exit', r));
-    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    await exited;
-  }
-  conn.dispose();
-});
+after(() => server.stop());
 
 const open = (uri: string, text: string, languageId = 'etcd-conf'): Promise<void> =>
   conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });

@@ -2,23 +2,13 @@
 // as VS Code would: diagnostics, quick fixes, fix-all, hover, completion, settings, cross-file findings.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
-  InitializeRequest,
-  InitializedNotification,
-  PublishDiagnosticsNotification,
   CodeActionRequest,
   HoverRequest,
   CompletionRequest,
-  ShutdownRequest,
-  ExitNotification,
-  type PublishDiagnosticsParams,
   type ProtocolConnection,
   type Diagnostic,
   type CodeAction,
@@ -26,56 +16,23 @@ import {
   type Hover,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { startLanguageServer, type LanguageServer } from '../../harness/languageServer';
 
-const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
-let child: ChildProcess;
+let server: LanguageServer;
 let conn: ProtocolConnection;
-const published = new Map<string, PublishDiagnosticsParams[]>();
-const waiters: (() => void)[] = [];
+let published: LanguageServer['published'];
 
 function nextDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 5000): Promise<Diagnostic[]> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = (): void => {
-      const last = published.get(uri)?.at(-1);
-      if (last && predicate(last.diagnostics)) return resolve(last.diagnostics);
-      if (Date.now() - started > timeoutMs)
-        return reject(new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(last?.diagnostics.map((d) => d.code))}`));
-      waiters.push(check);
-    };
-    check();
-    setTimeout(() => waiters.splice(0).forEach((w) => w()), timeoutMs + 10);
-  });
+  return server.waitFor(uri, (p) => predicate(p.diagnostics), timeoutMs);
 }
 
 before(async () => {
-  assert.ok(existsSync(SERVER), 'dist/server.js missing: run npm run build');
-  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
-    waiters.splice(0).forEach((w) => w());
-  });
-  conn.listen();
-  const init = await conn.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: null,
-    capabilities: {},
-    workspaceFolders: null,
-  });
-  assert.ok(init.capabilities.hoverProvider);
-  await conn.sendNotification(InitializedNotification.type, {});
+  server = await startLanguageServer();
+  ({ conn, published } = server);
+  assert.ok(server.init.capabilities.hoverProvider);
 });
 
-after(async () => {
-  await conn.sendRequest(ShutdownRequest.type);
-  await conn.sendNotification(ExitNotification.type);
-  const exited = new Promise((r) => child.once('exit', r));
-  setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-  await exited;
-  conn.dispose();
-});
+after(() => server.stop());
 
 const URI = 'file:///work/etc/etcd/etcd.conf';
 const TEXT = [
