@@ -238,6 +238,23 @@ interface Hostile {
   label: string;
   name: string;
   text: string;
+  /** The 50,000-line document, whose server target is its own (500 ms to open). */
+  lines50k?: boolean;
+}
+
+/** Runs of each hostile input; the median is judged (single runs on a shared 2-core machine vary by ±25%). */
+const HOSTILE_RUNS = 5;
+
+/** Issue 8's time targets: a 1 MB configuration linted in 1 s (so 1 s per MB: the cost must be linear in the
+ * file), and the 50,000-line document opened in the server in 500 ms. */
+function timeTarget(h: Hostile, where: 'cli' | 'server'): number {
+  if (where === 'server' && h.lines50k) return 500;
+  return 1000 * Math.max(1, Buffer.byteLength(h.text) / 1_048_576);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
 }
 
 /** About 1 MB each: what a generated, corrupted or malicious configuration can look like. */
@@ -285,16 +302,22 @@ function hostileInputs(): Hostile[] {
   const lines: string[] = [];
   while (lines.length + MEMBER.length <= 50_000) lines.push(...MEMBER.map((l, i) => (i === 0 ? `# block ${lines.length}` : l)));
   while (lines.length < 50_000) lines.push('# filler');
-  out.push({ label: '50,000 lines (the member block repeated)', name: 'lines.etcd.conf', text: lines.join('\n') + '\n' });
+  out.push({ label: '50,000 lines (the member block repeated)', name: 'lines.etcd.conf', text: lines.join('\n') + '\n', lines50k: true });
   return out;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
+const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} in ${xs.length} runs`;
 
 async function hostileCli(h: Hostile, dir: string): Promise<void> {
   const file = join(dir, h.name);
   writeFileSync(file, h.text);
-  const r = await runCli(['--output', 'json', file]);
+  const runs = [];
+  for (let i = 0; i < HOSTILE_RUNS; i++) runs.push(await runCli(['--output', 'json', file]));
+  const r = runs[runs.length - 1];
+  const ms = median(runs.map((x) => x.ms));
+  const rssMB = runs.some((x) => x.rssMB === undefined) ? undefined : Math.max(...runs.map((x) => x.rssMB ?? 0));
+  const target = timeTarget(h, 'cli');
   let longest = 0;
   let count = 0;
   try {
@@ -308,16 +331,33 @@ async function hostileCli(h: Hostile, dir: string): Promise<void> {
     // no JSON: the run failed, the exit code says how
   }
   const mb = (h.text.length / 1e6).toFixed(2);
-  const rss = r.rssMB === undefined ? '?' : r.rssMB.toFixed(0);
+  const rss = rssMB === undefined ? '?' : rssMB.toFixed(0);
   console.log(
-    `cli     hostile: ${h.label} (${mb} MB): ${r.ms.toFixed(0)} ms, peak RSS ${rss} MB, exit ${r.code}, ${count} findings, longest message ${longest} bytes` +
-      ` [time ${verdict(r.ms <= 1000)}, RSS ${verdict(r.rssMB !== undefined && r.rssMB <= 300)}, message ${verdict(longest <= 1024)}]`,
+    `cli     hostile: ${h.label} (${mb} MB): median ${ms.toFixed(0)} ms (${spread(runs.map((x) => x.ms))}), peak RSS ${rss} MB, exit ${r.code}, ${count} findings, longest message ${longest} bytes` +
+      ` [time ${verdict(ms <= target)} (target ${target.toFixed(0)} ms), RSS ${verdict(rssMB !== undefined && rssMB <= 300)}, message ${verdict(longest <= 1024)}]`,
+  );
+}
+
+/** Opens one hostile document HOSTILE_RUNS times, each in a fresh server, and judges the median. */
+async function hostileServer(h: Hostile): Promise<void> {
+  const runs: { ms: number; line: string; failed: boolean }[] = [];
+  for (let i = 0; i < HOSTILE_RUNS; i++) runs.push(await hostileServerOnce(h));
+  const failed = runs.find((r) => r.failed);
+  if (failed) {
+    console.log(failed.line);
+    return;
+  }
+  const ms = median(runs.map((r) => r.ms));
+  const target = timeTarget(h, 'server');
+  console.log(
+    `server  hostile: ${h.label}: didOpen to publishDiagnostics median ${ms.toFixed(0)} ms (${spread(runs.map((r) => r.ms))}), ${runs[0].line}` +
+      ` [time ${verdict(ms <= target)} (target ${target.toFixed(0)} ms)]`,
   );
 }
 
 /** Opens one hostile document in a fresh server (so that one input's crash or backlog cannot skew the next)
  * and times didOpen to the first publishDiagnostics. */
-async function hostileServer(h: Hostile, timeoutMs = 60_000): Promise<void> {
+async function hostileServerOnce(h: Hostile, timeoutMs = 60_000): Promise<{ ms: number; line: string; failed: boolean }> {
   const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -343,18 +383,16 @@ async function hostileServer(h: Hostile, timeoutMs = 60_000): Promise<void> {
   const ms = performance.now() - t0;
   conn.dispose();
   child.kill('SIGKILL');
-  if (typeof p === 'string') {
-    console.log(`server  hostile: ${h.label}: ${p} after ${ms.toFixed(0)} ms [OVER TARGET]`);
-    return;
-  }
+  if (typeof p === 'string') return { ms, line: `server  hostile: ${h.label}: ${p} after ${ms.toFixed(0)} ms [OVER TARGET]`, failed: true };
   let longest = 0;
   for (const d of p.diagnostics)
     longest = Math.max(longest, Buffer.byteLength(typeof d.message === 'string' ? d.message : d.message.value));
   const bytes = Buffer.byteLength(JSON.stringify(p));
-  console.log(
-    `server  hostile: ${h.label}: didOpen to publishDiagnostics ${ms.toFixed(0)} ms, ${p.diagnostics.length} diagnostics in ${(bytes / 1024).toFixed(0)} KB, longest message ${longest} bytes` +
-      ` [time ${verdict(ms <= 500)}, message ${verdict(longest <= 1024)}]`,
-  );
+  return {
+    ms,
+    line: `${p.diagnostics.length} diagnostics in ${(bytes / 1024).toFixed(0)} KB, longest message ${longest} bytes (message ${verdict(longest <= 1024)})`,
+    failed: false,
+  };
 }
 
 async function ordinary(): Promise<void> {

@@ -86,7 +86,7 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   );
   const results: FileResult[] = docs.map((d) => {
     const cap = new FindingCap();
-    lintDocumentInto(d.doc, { version }, (x) => cap.push(x));
+    lintDocumentInto(d.doc, { version }, cap);
     for (const x of across.get(d.file) ?? []) cap.push(x);
     // The listed findings in position order, the summaries after them.
     const diagnostics = [...sortByPosition(cap.listed()), ...cap.summaries()];

@@ -5,8 +5,8 @@ import type { ConfigFormat } from '../shared/documents';
 import type { EtcdVersion } from '../shared/settings';
 import { flagByName, keyOf, type FlagSpec } from './catalogue';
 import type { ConfigDocument, Entry } from './document';
-import { clip } from './limits';
-import type { Range, TextEdit } from './types';
+import { clip, type FindingCap } from './limits';
+import type { Range, Severity, TextEdit } from './types';
 import {
   checkEtcdUrl,
   parseGoBool,
@@ -39,6 +39,8 @@ export interface ValueCheck {
 }
 
 const CHECKS = new WeakMap<Entry, ValueCheck>();
+/** The result of most checks, shared (a generated file has tens of thousands of valid values). */
+const OK: ValueCheck = Object.freeze({ ok: true });
 
 /** The context a rule runs with. */
 export class RuleContext {
@@ -50,9 +52,15 @@ export class RuleContext {
   /** Whether some key is written more than once (if not, no entry needs to look up its winner). */
   readonly anyRepeated: boolean = false;
 
+  /** Findings counted past the cap so far (see `more`): the engine does not keep an entry's findings across
+   * runs when some were only counted. */
+  overflowed = 0;
+
   constructor(
     readonly doc: ConfigDocument,
     readonly version: EtcdVersion,
+    /** The run's per-rule cap, when its findings are capped (the CLI and the language server). */
+    private readonly cap?: Pick<FindingCap, 'room' | 'more'>,
   ) {
     this.format = doc.format;
     for (const e of doc.entries) {
@@ -65,6 +73,21 @@ export class RuleContext {
       else if (this.format === 'yaml' && e.type === 'null') continue;
       else this.effective.set(e.spec.name, e);
     }
+  }
+
+  /**
+   * How many more findings of `code` this run lists (Infinity when it lists them all). A rule that may fire on
+   * every line of a generated file builds findings while there is room and hands the rest to `more`.
+   */
+  room(code: string): number {
+    return this.cap ? this.cap.room(code) : Infinity;
+  }
+
+  /** Counts findings past the cap instead of building them (only when `room(code)` is 0). */
+  more(code: string, severity: Severity, range: Range, count = 1): void {
+    if (!this.cap) throw new Error(`RuleContext.more(${code}) in a run that lists every finding`);
+    this.overflowed += count;
+    this.cap.more(code, severity, range, count);
   }
 
   /** The entry that decides a flag's value, if the document sets it. */
@@ -223,10 +246,10 @@ const GO_TYPE: Record<string, string> = { uint: 'uint', int: 'int', bool: 'bool'
 /** Whether etcd accepts an entry's value for its flag's type (enums and URLs are checked by their own rules). */
 export function checkValue(e: Entry, format: ConfigFormat): ValueCheck {
   const spec = e.spec;
-  if (!spec) return { ok: true };
+  if (!spec) return OK;
   if (format === 'yaml') return checkYamlValue(e, spec);
   const v = e.value ?? '';
-  if (v === '') return { ok: true };
+  if (v === '') return OK;
   const bad = (hint?: string, suggestion?: string): ValueCheck => ({
     ok: false,
     error: `invalid value "${clip(v)}" for ${spec.env}: parse error`,
@@ -236,7 +259,7 @@ export function checkValue(e: Entry, format: ConfigFormat): ValueCheck {
   switch (spec.kind) {
     case 'uint':
     case 'int': {
-      if (parseGoInt(v, spec.kind === 'uint') !== undefined) return { ok: true };
+      if (parseGoInt(v, spec.kind === 'uint') !== undefined) return OK;
       const unit = /^(\d+)\s*(ms|s|m|h)$/.exec(v);
       if (unit && spec.unit === 'milliseconds') {
         const ms = Number(unit[1]) * { ms: 1, s: 1000, m: 60000, h: 3600000 }[unit[2] as 'ms' | 's' | 'm' | 'h'];
@@ -247,17 +270,17 @@ export function checkValue(e: Entry, format: ConfigFormat): ValueCheck {
       return bad(spec.unit ? `etcd wants a whole number of ${spec.unit}` : 'etcd wants a whole number');
     }
     case 'bool':
-      if (parseGoBool(v) !== undefined) return { ok: true };
+      if (parseGoBool(v) !== undefined) return OK;
       return bad(
         'booleans are true/false, 1/0 or t/f',
         /^(yes|on|y|enabled?)$/i.test(v) ? 'true' : /^(no|off|n|disabled?)$/i.test(v) ? 'false' : undefined,
       );
     case 'duration':
-      if (parseGoDuration(v) !== undefined) return { ok: true };
+      if (parseGoDuration(v) !== undefined) return OK;
       if (/^\d+$/.test(v)) return bad('a duration needs a unit, e.g. 5s or 100ms', `${v}ms`);
       return bad('a duration looks like 5s, 100ms or 1h30m');
     default:
-      return { ok: true };
+      return OK;
   }
 }
 
@@ -270,10 +293,10 @@ function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
     suggestion,
   });
   const t = e.type;
-  if (t === 'null') return { ok: true };
+  if (t === 'null') return OK;
   switch (spec.kind) {
     case 'list':
-      if (t === 'seq') return { ok: true };
+      if (t === 'seq') return OK;
       return err(
         t === 'map' ? 'object' : t === 'int' || t === 'float' ? 'number' : t === 'bool' ? 'bool' : 'string',
         'write a YAML list',
@@ -286,11 +309,11 @@ function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
         const n = parseGoInt((e.value ?? '').replace(/_/g, ''), false);
         if (spec.kind === 'uint' && n !== undefined && n < 0n)
           return err(`number ${clip(e.value ?? '')}`, 'the value must not be negative');
-        return { ok: true };
+        return OK;
       }
       if (t === 'float') {
         return Number.isInteger(Number(e.value)) && !(spec.kind === 'uint' && Number(e.value) < 0)
-          ? { ok: true }
+          ? OK
           : err(`number ${clip(e.value ?? '')}`, 'etcd wants a whole number');
       }
       if (t === 'string' && spec.kind === 'duration') {
@@ -309,7 +332,7 @@ function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
       return err(t === 'bool' ? 'bool' : t === 'seq' ? 'array' : 'object');
     }
     case 'bool':
-      if (t === 'bool') return { ok: true };
+      if (t === 'bool') return OK;
       if (t === 'string' && e.value !== null && /^(true|false)$/i.test(e.value))
         return err('string', 'write true or false without quotes', e.value.toLowerCase());
       return err(t === 'int' || t === 'float' ? 'number' : t === 'seq' ? 'array' : t === 'map' ? 'object' : 'string');
@@ -319,6 +342,6 @@ function checkYamlValue(e: Entry, spec: FlagSpec): ValueCheck {
         return err(t === 'bool' ? 'bool' : 'number', 'quote the value to make it a string', JSON.stringify(e.value ?? ''));
       if (t === 'seq') return err('array', 'etcd wants one comma-separated string here, not a YAML list', (e.items ?? []).join(','));
       if (t === 'map') return err('object');
-      return { ok: true };
+      return OK;
   }
 }

@@ -4,7 +4,7 @@
 import type { ConfigFormat } from '../shared/documents';
 import { RuleContext } from './context';
 import { splitLines, type ConfigDocument, type Entry } from './document';
-import { clipMessage } from './limits';
+import { clipMessage, FindingCap, MAX_FINDINGS_PER_RULE } from './limits';
 import { EnvLineCache, parseEnv } from './parse/env';
 import { parseYaml, YamlChunkCache } from './parse/yaml';
 import { RULES, type Rule } from './rules';
@@ -24,10 +24,6 @@ export function parseDocument(
 const ENTRY_RULES = RULES.filter((r) => r.checkEntry !== undefined);
 const DOCUMENT_RULES = RULES.filter((r) => r.checkEntry === undefined);
 
-/** Findings of the per-entry rules, kept per entry object: the parsers hand back the same object for a line the
- * last edit did not touch, so a keystroke re-runs these rules only for the lines it changed. */
-const entryFindings = new WeakMap<Entry, { key: string; findings: LintDiagnostic[] }>();
-
 const byPosition = (a: LintDiagnostic, b: LintDiagnostic): number =>
   a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 
@@ -40,10 +36,13 @@ function internalError(rule: Rule, error: unknown): LintDiagnostic {
   };
 }
 
+/** No findings (shared: most entries have none, and a memo of them must not cost an array each). */
+const NONE: readonly LintDiagnostic[] = Object.freeze([]);
+
 function runEntryRules(e: Entry, ctx: RuleContext, out: LintDiagnostic[] = []): LintDiagnostic[] {
   for (const rule of ENTRY_RULES) {
     try {
-      for (const d of rule.checkEntry?.(e, ctx) ?? []) out.push(d);
+      for (const d of rule.checkEntry?.(e, ctx) ?? NONE) out.push(d);
     } catch (error) {
       out.push(internalError(rule, error));
     }
@@ -53,27 +52,30 @@ function runEntryRules(e: Entry, ctx: RuleContext, out: LintDiagnostic[] = []): 
 
 /**
  * Runs every rule on a parsed document, handing each finding to `sink` as it is made (entry rules in line
- * order, then document rules). A rule that throws is reported, never allowed to break the run. `entryFindings`
- * replaces running the per-entry rules (the Linter's per-entry memo).
+ * order, then document rules). A rule that throws is reported, never allowed to break the run. With a
+ * FindingCap as the sink, rules that can fire on every line build only the findings it lists and count the
+ * rest. `entryFindings` replaces running the per-entry rules (the Linter's per-entry memo).
  */
 function runRules(
   doc: ConfigDocument,
   options: Pick<LintOptions, 'version'>,
-  sink: (d: LintDiagnostic) => void,
+  sink: ((d: LintDiagnostic) => void) | FindingCap,
   entryFindings?: (e: Entry, ctx: RuleContext) => readonly LintDiagnostic[],
 ): void {
-  const ctx = new RuleContext(doc, options.version);
+  const cap = sink instanceof FindingCap ? sink : undefined;
+  const push = cap ? (d: LintDiagnostic): void => cap.push(d) : (sink as (d: LintDiagnostic) => void);
+  const ctx = new RuleContext(doc, options.version, cap);
   const buffer: LintDiagnostic[] = [];
   for (const e of doc.entries) {
     const found = entryFindings ? entryFindings(e, ctx) : runEntryRules(e, ctx, buffer);
-    for (const d of found) sink(d);
+    for (const d of found) push(d);
     buffer.length = 0;
   }
   for (const rule of DOCUMENT_RULES) {
     try {
-      for (const d of rule.check(doc, ctx)) sink(d);
+      for (const d of rule.check(doc, ctx)) push(d);
     } catch (error) {
-      sink(internalError(rule, error));
+      push(internalError(rule, error));
     }
   }
 }
@@ -87,11 +89,11 @@ export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 've
 }
 
 /**
- * Runs every rule on a parsed document without collecting the findings: the CLI keeps only what it lists
- * (FindingCap), so a file with 200,000 findings does not hold 200,000 of them.
+ * Runs every rule on a parsed document into a FindingCap: only the findings it lists are kept, and rules that
+ * can fire on every line do not even build the others, so a file with 200,000 findings costs a few hundred.
  */
-export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, sink: (d: LintDiagnostic) => void): void {
-  runRules(doc, options, sink);
+export function lintDocumentInto(doc: ConfigDocument, options: Pick<LintOptions, 'version'>, cap: FindingCap): void {
+  runRules(doc, options, cap);
 }
 
 /** Orders findings by position (stable: equal positions keep their order). */
@@ -104,9 +106,26 @@ export function lintText(text: string, options: LintOptions): LintDiagnostic[] {
   return lintDocument(parseDocument(text, options.format), options);
 }
 
+/** What the incremental linter hands back for one run. */
+export interface LintRun {
+  doc: ConfigDocument;
+  /** At most `max` findings per rule in position order, then one finding per rule that had more, saying how
+   * many were left out (FindingCap). */
+  diagnostics: LintDiagnostic[];
+  /** Every finding of the run, listed or not. */
+  errors: number;
+  others: number;
+}
+
+/** The most entry findings a Linter keeps between runs (see `lint`). */
+const MEMO_FINDINGS = 10_000;
+
 /** A linter that remembers parse results between runs (one per server or per open document set). */
 export class Linter {
   private caches = { env: new EnvLineCache(), yaml: new YamlChunkCache() };
+  /** The per-entry rules' findings of the last run, by entry, for the format and version in `memoKey`. */
+  private memo = new Map<Entry, readonly LintDiagnostic[]>();
+  private memoKey = '';
 
   /** Parses text, or lines kept by the caller (the language server applies edits to its line array, so lines
    * the edit did not touch are the very same strings and are recognised by identity). */
@@ -114,23 +133,37 @@ export class Linter {
     return parseDocument(text, format, this.caches);
   }
 
-  lint(text: string | readonly string[], options: LintOptions): { doc: ConfigDocument; diagnostics: LintDiagnostic[] } {
+  /**
+   * Lints with the findings capped per rule, as the server publishes them (a generated file with 150,000
+   * unknown keys must not hold 150,000 findings). The parsers hand back the same entry object for a line the
+   * last edit did not touch, so the per-entry rules' findings are kept per entry and a keystroke re-runs those
+   * rules only on the lines it changed. The memo holds at most MEMO_FINDINGS findings (entries without any
+   * cost one shared empty list): past that, entries with findings are checked again on each run instead.
+   */
+  lint(text: string | readonly string[], options: LintOptions, max = MAX_FINDINGS_PER_RULE): LintRun {
     const doc = this.parse(text, options.format);
     const key = `${doc.format}:${options.version}`;
-    const out: LintDiagnostic[] = [];
-    runRules(
-      doc,
-      options,
-      (d) => out.push(d),
-      (e, ctx) => {
-        let hit = entryFindings.get(e);
-        if (!hit || hit.key !== key) {
-          hit = { key, findings: runEntryRules(e, ctx) };
-          entryFindings.set(e, hit);
-        }
-        return hit.findings;
-      },
-    );
-    return { doc, diagnostics: sortByPosition(out) };
+    const previous = key === this.memoKey ? this.memo : undefined;
+    const next = new Map<Entry, readonly LintDiagnostic[]>();
+    let kept = 0;
+    const cap = new FindingCap(max);
+    runRules(doc, options, cap, (e, ctx) => {
+      let found = previous?.get(e);
+      if (!found) {
+        const overflowed = ctx.overflowed;
+        const fresh = runEntryRules(e, ctx);
+        // Findings only counted (past the cap) depend on this run's earlier lines: never kept.
+        if (ctx.overflowed !== overflowed) return fresh;
+        found = fresh.length === 0 ? NONE : fresh;
+      }
+      if (kept + found.length <= MEMO_FINDINGS) {
+        next.set(e, found);
+        kept += found.length;
+      }
+      return found;
+    });
+    this.memo = next;
+    this.memoKey = key;
+    return { doc, diagnostics: [...sortByPosition(cap.listed()), ...cap.summaries()], errors: cap.errors, others: cap.others };
   }
 }

@@ -3,7 +3,7 @@
 // neither exhaust memory nor flood a terminal or the editor. A real etcd configuration is a few KB and
 // meets none of these limits.
 import { clip } from '../shared/text';
-import type { LintDiagnostic, Severity } from './types';
+import type { LintDiagnostic, Range, Severity } from './types';
 
 export { clip, MAX_QUOTED_CHARS } from '../shared/text';
 
@@ -36,9 +36,15 @@ export class FindingCap {
   others = 0;
   private readonly seen = new Map<string, number>();
   private readonly kept: LintDiagnostic[] = [];
-  private readonly left = new Map<string, { first: LintDiagnostic; severity: Severity; count: number }>();
+  private readonly left = new Map<string, { range: Range; severity: Severity; count: number }>();
 
-  constructor(private readonly max = MAX_FINDINGS_PER_RULE) {}
+  constructor(readonly max = MAX_FINDINGS_PER_RULE) {}
+
+  /** How many more findings of `code` will be listed. Rules whose findings come by the thousand in a generated
+   * file ask this (through RuleContext.room) and only count the rest (`more`), never building them. */
+  room(code: string): number {
+    return this.max - (this.seen.get(code) ?? 0);
+  }
 
   push(d: LintDiagnostic): void {
     if (d.severity === 'error') this.errors++;
@@ -49,11 +55,26 @@ export class FindingCap {
       this.kept.push(d);
       return;
     }
-    const l = this.left.get(d.code);
-    if (!l) this.left.set(d.code, { first: d, severity: d.severity, count: 1 });
+    this.leftOut(d.code, d.severity, d.range, 1);
+  }
+
+  /**
+   * Counts `count` findings of a code that are past the cap (so never built), the first of them at `range`.
+   * A rule that returns its findings at the end (a document rule) calls this before they are pushed: it leaves
+   * the listed count alone, so its first `room` findings are still listed when they arrive.
+   */
+  more(code: string, severity: Severity, range: Range, count = 1): void {
+    if (severity === 'error') this.errors += count;
+    else this.others += count;
+    this.leftOut(code, severity, range, count);
+  }
+
+  private leftOut(code: string, severity: Severity, range: Range, count: number): void {
+    const l = this.left.get(code);
+    if (!l) this.left.set(code, { range, severity, count });
     else {
-      l.count++;
-      if (RANK[d.severity] < RANK[l.severity]) l.severity = d.severity;
+      l.count += count;
+      if (RANK[severity] < RANK[l.severity]) l.severity = severity;
     }
   }
 
@@ -62,13 +83,16 @@ export class FindingCap {
     return [...this.kept];
   }
 
-  /** One finding per code that had more than the cap, saying how many were left out. */
+  /** One finding per code that had more than the cap, saying how many were left out, in position order. */
   summaries(): LintDiagnostic[] {
-    return [...this.left].map(([code, l]) => ({
+    const byPosition = [...this.left].sort(
+      ([, a], [, b]) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    );
+    return byPosition.map(([code, l]) => ({
       code,
       severity: l.severity,
       message: `… and ${l.count} more ${code} findings in this file (only the first ${this.max} are listed).`,
-      range: l.first.range,
+      range: l.range,
     }));
   }
 

@@ -22,7 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { checkAcrossFiles } from '../lint/crossFile';
 import { splitLines, type ConfigDocument } from '../lint/document';
-import { Linter } from '../lint/engine';
+import { Linter, lintDocument } from '../lint/engine';
 import { safeFixEdits } from '../lint/fixes';
 import { completionsAt, hoverAt } from '../lint/language';
 import { capPerRule, MAX_LINT_BYTES } from '../lint/limits';
@@ -55,7 +55,9 @@ const open = new Map<string, OpenDocument>();
 
 interface State {
   doc: ConfigDocument;
+  /** This document's findings, capped per rule by the Linter (what is published, so what code actions name). */
   own: LintDiagnostic[];
+  /** The cross-file findings (codes of their own, `cross-file-*`), uncapped. */
   across: LintDiagnostic[];
   /** What was last sent for this document, to skip publishing an identical list. */
   sent?: Diagnostic[];
@@ -131,10 +133,8 @@ function publish(uri: string): void {
   const s = states.get(uri);
   const doc = open.get(uri);
   if (!s || !doc) return;
-  // Per rule first (the findings kept in `s` stay complete: fix-all and quick fixes still see all of them).
-  const diagnostics = capped(
-    capPerRule(s.own.length === 0 ? s.across : s.across.length === 0 ? s.own : [...s.own, ...s.across]).map(toLsp),
-  );
+  // Per rule first: `own` is capped already, and the cross-file codes are never among its codes.
+  const diagnostics = capped((s.across.length === 0 ? s.own : [...s.own, ...capPerRule(s.across)]).map(toLsp));
   if (s.sent && sameDiagnostics(s.sent, diagnostics)) return;
   s.sent = diagnostics;
   void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
@@ -258,7 +258,8 @@ connection.onCodeAction((params) => {
     }
   }
   if (only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === FIX_ALL_KIND)) {
-    const edits = safeFixEdits(s.own);
+    // Every safe fix, including those of findings past the per-rule cap: the rules run again, uncapped.
+    const edits = safeFixEdits(lintDocument(s.doc, { version }));
     if (edits.length > 0) actions.push({ title: 'Apply all safe etcd fixes', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
   }
   return actions;

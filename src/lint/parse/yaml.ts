@@ -15,8 +15,8 @@ export const TLS_BLOCKS = ['client-transport-security', 'peer-transport-security
 /** A parsed chunk, positioned at line `at` of the document. When the chunk is seen at another line it is moved
  * there (and cached so), so a chunk that did not move hands back the very same objects. */
 interface ChunkResult {
-  entries: Entry[];
-  syntax: LintDiagnostic[];
+  entries: readonly Entry[];
+  syntax: readonly LintDiagnostic[];
   at: number;
 }
 
@@ -56,7 +56,10 @@ export function resolvePlain(raw: string): ValueType {
 }
 
 /** Parses the YAML config into entries and syntax findings. */
-export function parseYaml(lines: readonly string[], cache?: YamlChunkCache): { entries: Entry[]; syntax: LintDiagnostic[] } {
+export function parseYaml(
+  lines: readonly string[],
+  cache?: YamlChunkCache,
+): { entries: readonly Entry[]; syntax: readonly LintDiagnostic[] } {
   const starts = chunkStarts(lines);
   if (!starts) {
     const whole = parseChunk(lines.join('\n'));
@@ -71,7 +74,13 @@ export function parseYaml(lines: readonly string[], cache?: YamlChunkCache): { e
     const text = to - from === 1 ? lines[from] : lines.slice(from, to).join('\n');
     let result = cache?.get(text);
     if (!result) {
-      result = simpleChunk(lines, from, to) ?? placedAt(parseChunk(text), from);
+      const simple = simpleEntry(lines, from, to);
+      // Without a cache (the CLI's one-shot lint) a simple line needs no wrapper: that is most of a big file.
+      if (simple && !cache) {
+        entries.push(simple);
+        continue;
+      }
+      result = simple ? { entries: [simple], syntax: NO_SYNTAX, at: from } : placedAt(parseChunk(text), from);
       cache?.set(text, result);
     } else if (result.at !== from) {
       result = placedAt(result, from);
@@ -132,7 +141,10 @@ const NOT_A_STRING_KEY = /^(?:[eE]-?[0-9]+|[Yy]|[Nn]|[Yy]es|YES|[Nn]o|NO|[Tt]rue
 const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
 const NOT_A_PLAIN_START = /^(?:[?:,[\]{}#&*!|>'"%@`]|-(?:$| ))/;
 
-function simpleChunk(lines: readonly string[], from: number, to: number): ChunkResult | undefined {
+const NO_SYNTAX: readonly LintDiagnostic[] = Object.freeze([]);
+
+/** The entry of a chunk that is one simple `key: value` line (and blank or comment lines), else undefined. */
+export function simpleEntry(lines: readonly string[], from: number, to: number): Entry | undefined {
   const line = lines[from];
   const m = SIMPLE_LINE.exec(line);
   // YAML limits an implicit key to 1024 characters; leave the error to the yaml package.
@@ -149,20 +161,20 @@ function simpleChunk(lines: readonly string[], from: number, to: number): ChunkR
   for (let i = from + 1; i < to; i++) if (!BLANK_OR_COMMENT.test(lines[i])) return undefined;
   if (raw !== '' && (NOT_A_PLAIN_START.test(raw) || raw.includes(': ') || raw.endsWith(':'))) return undefined;
   const type = resolvePlain(raw);
-  const at = (character: number): { line: number; character: number } => ({ line: from, character });
-  const keyRange = { start: at(0), end: at(key.length) };
-  const valueRange = { start: at(start), end: at(start + raw.length) };
-  const entry: Entry = {
+  // A big file is mostly such lines: equal positions are one object (ranges are never changed in place).
+  const keyStart = { line: from, character: 0 };
+  const valueStart = { line: from, character: start };
+  const valueEnd = raw === '' ? valueStart : { line: from, character: start + raw.length };
+  return {
     key,
     spec: flagByYaml(key),
     value: type === 'null' ? null : raw,
     type,
     quoted: false,
-    keyRange,
-    valueRange,
-    range: { start: keyRange.start, end: valueRange.end },
+    keyRange: { start: keyStart, end: { line: from, character: key.length } },
+    valueRange: { start: valueStart, end: valueEnd },
+    range: { start: keyStart, end: valueEnd },
   };
-  return { entries: [entry], syntax: [], at: from };
 }
 
 function parseChunk(text: string): ChunkResult {
