@@ -42,6 +42,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', noVscode] },
   },
   {
+    // src/shared is what the extension, the webview, the server and the CLI share: it may not depend on one of them.
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: noVscode.paths,
+          patterns: [
+            {
+              regex: '(^|/)\\.\\./(cli|extension|server|webview)(/|$)',
+              message: 'src/shared is imported by the CLI, the extension, the server and the webview, never the other way round.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/webview/**'],
     rules: {
       'no-restricted-imports': [

@@ -26,39 +26,12 @@ import { FLAGS } from '../src/lint/catalogue';
 import { splitLines } from '../src/lint/document';
 import { Linter, lintText } from '../src/lint/engine';
 import { applyContentChange } from '../src/server/lines';
+import { MEMBER } from './configs';
+import { builtBundles, measuredOn, median, publish, type Table } from './figures';
 
-const MEMBER = [
-  '# etcd member configuration',
-  'ETCD_NAME=etcd-1',
-  'ETCD_DATA_DIR=/var/lib/etcd',
-  'ETCD_LISTEN_PEER_URLS=http://10.0.0.1:2380',
-  'ETCD_LISTEN_CLIENT_URLS=http://10.0.0.1:2379,http://127.0.0.1:2379',
-  'ETCD_ADVERTISE_CLIENT_URLS=http://10.0.0.1:2379',
-  'ETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380',
-  'ETCD_INITIAL_CLUSTER="etcd-1=http://10.0.0.1:2380,etcd-2=http://10.0.0.2:2380,etcd-3=http://10.0.0.3:2380"',
-  'ETCD_INITIAL_CLUSTER_TOKEN=etcd-cluster-1',
-  'ETCD_INITIAL_CLUSTER_STATE=new',
-  'ETCD_HEARTBEAT_INTERVAL=100',
-  'ETCD_ELECTION_TIMEOUT=1000',
-  'ETCD_SNAPSHOT_COUNT=10000',
-  'ETCD_QUOTA_BACKEND_BYTES=8589934592',
-  'ETCD_AUTO_COMPACTION_MODE=periodic',
-  'ETCD_AUTO_COMPACTION_RETENTION=1h',
-  '; tuning',
-  'ETCD_MAX_REQUEST_BYTES=1572864',
-  'ETCD_GRPC_KEEPALIVE_INTERVAL=2h',
-  'ETCD_GRPC_KEEPALIVE_TIMEOUT=20s',
-  'ETCD_LOG_LEVEL=info',
-  'ETCD_LOGGER=zap',
-  'ETCD_LOG_OUTPUTS=stderr',
-  'ETCD_ENABLE_PPROF=false',
-  'ETCD_METRICS=basic',
-  'ETCD_STRICT_RECONFIG_CHECK=true',
-  'ETCD_PRE_VOTE=true',
-  'ETCD_MAX_SNAPSHOTS=5',
-  'ETCD_MAX_WALS=5',
-  'ETCD_ELECTON_TIMEOUT=1000',
-];
+/** The bundles this run measures (a copy of dist/, see builtBundles). */
+const DIST = builtBundles();
+
 const small = MEMBER.join('\n') + '\n';
 const ELECTION = MEMBER.findIndex((l) => l.startsWith('ETCD_ELECTION_TIMEOUT='));
 
@@ -82,18 +55,24 @@ function realistic(): { text: string; electionLine: number } {
 /** The worst case: the 30-line member block repeated to 20,000 lines, so every key is set ~667 times and
  * there are ~19,300 duplicate-key findings (computed on every change; since issue 8 only the first 100 per
  * rule are sent, plus a line saying how many more). */
-function worst(): { text: string; electionLine: number } {
+function worst(): { text: string; electionLine: number; blocks: number } {
   const lines: string[] = [];
-  while (lines.length + MEMBER.length <= 20000) lines.push(...MEMBER.map((l, i) => (i === 0 ? `# block ${lines.length}` : l)));
+  let blocks = 0;
+  for (; lines.length + MEMBER.length <= 20000; blocks++) lines.push(...MEMBER.map((l, i) => (i === 0 ? `# block ${lines.length}` : l)));
   while (lines.length < 20000) lines.push('# filler');
   // The last block's value is the one that wins, so retyping it changes every duplicate-key message of the key.
-  return { text: lines.join('\n') + '\n', electionLine: lines.lastIndexOf(MEMBER[ELECTION]) };
+  return { text: lines.join('\n') + '\n', electionLine: lines.lastIndexOf(MEMBER[ELECTION]), blocks };
+}
+
+/** p50 and p95 as the README table shows them. */
+function p50p95(samples: number[]): string {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms`;
 }
 
 function stats(samples: number[]): string {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return `p50 ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms (n=${s.length})`;
+  return `${p50p95(samples)} (n=${samples.length})`;
 }
 
 /** Keystroke i: retype the effective election timeout (500..999 ms with a 100 ms heartbeat), which changes the
@@ -110,7 +89,13 @@ function enter(): TextDocumentContentChangeEvent {
   return { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '\n' };
 }
 
-function engine(label: string, text: string, line: number, runs: number): void {
+/** The engine's figures for one file: keystrokes on a warm Linter, and every finding of the file. */
+interface EngineFigures {
+  keystroke: number[];
+  findings: number;
+}
+
+function engine(label: string, text: string, line: number, runs: number): EngineFigures {
   // The server's path: a warm Linter per document and a line array the edits are spliced into.
   const linter = new Linter();
   let lines: readonly string[] = splitLines(text);
@@ -137,11 +122,21 @@ function engine(label: string, text: string, line: number, runs: number): void {
     lintText(t, { format: 'env', version: '3.5' });
     cold.push(performance.now() - t0);
   }
-  console.log(`engine  ${label}: keystroke ${stats(warm)}; Enter (lines move) ${stats(enters)}; cold one-shot ${stats(cold)}`);
+  const findings = lintText(text, { format: 'env', version: '3.5' }).length;
+  console.log(
+    `engine  ${label}: keystroke ${stats(warm)}; Enter (lines move) ${stats(enters)}; cold one-shot ${stats(cold)}; ${findings} findings`,
+  );
+  return { keystroke: warm, findings };
 }
 
-async function server(label: string, text: string, line: number, runs: number, maxNumberOfProblems?: number): Promise<void> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** The server's figures for one file: keystroke to publishDiagnostics, and how many diagnostics it published. */
+interface ServerFigures {
+  keystroke: number[];
+  published: number;
+}
+
+async function server(label: string, text: string, line: number, runs: number, maxNumberOfProblems?: number): Promise<ServerFigures> {
+  const child = spawn(process.execPath, [join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   let waiting: { version: number; resolve: () => void } | undefined;
   let count = 0;
@@ -175,13 +170,14 @@ async function server(label: string, text: string, line: number, runs: number, m
   console.log(`server  ${label}: keystroke to publishDiagnostics ${stats(samples)}; Enter ${stats(enters)} (${count} diagnostics)`);
   conn.dispose();
   child.kill();
+  return { keystroke: samples, published: count };
 }
 
 /** Runs the built CLI as a child process, asynchronously (a spawnSync would block this process's own clock
  * and event loop), and reports its wall time, exit code and peak RSS (from /usr/bin/time -f %M when present,
  * else from polling /proc/<pid>/status VmHWM, which can miss a peak in the last few milliseconds). */
 function runCli(args: string[], timeoutMs = 120_000): Promise<{ ms: number; code: string; rssMB: number | undefined; stdout: string }> {
-  const node = [process.execPath, join(__dirname, '..', 'dist', 'cli.js'), 'lint', ...args];
+  const node = [process.execPath, join(DIST, 'cli.js'), 'lint', ...args];
   const viaTime = existsSync('/usr/bin/time');
   return new Promise((resolve) => {
     const t0 = performance.now();
@@ -223,7 +219,7 @@ function runCli(args: string[], timeoutMs = 120_000): Promise<{ ms: number; code
   });
 }
 
-async function cli(label: string, text: string, runs: number): Promise<void> {
+async function cli(label: string, text: string, runs: number): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-bench-'));
   const file = join(dir, 'etcd.conf');
   writeFileSync(file, text);
@@ -231,11 +227,14 @@ async function cli(label: string, text: string, runs: number): Promise<void> {
   for (let i = 0; i < runs; i++) samples.push((await runCli(['--output', 'json', file])).ms);
   rmSync(dir, { recursive: true, force: true });
   console.log(`cli     ${label}: whole process (node start-up included) ${stats(samples)}`);
+  return samples;
 }
 
 /** One hostile input of issue 8. */
 interface Hostile {
   label: string;
+  /** The label in README's table (Markdown). */
+  row: string;
   name: string;
   text: string;
   /** The 50,000-line document, whose server target is its own (500 ms to open). */
@@ -252,11 +251,6 @@ function timeTarget(h: Hostile, where: 'cli' | 'server'): number {
   return 1000 * Math.max(1, Buffer.byteLength(h.text) / 1_048_576);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)];
-}
-
 /** About 1 MB each: what a generated, corrupted or malicious configuration can look like. */
 function hostileInputs(): Hostile[] {
   const out: Hostile[] = [];
@@ -268,6 +262,7 @@ function hostileInputs(): Hostile[] {
   }
   out.push({
     label: `one ${urls.length}-item URL list in ETCD_LISTEN_CLIENT_URLS`,
+    row: `one ${count(urls.length)}-item URL list in \`ETCD_LISTEN_CLIENT_URLS\``,
     name: 'urls.etcd.conf',
     text: `ETCD_LISTEN_CLIENT_URLS=${urls.join(',')}\n`,
   });
@@ -275,6 +270,7 @@ function hostileInputs(): Hostile[] {
   const members = Array.from({ length: 40_000 }, (_, i) => `m${i}=http://10.0.${(i % 500) >> 8}.${i % 250}:2380`);
   out.push({
     label: '40,000 initial-cluster entries with duplicate URLs',
+    row: '40,000 initial-cluster entries with duplicate URLs',
     name: 'cluster.etcd.conf',
     text: `ETCD_NAME=m0\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.0:2380\nETCD_INITIAL_CLUSTER=${members.join(',')}\n`,
   });
@@ -282,9 +278,15 @@ function hostileInputs(): Hostile[] {
   // 200,000 of them (1.35 MB).
   const unknown: string[] = [];
   for (let i = 0, size = 0; size < 1_000_000; i++) size += (unknown[i] = `k${i.toString(36)}:`).length + 1;
-  out.push({ label: `${unknown.length} unknown YAML keys`, name: 'unknown-1mb.etcd.yaml', text: unknown.join('\n') + '\n' });
+  out.push({
+    label: `${unknown.length} unknown YAML keys`,
+    row: `${count(unknown.length)} unknown YAML keys`,
+    name: 'unknown-1mb.etcd.yaml',
+    text: unknown.join('\n') + '\n',
+  });
   out.push({
     label: '200,000 unknown YAML keys',
+    row: '200,000 unknown YAML keys',
     name: 'unknown.etcd.yaml',
     text: Array.from({ length: 200_000 }, (_, i) => `k${i.toString(36)}:`).join('\n') + '\n',
   });
@@ -297,19 +299,45 @@ function hostileInputs(): Hostile[] {
     typos.push(`${key}=1`);
     size += key.length + 3;
   }
-  out.push({ label: `${typos.length} misspelt ETCD_ keys`, name: 'typos.etcd.conf', text: typos.join('\n') + '\n' });
+  out.push({
+    label: `${typos.length} misspelt ETCD_ keys`,
+    row: `${count(typos.length)} misspelt \`ETCD_\` keys (did-you-mean worst case)`,
+    name: 'typos.etcd.conf',
+    text: typos.join('\n') + '\n',
+  });
   // 50,000 lines: the member block repeated, so every key is set ~1,700 times (duplicate-key on every line).
   const lines: string[] = [];
   while (lines.length + MEMBER.length <= 50_000) lines.push(...MEMBER.map((l, i) => (i === 0 ? `# block ${lines.length}` : l)));
   while (lines.length < 50_000) lines.push('# filler');
-  out.push({ label: '50,000 lines (the member block repeated)', name: 'lines.etcd.conf', text: lines.join('\n') + '\n', lines50k: true });
+  out.push({
+    label: '50,000 lines (the member block repeated)',
+    row: '50,000 lines (the member block repeated)',
+    name: 'lines.etcd.conf',
+    text: lines.join('\n') + '\n',
+    lines50k: true,
+  });
   return out;
 }
 
 const verdict = (ok: boolean): string => (ok ? 'ok' : 'OVER TARGET');
 const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} in ${xs.length} runs`;
+/** 111111 → "111,111". */
+const count = (n: number): string => n.toLocaleString('en-US');
+/** A size in MB as README writes it: 1, 1.17, 1.6. */
+const megabytes = (text: string): string => String(Number((text.length / 1e6).toFixed(2)));
+/** A hostile input's median, its spread and whether it met its target, for README's table. */
+const tableTime = (ms: number[], target: number): string =>
+  `${median(ms).toFixed(0)} ms (${Math.min(...ms).toFixed(0)}–${Math.max(...ms).toFixed(0)})${median(ms) <= target ? '' : ' **over the target**'}`;
 
-async function hostileCli(h: Hostile, dir: string): Promise<void> {
+/** One hostile input's cells in README's table (CLI and longest message; the server's are added later). */
+interface HostileRow {
+  h: Hostile;
+  cli: string;
+  server: string;
+  longest: number;
+}
+
+async function hostileCli(h: Hostile, dir: string): Promise<HostileRow> {
   const file = join(dir, h.name);
   writeFileSync(file, h.text);
   const runs = [];
@@ -336,17 +364,34 @@ async function hostileCli(h: Hostile, dir: string): Promise<void> {
     `cli     hostile: ${h.label} (${mb} MB): median ${ms.toFixed(0)} ms (${spread(runs.map((x) => x.ms))}), peak RSS ${rss} MB, exit ${r.code}, ${count} findings, longest message ${longest} bytes` +
       ` [time ${verdict(ms <= target)} (target ${target.toFixed(0)} ms), RSS ${verdict(rssMB !== undefined && rssMB <= 300)}, message ${verdict(longest <= 1024)}]`,
   );
+  const rssCell = rssMB === undefined ? 'RSS not measured' : `${rss} MB${rssMB <= 300 ? '' : ' **over the target**'}`;
+  return {
+    h,
+    cli: `${tableTime(
+      runs.map((x) => x.ms),
+      target,
+    )}, ${rssCell}`,
+    server: '',
+    longest,
+  };
 }
 
 /** Opens one hostile document HOSTILE_RUNS times, each in a fresh server, and judges the median. */
-async function hostileServer(h: Hostile): Promise<void> {
-  const runs: { ms: number; line: string; failed: boolean }[] = [];
+async function hostileServer(row: HostileRow): Promise<void> {
+  const h = row.h;
+  const runs: { ms: number; line: string; failed: boolean; longest: number }[] = [];
   for (let i = 0; i < HOSTILE_RUNS; i++) runs.push(await hostileServerOnce(h));
   const failed = runs.find((r) => r.failed);
   if (failed) {
     console.log(failed.line);
+    row.server = `**failed**: ${failed.line.replace(/^.*?: /, '')}`;
     return;
   }
+  row.longest = Math.max(row.longest, ...runs.map((r) => r.longest));
+  row.server = tableTime(
+    runs.map((r) => r.ms),
+    timeTarget(h, 'server'),
+  );
   const ms = median(runs.map((r) => r.ms));
   const target = timeTarget(h, 'server');
   console.log(
@@ -357,8 +402,8 @@ async function hostileServer(h: Hostile): Promise<void> {
 
 /** Opens one hostile document in a fresh server (so that one input's crash or backlog cannot skew the next)
  * and times didOpen to the first publishDiagnostics. */
-async function hostileServerOnce(h: Hostile, timeoutMs = 60_000): Promise<{ ms: number; line: string; failed: boolean }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function hostileServerOnce(h: Hostile, timeoutMs = 60_000): Promise<{ ms: number; line: string; failed: boolean; longest: number }> {
+  const child = spawn(process.execPath, [join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -383,7 +428,8 @@ async function hostileServerOnce(h: Hostile, timeoutMs = 60_000): Promise<{ ms: 
   const ms = performance.now() - t0;
   conn.dispose();
   child.kill('SIGKILL');
-  if (typeof p === 'string') return { ms, line: `server  hostile: ${h.label}: ${p} after ${ms.toFixed(0)} ms [OVER TARGET]`, failed: true };
+  if (typeof p === 'string')
+    return { ms, line: `server  hostile: ${h.label}: ${p} after ${ms.toFixed(0)} ms [OVER TARGET]`, failed: true, longest: 0 };
   let longest = 0;
   for (const d of p.diagnostics)
     longest = Math.max(longest, Buffer.byteLength(typeof d.message === 'string' ? d.message : d.message.value));
@@ -392,22 +438,49 @@ async function hostileServerOnce(h: Hostile, timeoutMs = 60_000): Promise<{ ms: 
     ms,
     line: `${p.diagnostics.length} diagnostics in ${(bytes / 1024).toFixed(0)} KB, longest message ${longest} bytes (message ${verdict(longest <= 1024)})`,
     failed: false,
+    longest,
   };
 }
 
 async function ordinary(): Promise<void> {
   const big = realistic();
   const bad = worst();
-  engine('30 lines', small, ELECTION, 500);
-  engine('20000 lines (realistic)', big.text, big.electionLine, 200);
-  engine('20000 lines (worst case)', bad.text, bad.electionLine, 60);
-  await server('30 lines', small, ELECTION, 300);
-  await server('20000 lines (realistic)', big.text, big.electionLine, 100);
-  await server('20000 lines (worst case, default cap of 1000 problems)', bad.text, bad.electionLine, 60);
+  const engineSmall = engine('30 lines', small, ELECTION, 500);
+  const engineBig = engine('20000 lines (realistic)', big.text, big.electionLine, 200);
+  const engineBad = engine('20000 lines (worst case)', bad.text, bad.electionLine, 60);
+  const serverSmall = await server('30 lines', small, ELECTION, 300);
+  const serverBig = await server('20000 lines (realistic)', big.text, big.electionLine, 100);
+  const serverBad = await server('20000 lines (worst case, default cap of 1000 problems)', bad.text, bad.electionLine, 60);
   await server('20000 lines (worst case, maxNumberOfProblems 1,000,000)', bad.text, bad.electionLine, 60, 1_000_000);
-  await cli('30 lines', small, 15);
-  await cli('20000 lines (realistic)', big.text, 8);
-  await cli('20000 lines (worst case)', bad.text, 8);
+  const cliSmall = await cli('30 lines', small, 15);
+  const cliBig = await cli('20000 lines (realistic)', big.text, 8);
+  const cliBad = await cli('20000 lines (worst case)', bad.text, 8);
+  const p50 = (xs: number[]): string => `p50 ${median(xs).toFixed(0)} ms`;
+  const table: Table = {
+    header: ['file', 'engine keystroke', 'server keystroke → diagnostics', 'target'],
+    rows: [
+      ['30-line config', p50p95(engineSmall.keystroke), p50p95(serverSmall.keystroke), '< 2 ms'],
+      [
+        `20,000 lines, realistic (comments + five member blocks, ${count(engineBig.findings)} findings)`,
+        p50p95(engineBig.keystroke),
+        p50p95(serverBig.keystroke),
+        '< 60 ms',
+      ],
+      [
+        `20,000 lines, worst case (one block repeated ${bad.blocks} times, ${count(engineBad.findings)} findings)`,
+        p50p95(engineBad.keystroke),
+        `${count(serverBad.published)} diagnostics after the per-rule cap: ${p50p95(serverBad.keystroke)}`,
+        '< 60 ms',
+      ],
+      [
+        '`etcd-inspector lint`, whole process incl. Node start-up',
+        `30 lines ${p50(cliSmall)}; 20,000 realistic ${p50(cliBig)}; worst case ${p50(cliBad)}`,
+        '',
+        '',
+      ],
+    ],
+  };
+  await publish('lint', table, measuredOn('npm run bench:lint'));
 }
 
 async function main(): Promise<void> {
@@ -415,12 +488,24 @@ async function main(): Promise<void> {
   if (!process.argv.includes('hostile')) await ordinary();
   const hostile = hostileInputs();
   const dir = mkdtempSync(join(tmpdir(), 'etcd-bench-hostile-'));
+  const rows: HostileRow[] = [];
   try {
-    for (const h of hostile) await hostileCli(h, dir);
+    for (const h of hostile) rows.push(await hostileCli(h, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  for (const h of hostile) await hostileServer(h);
+  for (const row of rows) await hostileServer(row);
+  const table: Table = {
+    header: ['input', 'CLI (whole process), peak RSS', 'server', 'longest message'],
+    rows: rows.map((r) => [
+      `${r.h.row}, ${megabytes(r.h.text)} MB`,
+      r.cli,
+      r.server,
+      `${r.longest} bytes${r.longest <= 1024 ? '' : ' **over the target**'}`,
+    ]),
+  };
+  await publish('lint-hostile', table, `${measuredOn('npm run bench:lint')} Median of ${HOSTILE_RUNS} runs (fastest–slowest).`);
+  rmSync(DIST, { recursive: true, force: true });
 }
 
 void main();

@@ -1,12 +1,15 @@
 // Benchmark of the inspection core and the status CLI on a real 5-member etcd 3.5 cluster.
 //   npm run bench:status
 // Prints: in-process refresh p50/p95 (healthy; one member hung), and the CLI against the runbook's
-// `etcdctl endpoint status --cluster` + `etcdctl endpoint health --cluster` with a member hung.
+// `etcdctl endpoint status --cluster` + `etcdctl endpoint health --cluster` with a member hung; writes the
+// table README shows (bench/figures.ts).
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EtcdCluster } from '../test/harness/etcdCluster';
 import { ClusterInspector } from '../src/etcd/probe';
-import { summary } from './stats';
+import { builtBundles, measuredOn, median, publish } from './figures';
+import { percentile, summary } from './stats';
 import { startEndlessMetricsServer } from '../test/harness/hostile';
 
 const TIMEOUT_MS = 1000;
@@ -15,6 +18,20 @@ function timed(file: string, args: string[], env: NodeJS.ProcessEnv = process.en
   const started = performance.now();
   return new Promise((resolve) => execFile(file, args, { env, timeout: 60000 }, () => resolve(performance.now() - started)));
 }
+
+/** "p50 11.3 ms, p95 22.3 ms (n=200)", as README's table shows a distribution. */
+function cell(samples: number[]): string {
+  const f = (n: number): string => n.toFixed(1);
+  return `p50 ${f(percentile(samples, 50))} ms, p95 ${f(percentile(samples, 95))} ms (n=${samples.length})`;
+}
+
+/** A target and whether the figure it judges meets it. */
+function target(text: string, met: boolean): string {
+  return `${text}: ${met ? 'met' : '**not met**'}`;
+}
+
+/** README's rows, in order, as the bench fills them: case, figure, target. */
+const rows: string[][] = [];
 
 async function main(): Promise<void> {
   const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
@@ -28,6 +45,7 @@ async function main(): Promise<void> {
       healthy.push(performance.now() - t);
     }
     console.log(`refresh, 5 members, healthy, in-process:           ${summary(healthy)}`);
+    rows.push(['refresh, healthy, in-process', cell(healthy), target('p50 < 15 ms', percentile(healthy, 50) < 15)]);
 
     const leader = await cluster.waitForLeader();
     // A follower that is not the endpoint the CLI is given: the runbook's case of one member hanging.
@@ -44,9 +62,16 @@ async function main(): Promise<void> {
     }
     console.log(`refresh, 5 members, 1 hung, other rows complete:   ${summary(others)}`);
     console.log(`refresh, 5 members, 1 hung, whole (deadline ${TIMEOUT_MS} ms): ${summary(whole)}`);
+    rows.push(['one member hung: the other four rows complete', cell(others), target('p95 < 50 ms', percentile(others, 95) < 50)]);
+    rows.push([
+      `one member hung: whole refresh (deadline ${TIMEOUT_MS} ms)`,
+      cell(whole),
+      target('p95 < deadline + 50 ms', percentile(whole, 95) < TIMEOUT_MS + 50),
+    ]);
     inspector.dispose();
 
-    const cli = join(__dirname, '..', 'dist', 'cli.js');
+    const bundles = builtBundles();
+    const cli = join(bundles, 'cli.js');
     const etcdctl = cluster.binaries.etcdctl;
     const env = { ...process.env, ETCDCTL_API: '3' };
     const ours: number[] = [];
@@ -57,10 +82,22 @@ async function main(): Promise<void> {
       const b = await timed(etcdctl, [`--endpoints=${cluster.endpoints[0]}`, 'endpoint', 'health', '--cluster'], env);
       theirs.push(a + b);
     }
-    const median = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     console.log(`CLI status, 1 hung member (--timeout-ms ${TIMEOUT_MS}):      ${summary(ours)}`);
     console.log(`etcdctl endpoint status + health --cluster, 1 hung: ${summary(theirs)}`);
     console.log(`speed-up (median etcdctl / median CLI):            ${(median(theirs) / median(ours)).toFixed(1)}x`);
+    rows.push([
+      `\`etcd-inspector status --timeout-ms ${TIMEOUT_MS}\`, one member hung`,
+      `p50 ${median(ours).toFixed(0)} ms (n=${ours.length})`,
+      '',
+    ]);
+    rows.push([
+      '`etcdctl endpoint status --cluster` + `endpoint health --cluster`, one member hung',
+      `p50 ${median(theirs).toFixed(0)} ms (n=${theirs.length})`,
+      '',
+    ]);
+    const speedUp = median(theirs) / median(ours);
+    rows.push(["speed-up over the runbook's two commands", `${speedUp.toFixed(1)}x`, target('≥ 5x', speedUp >= 5)]);
+    rmSync(bundles, { recursive: true, force: true });
     cluster.resume(victim);
   } finally {
     await cluster.destroy();
@@ -86,6 +123,11 @@ async function hostileMetrics(): Promise<void> {
     const rss = process.memoryUsage().rss;
     console.log(`refresh, endless + flooding /metrics behind 2 advertised URLs (deadline ${TIMEOUT_MS} ms): ${summary(whole)}`);
     console.log(`  process RSS after 20 such refreshes: ${(rss / 1024 / 1024).toFixed(0)} MB`);
+    rows.push([
+      "never-ending and flooding `/metrics` behind two members' advertised URLs: whole refresh",
+      `${cell(whole)}; RSS ${(rss / 1024 / 1024).toFixed(0)} MB after ${whole.length}`,
+      target('p95 < deadline + 50 ms', percentile(whole, 95) < TIMEOUT_MS + 50),
+    ]);
   } finally {
     await cluster.destroy();
     await trickle.close();
@@ -93,7 +135,9 @@ async function hostileMetrics(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main()
+  .then(() => publish('status', { header: ['case', 'figure', 'target'], rows }, measuredOn('npm run bench:status')))
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

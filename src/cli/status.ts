@@ -4,13 +4,22 @@ import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
 import type { ClusterSnapshot } from '../etcd/model';
+import {
+  CHECKLIST_COLUMNS,
+  checklistCells,
+  checkOutcome,
+  endpointStatusCells,
+  OUTCOME_WORDS,
+  renderTable,
+  snapshotProblems,
+  STATUS_COLUMNS,
+} from '../etcd/printer';
+import { printable } from '../shared/text';
 import { EXIT, type CliIo } from './cli';
-import { printable, renderTable } from './table';
 import { InputFileError, readRegularFile } from './input';
 
 /** A kubeadm manifest is a few KB; anything larger is not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
-import { endpointStatusCells, STATUS_COLUMNS } from '../shared/statusViewModel';
 
 const STATUS_HELP = `Usage: etcd-inspector status [options]
        etcd-inspector diagnose [options]
@@ -182,6 +191,7 @@ export function toJson(s: ClusterSnapshot): unknown {
       started: m.started,
       reachable: m.reachable,
       error: m.error,
+      ...(m.errorKind ? { errorKind: m.errorKind } : {}),
       status: m.status && {
         version: m.status.version,
         dbSize: m.status.dbSize,
@@ -201,16 +211,22 @@ export function toJson(s: ClusterSnapshot): unknown {
       warnings: m.warnings,
     })),
     alarms: s.alarms,
-    checks: s.checks.map((c) => ({ id: c.id, ok: c.ok, expected: c.expected, actual: c.actual, step: c.step, suggestion: c.suggestion })),
+    checks: s.checks.map((c) => ({
+      id: c.id,
+      ok: c.ok,
+      expected: c.expected,
+      actual: c.actual,
+      step: c.step,
+      stepId: c.stepId,
+      suggestion: c.suggestion,
+    })),
     unmatchedEndpoints: s.unmatchedEndpoints,
     errors: s.errors,
+    ...(s.discoveryErrors ? { discoveryErrors: s.discoveryErrors } : {}),
     takenAt: s.takenAt,
     elapsedMs: s.elapsedMs,
   };
 }
-
-// The columns and cells are shared with the status webview's view-model.
-export { STATUS_COLUMNS };
 
 /** The status table of a snapshot in which some member answered (the CLI says "no endpoint answered" otherwise). */
 export function renderStatus(s: ClusterSnapshot): string {
@@ -223,23 +239,20 @@ export function renderStatus(s: ClusterSnapshot): string {
     ` · ${q.reachable}/${q.votingMembers} voting members reachable, ${q.healthy} healthy, quorum needs ${q.needed}` +
     (q.hasQuorum ? '' : ' · QUORUM LOST') +
     ` · ${s.elapsedMs} ms\n`;
-  const unmatched = s.unmatchedEndpoints
-    .map((u) => `Endpoint ${printable(u.endpoint)} is not a member's client URL${u.error ? `: ${printable(u.error)}` : ''}\n`)
-    .join('');
-  const warnings = s.members
-    .flatMap((m) => m.warnings.map((w) => `Member ${printable(m.name || m.id)} ${printable(w.message)}\n`))
+  const problems = snapshotProblems(s)
+    .map((p) => `${printable(p)}\n`)
     .join('');
   const checks = renderTable(
-    ['CHECK', 'RESULT', 'EXPECTED', 'ACTUAL'],
-    s.checks.map((c) => [c.id, c.ok === true ? 'ok' : c.ok === false ? 'FAIL' : 'unknown', c.expected, c.actual]),
+    CHECKLIST_COLUMNS.slice(0, 4),
+    s.checks.map((c) => checklistCells(c).slice(0, 4)),
   );
-  return `${head}${renderTable(STATUS_COLUMNS, rows)}${unmatched}${warnings}\nRunbook checklist:\n${checks}`;
+  return `${head}${renderTable(STATUS_COLUMNS, rows)}${problems}\nRunbook checklist:\n${checks}`;
 }
 
 function renderDiagnosis(s: ClusterSnapshot): string {
   const failing = s.checks.filter((c) => c.ok !== true);
   const lines = failing.map(
-    (c) => `${c.ok === false ? 'FAIL' : 'UNKNOWN'} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`,
+    (c) => `${OUTCOME_WORDS[checkOutcome(c.ok)].toUpperCase()} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`,
   );
   const down = s.members
     .filter((m) => m.started && !m.reachable)

@@ -3,6 +3,7 @@
 // that addresses it and one suggested action.
 import { formatBytes } from './format';
 import type { CheckResult, ClusterSnapshot, MemberReport } from './model';
+import { stepHeading, type StepId } from './runbook/steps';
 
 /** Raft entries a member may trail the newest index before it counts as lagging. */
 export const RAFT_LAG_LIMIT = 1000;
@@ -10,19 +11,6 @@ export const RAFT_LAG_LIMIT = 1000;
 export const DB_QUOTA_WARN_RATIO = 0.8;
 /** etcd's default backend quota when the server does not report one. */
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
-
-/** Runbook steps, by the title the runbook gives them. */
-export const STEPS = {
-  status: 'Step 1: Check Cluster Status',
-  connectivity: 'Step 2: Check Member Connectivity',
-  logs: 'Step 3: Check Member Logs',
-  restart: 'Step 4: Restart Failed Members',
-  quorum: 'Step 5: Fix Quorum Loss',
-  addMember: 'Step 6: Add New Member to Restore Quorum',
-  clock: 'Step 7: Check Clock Synchronization',
-  timeouts: 'Step 8: Check Election Timeout Configuration',
-  defrag: 'Step 9: Defragment and Compact',
-} as const;
 
 const label = (m: MemberReport): string => m.name || m.id;
 
@@ -32,10 +20,10 @@ function check(
   ok: boolean | null,
   expected: string,
   actual: string,
-  step: string,
+  stepId: StepId,
   suggestion: string,
 ): CheckResult {
-  return { id, title, ok, expected, actual, step, suggestion: ok === true ? '' : suggestion };
+  return { id, title, ok, expected, actual, stepId, step: stepHeading(stepId), suggestion: ok === true ? '' : suggestion };
 }
 
 export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
@@ -46,14 +34,14 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
   const q = s.quorum;
 
   const leader = s.leaderId
-    ? check('leader-exists', 'Leader exists', true, 'one member is leader', `leader ${s.leaderName || s.leaderId}`, STEPS.status, '')
+    ? check('leader-exists', 'Leader exists', true, 'one member is leader', `leader ${s.leaderName || s.leaderId}`, 'status', '')
     : check(
         'leader-exists',
         'Leader exists',
         noData ? null : false,
         'one member is leader',
         noData ? 'no member answered' : `no leader: ${answered.length} member(s) answered, all report leader 0`,
-        q.hasQuorum ? STEPS.timeouts : STEPS.quorum,
+        q.hasQuorum ? 'timeouts' : 'quorum',
         q.hasQuorum
           ? 'A majority answers but elects no leader: check peer connectivity, clock skew and election timeouts (Steps 2, 7, 8).'
           : `Quorum is lost: bring back ${q.needed - q.reachable} more voting member(s) (Step 4), or restore quorum from a survivor (Step 5).`,
@@ -65,7 +53,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     s.members.length === 0 ? null : q.hasQuorum,
     `>= ${q.needed} of ${q.votingMembers} voting members reachable`,
     `${q.reachable} of ${q.votingMembers} voting members reachable${down.length ? ` (down: ${down.map(label).join(', ')})` : ''}`,
-    q.reachable === 0 ? STEPS.quorum : STEPS.restart,
+    q.reachable === 0 ? 'quorum' : 'restart',
     `Restart the down members one at a time (Step 4); if they are lost for good, remove and replace them (Step 6).`,
   );
 
@@ -89,7 +77,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
           : `closed: ${closed.join('; ')}`,
       ...advertised,
     ].join('; '),
-    STEPS.connectivity,
+    'connectivity',
     advertised.length > 0
       ? "Make each member's --advertise-client-urls name an address, scheme and port it listens on (Step 2)."
       : 'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
@@ -101,7 +89,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     null,
     'member clocks within 1 s of each other',
     'not evaluated: needs SSH access to the members',
-    STEPS.clock,
+    'clock',
     'Configure SSH for this cluster to compare member clocks, or compare `date` on each member (Step 7).',
   );
 
@@ -121,7 +109,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     worst
       ? `largest: ${label(worst.m)} ${formatBytes(worst.size)} of ${formatBytes(worst.quota)}${worst.assumed ? ' (default quota assumed)' : ''} = ${Math.round((100 * worst.size) / worst.quota)}%${nospace ? ', NOSPACE alarm raised' : ''}`
       : 'no member answered',
-    STEPS.defrag,
+    'defrag',
     'Compact to the current revision, defragment each member, then disarm the NOSPACE alarm (Step 9).',
   );
 
@@ -135,7 +123,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
     unhealthy.length === 0
       ? `${voting.length} of ${voting.length} healthy`
       : `${voting.length - unhealthy.length} of ${voting.length} healthy; ${unhealthy.map((m) => `${label(m)}: ${m.health?.error ?? m.error ?? 'unknown'}`).join('; ')}`,
-    q.hasQuorum ? STEPS.restart : STEPS.quorum,
+    q.hasQuorum ? 'restart' : 'quorum',
     q.hasQuorum ? 'Restart the unhealthy members one at a time and read their logs (Steps 3, 4).' : 'Restore quorum first (Steps 4, 5).',
   );
 
@@ -153,7 +141,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
       : s.leaderAgreement
         ? `all name ${s.leaderName || s.leaderId || 'no leader'}`
         : views.join(', '),
-    STEPS.connectivity,
+    'connectivity',
     'Members disagree on the leader: look for a network partition between them (Step 2) and watch for leader churn.',
   );
 
@@ -169,7 +157,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
       : lagging.length === 0
         ? `max lag ${maxLag}`
         : lagging.map((m) => `${label(m)} behind by ${m.raftIndexLag}`).join(', '),
-    STEPS.logs,
+    'logs',
     'A member is falling behind: check its disk latency (slow fdatasync) and network in its logs (Step 3).',
   );
 
@@ -183,7 +171,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
         ? 'no member answered'
         : 'none'
       : s.alarms.map((a) => `${a.alarm} on ${s.members.find((m) => m.id === a.memberId)?.name || a.memberId}`).join(', '),
-    STEPS.defrag,
+    'defrag',
     nospace
       ? 'NOSPACE: compact, defragment, then `alarm disarm` (Step 9); raise the quota if needed.'
       : 'CORRUPT: stop writes, compare hashes and replace the corrupted member (Step 6).',

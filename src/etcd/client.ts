@@ -4,7 +4,8 @@
 // deadline per member, whatever state the member is in.
 import { readFileSync } from 'node:fs';
 import { noop } from 'cockatiel';
-import { Etcd3, type IOptions } from 'etcd3';
+import { Etcd3, EtcdAuthenticationFailedError, EtcdPermissionDeniedError, GRPCDeadlineExceededError, type IOptions } from 'etcd3';
+import type { FailureKind } from './model';
 import type { ConnectionProfile } from './profile';
 
 /** A raw StatusResponse as etcd3 decodes it (uint64/int64 as decimal strings). */
@@ -91,9 +92,16 @@ export class EndpointClient {
     };
   }
 
-  /** etcd's health read: a get of the key "health" (linearizable, except on learners, which serve none). */
+  /**
+   * etcd's health read: a get of the key "health" (linearizable, except on learners, which serve none).
+   * A user without read permission on "health" still proves the member serves requests, as etcdctl holds.
+   */
   async healthGet(deadline: Date, serializable = false): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.kv.range({ key: Buffer.from('health'), serializable }, options));
+    try {
+      await this.withDeadline(deadline, (options) => this.client.kv.range({ key: Buffer.from('health'), serializable }, options));
+    } catch (error) {
+      if (!(error instanceof EtcdPermissionDeniedError)) throw error;
+    }
   }
 
   async alarms(deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
@@ -136,43 +144,96 @@ export class DeadlineError extends Error {
   }
 }
 
+/** A failed call: what kind of failure (code branches on this) and the one line an operator reads. */
+export interface Failure {
+  kind: FailureKind;
+  text: string;
+}
+
+/** The failure of a member that refuses connections on its client port. */
+export const REFUSED: Readonly<Failure> = { kind: 'refused', text: 'connection refused (etcd not running or wrong port)' };
+
+/** The failure of a call that did not end within the refresh deadline. */
+export function timeoutFailure(timeoutMs: number): Failure {
+  return { kind: 'timeout', text: `no answer within ${timeoutMs} ms (member hung, overloaded, or not an etcd server)` };
+}
+
 /**
- * Turns whatever a failed call threw into one line an operator can act on: what failed and what to try.
- * Server-provided text is kept verbatim (it is shown as untrusted text by every UI).
+ * Turns whatever a failed call threw into its kind and one line an operator can act on: what failed and
+ * what to try. This is the one place that reads an error's text (grpc-js and etcd report most failures
+ * only as text); everything else branches on the kind. Server-provided text is kept verbatim (it is
+ * shown as untrusted text by every UI).
  */
-export function describeError(error: unknown, timeoutMs: number): string {
+export function describeError(error: unknown, timeoutMs: number): Failure {
   const raw = error instanceof Error ? error.message : String(error);
   // grpc-js prefixes "<code> <NAME>: " and pads with "Last error: null. Resolution note: " when it has
   // nothing more to say; neither helps an operator.
   const message = cleanGrpcMessage(raw);
-  if (error instanceof DeadlineError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
-    return `no answer within ${timeoutMs} ms (member hung, overloaded, or not an etcd server)`;
+  if (error instanceof DeadlineError || error instanceof GRPCDeadlineExceededError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
+    return timeoutFailure(timeoutMs);
   }
-  if (/ECONNREFUSED|connection refused/i.test(raw)) return 'connection refused (etcd not running or wrong port)';
-  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(raw)) return `host name does not resolve (${message})`;
-  if (/EHOSTUNREACH|ENETUNREACH/i.test(raw)) return 'host unreachable (network or firewall)';
-  if (/authentication failed|invalid user ID or password/i.test(raw)) return 'authentication failed: wrong user name or password';
-  if (/user name is empty|user name not found/i.test(raw)) return `authentication failed: ${message.replace(/^.*?etcdserver: /, '')}`;
-  if (/authentication is not enabled/i.test(raw))
-    return 'authentication is not enabled on this cluster: connect without a user name (etcdserver: authentication is not enabled)';
-  if (/permission denied/i.test(raw)) return 'permission denied: the user lacks the role this request needs';
+  if (/ECONNREFUSED|connection refused/i.test(raw)) return { ...REFUSED };
+  if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(raw))
+    return { kind: 'not-found', text: `host name does not resolve (${message})` };
+  if (/EHOSTUNREACH|ENETUNREACH/i.test(raw)) return { kind: 'unavailable', text: 'host unreachable (network or firewall)' };
+  if (error instanceof EtcdAuthenticationFailedError || /authentication failed|invalid user ID or password/i.test(raw)) {
+    return { kind: 'auth', text: 'authentication failed: wrong user name or password' };
+  }
+  if (/user name is empty|user name not found/i.test(raw)) {
+    return { kind: 'auth', text: `authentication failed: ${message.replace(/^.*?etcdserver: /, '')}` };
+  }
+  if (/authentication is not enabled/i.test(raw)) {
+    return {
+      kind: 'auth',
+      text: 'authentication is not enabled on this cluster: connect without a user name (etcdserver: authentication is not enabled)',
+    };
+  }
+  if (error instanceof EtcdPermissionDeniedError || /permission denied/i.test(raw)) {
+    return { kind: 'auth', text: 'permission denied: the user lacks the role this request needs' };
+  }
+  // TLS alerts from the server: 116 certificate_required (TLS 1.3: none was sent), 42 bad_certificate
+  // (TLS 1.2 servers send it for a missing certificate as well as for one they do not accept).
+  if (/SSL alert number 116\b/.test(raw)) {
+    return {
+      kind: 'tls',
+      text: 'TLS handshake failed: the server requires a client certificate (set the certificate and key files, etcdctl --cert/--key)',
+    };
+  }
+  if (/SSL alert number 42\b/.test(raw)) {
+    return {
+      kind: 'tls',
+      text: 'TLS handshake failed: the server rejected the client certificate, or requires one (check the certificate and key files, etcdctl --cert/--key)',
+    };
+  }
   if (/certificate|self.signed|unable to verify|SSL|TLS|handshake|wrong version number/i.test(raw)) {
-    return `TLS handshake failed: ${message} (check the CA, client certificate and key, and the server name)`;
+    return { kind: 'tls', text: `TLS handshake failed: ${message} (check the CA, client certificate and key, and the server name)` };
   }
   if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(raw) && !/etcdserver/.test(raw)) {
-    return `not an etcd gRPC endpoint (${message})`;
+    return { kind: 'garbage', text: `not an etcd gRPC endpoint (${message})` };
   }
-  if (/No connection established|UNAVAILABLE|failed to connect/i.test(raw)) return `unavailable: ${message}`;
+  if (/etcdserver: no leader/.test(raw)) return { kind: 'no-leader', text: message };
+  if (/No connection established|UNAVAILABLE|failed to connect/i.test(raw)) return { kind: 'unavailable', text: `unavailable: ${message}` };
   // Class names are not shown: the bundle is minified, so they would read "Pl" rather than anything useful.
   const code = /^\d+ ([A-Z_]+): /.exec(raw)?.[1];
-  return code ? `${code.toLowerCase().replace(/_/g, ' ')}: ${message}` : message;
+  return { kind: 'other', text: code ? `${code.toLowerCase().replace(/_/g, ' ')}: ${message}` : message };
 }
 
-/** A grpc-js error message without its numeric code prefix and empty "Last error"/"Resolution note" padding. */
+/**
+ * A grpc-js error message without its numeric code prefix, the "No connection established" preamble of a
+ * connection's last error (or the empty "Last error"/"Resolution note" padding when there is none), and
+ * the time stamp grpc-js appends to it.
+ */
 export function cleanGrpcMessage(message: string): string {
   return (
     message
       .replace(/^\d+ [A-Z_]+: /, '')
+      .replace(/^No connection established\. Last error: (?:Error: )?(?!null\b)/, '')
+      .replace(/\s*\(\d{4}-\d\d-\d\dT[\d:.]+Z\)/g, '')
+      // OpenSSL's "<hex>:error:<hex>:SSL routines:<function>:<reason>:<file>:<line>:<detail>" keeps its reason.
+      .replace(
+        /[0-9A-F]+:error:[0-9A-F]+:SSL routines:\w+:([^:\n]+):[^\n]*?:\d+:(SSL alert number \d+)?/g,
+        (_, reason: string, alert?: string) => (alert ? `${reason} (${alert})` : reason),
+      )
       .replace(/\s*Last error: null\.?/g, '')
       .replace(/\s*Resolution note:\s*$/, '')
       .trim() || 'no detail given'

@@ -1,6 +1,7 @@
 // The cluster model: one refresh's facts about every member, and what follows from them (leader,
 // agreement, quorum arithmetic, raft lag, fragmentation). The JSON of `etcd-inspector status` is this
 // shape; README documents it.
+import type { StepId } from './runbook/steps';
 
 /** What `etcdctl endpoint status` reports for one member (sizes in bytes). */
 export interface MemberStatus {
@@ -18,11 +19,22 @@ export interface MemberStatus {
   tookMs: number;
 }
 
+/**
+ * What kind of failure an error is, so code (and the JSON's readers) branch on it, never on the text:
+ * refused (nothing listens on the port), timeout (no answer within the deadline), tls (handshake: CA,
+ * client certificate, server name, or one side not speaking TLS), auth (user, password, permission),
+ * no-leader (the member knows no leader), garbage (something that is not etcd's gRPC answered),
+ * unavailable (no connection for another reason), not-found (the host name does not resolve), other.
+ */
+export type FailureKind = 'refused' | 'timeout' | 'tls' | 'auth' | 'no-leader' | 'garbage' | 'unavailable' | 'not-found' | 'other';
+
 /** etcd's health of one member: the read of key "health" succeeded and no NOSPACE/CORRUPT alarm is active. */
 export interface MemberHealth {
   healthy: boolean;
   tookMs: number;
   error: string | null;
+  /** The kind of error; present exactly when error is set. */
+  errorKind?: FailureKind;
 }
 
 /** TCP reachability of a member's client and peer ports from this machine (null = not probed). */
@@ -47,6 +59,8 @@ export interface MemberReport {
   endpoint: string | null;
   reachable: boolean;
   error: string | null;
+  /** The kind of error; present exactly when error is set. */
+  errorKind?: FailureKind;
   status: MemberStatus | null;
   health: MemberHealth | null;
   connectivity: Connectivity;
@@ -90,7 +104,9 @@ export interface CheckResult {
   ok: boolean | null;
   expected: string;
   actual: string;
-  /** The runbook step that addresses a failure, e.g. "Step 5: Fix Quorum Loss". */
+  /** The runbook step that addresses a failure (its number and title are in the runbook's step table). */
+  stepId: StepId;
+  /** That step's heading, e.g. "Step 5: Fix Quorum Loss", for readers of the JSON. */
   step: string;
   suggestion: string;
 }
@@ -99,6 +115,15 @@ export interface CheckResult {
 export interface UnmatchedEndpoint {
   endpoint: string;
   error: string | null;
+  /** The kind of error; present exactly when error is set. */
+  errorKind?: FailureKind;
+}
+
+/** A given or learnt endpoint that did not give the member list, and why. */
+export interface DiscoveryError {
+  endpoint: string;
+  error: string;
+  errorKind: FailureKind;
 }
 
 /** One refresh of one cluster. */
@@ -116,6 +141,8 @@ export interface ClusterSnapshot {
   unmatchedEndpoints: UnmatchedEndpoint[];
   /** Why no member list could be had: one line per endpoint tried. Empty when discovery worked. */
   errors: string[];
+  /** The same failures with endpoint, text and kind apart (set by ClusterInspector; absent in older JSON). */
+  discoveryErrors?: DiscoveryError[];
   /** Leader changes seen since the previous refresh (raft term increases); null on the first refresh. */
   termChanges: number | null;
   takenAt: string;

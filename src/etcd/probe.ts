@@ -2,7 +2,7 @@
 // every member in parallel, each under its own deadline, reporting each member as soon as it is done.
 // A dead, hung, TLS-refusing or garbage-speaking member costs its own row at most one deadline and
 // delays no other row.
-import { EndpointClient, describeError, type RawMember, type RawStatus } from './client';
+import { EndpointClient, REFUSED, describeError, type Failure, type RawMember, type RawStatus } from './client';
 import { toHexId } from './ids';
 import { DEFAULT_TIMEOUT_MS, type ConnectionProfile } from './profile';
 import { probePort, tcpConnects, type PortState } from './tcp';
@@ -35,7 +35,7 @@ const HEDGE_MS = 100;
 interface DiscoveryAttempt {
   endpoint: string;
   list: Awaited<ReturnType<EndpointClient['memberList']>> | null;
-  error: string | null;
+  error: Failure | null;
 }
 
 /** A member whose status takes longer than this also gets a TCP connect to its client port. */
@@ -92,6 +92,7 @@ export class ClusterInspector {
       checks: [],
       unmatchedEndpoints: [],
       errors: [],
+      discoveryErrors: [],
       termChanges: null,
       takenAt: new Date(started).toISOString(),
       elapsedMs: 0,
@@ -130,7 +131,12 @@ export class ClusterInspector {
 
     if (!found?.list) {
       const results = await Promise.all(candidates.map(attempt));
-      snapshot.errors = results.map((r) => `${r.endpoint}: ${r.error ?? 'no member list'}`);
+      snapshot.discoveryErrors = results.map((r) => ({
+        endpoint: r.endpoint,
+        error: r.error?.text ?? 'no member list',
+        errorKind: r.error?.kind ?? 'other',
+      }));
+      snapshot.errors = snapshot.discoveryErrors.map((e) => `${e.endpoint}: ${e.error}`);
       return this.finish(snapshot, started);
     }
     this.lastGood = found.endpoint;
@@ -156,7 +162,9 @@ export class ClusterInspector {
         return report;
       }),
     );
-    snapshot.unmatchedEndpoints = (await unmatched).map((r) => ({ endpoint: r.endpoint, error: r.error }));
+    snapshot.unmatchedEndpoints = (await unmatched).map((r) =>
+      r.error ? { endpoint: r.endpoint, error: r.error.text, errorKind: r.error.kind } : { endpoint: r.endpoint, error: null },
+    );
     this.dropClientsExcept(new Set([...candidates, ...memberUrls]));
 
     const alarms = new Map<string, AlarmReport>();
@@ -203,11 +211,14 @@ export class ClusterInspector {
     const peerUrl = raw.peerURLs[0];
     const peer = peerUrl ? this.peerOpen(id, peerUrl, deadline) : Promise.resolve(null);
     if (!endpoint) {
-      report.error = !started
-        ? 'added to the cluster but not started yet'
-        : warnings.length > 0
-          ? `not probed: the member ${warnings[0].message}`
-          : 'the member advertises no client URL';
+      setError(report, {
+        kind: 'other',
+        text: !started
+          ? 'added to the cluster but not started yet'
+          : warnings.length > 0
+            ? `not probed: the member ${warnings[0].message}`
+            : 'the member advertises no client URL',
+      });
       report.connectivity.peer = await peer;
       return report;
     }
@@ -241,10 +252,10 @@ export class ClusterInspector {
       report.status = toMemberStatus(answer, Date.now() - statusStarted);
       report.reachable = true;
       if (toHexId(answer.header.member_id) !== id) {
-        report.error = `${endpoint} answered as member ${toHexId(answer.header.member_id)}, not ${id}`;
+        setError(report, { kind: 'other', text: `${endpoint} answered as member ${toHexId(answer.header.member_id)}, not ${id}` });
       }
     } catch (error) {
-      report.error = describeError(error, timeoutMs);
+      setError(report, describeError(error, timeoutMs));
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
     const [clientPort, peerOk, quotaBytes, advertised] = await Promise.all([
@@ -258,8 +269,8 @@ export class ClusterInspector {
     report.connectivity = { client: clientPort === 'open', peer: peerOk };
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
-    if (!report.reachable && clientPort !== 'open' && clientPort !== 'timeout' && /^unavailable: /.test(report.error ?? '')) {
-      report.error = clientPort === 'refused' ? 'connection refused (etcd not running or wrong port)' : `cannot connect: ${clientPort}`;
+    if (!report.reachable && clientPort !== 'open' && clientPort !== 'timeout' && report.errorKind === 'unavailable') {
+      setError(report, clientPort === 'refused' ? REFUSED : { kind: 'unavailable', text: `cannot connect: ${clientPort}` });
     }
     if (!report.reachable) this.peerChecks.delete(id);
     if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes.bytes;
@@ -294,9 +305,8 @@ export class ClusterInspector {
       return { bytes: metrics.quotaBackendBytes, error: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const message = error instanceof Error ? error.message : String(error);
-      const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || /^deadline exceeded/.test(message);
-      return { bytes: null, error: redundant ? null : message };
+      const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || Date.now() >= deadline.getTime();
+      return { bytes: null, error: redundant ? null : error instanceof Error ? error.message : String(error) };
     }
   }
 
@@ -341,14 +351,20 @@ async function health(
   started: number,
   timeoutMs: number,
 ): Promise<MemberHealth> {
-  if (status.leaderId === NO_LEADER) return { healthy: false, tookMs: 0, error: 'etcdserver: no leader' };
+  if (status.leaderId === NO_LEADER) return { healthy: false, tookMs: 0, error: 'etcdserver: no leader', errorKind: 'no-leader' };
   const result = await read;
-  // A user without read permission on "health" still proves the member serves requests (as etcdctl holds).
-  const denied = result.error instanceof Error && /permission denied/i.test(result.error.message);
-  let error = result.error === null || denied ? null : describeError(result.error, timeoutMs);
+  let failure = result.error === null ? null : describeError(result.error, timeoutMs);
   const alarms = alarmsFromStatusErrors(status.errors).filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
-  if (error === null && alarms.length > 0) error = `Active Alarm(s): ${[...new Set(alarms.map((a) => a.alarm))].join(' ')}`;
-  return { healthy: error === null, tookMs: result.at - started, error };
+  if (failure === null && alarms.length > 0)
+    failure = { kind: 'other', text: `Active Alarm(s): ${[...new Set(alarms.map((a) => a.alarm))].join(' ')}` };
+  const tookMs = result.at - started;
+  return failure ? { healthy: false, tookMs, error: failure.text, errorKind: failure.kind } : { healthy: true, tookMs, error: null };
+}
+
+/** Sets a member's error and its kind together. */
+function setError(report: MemberReport, failure: Failure): void {
+  report.error = failure.text;
+  report.errorKind = failure.kind;
 }
 
 function toMemberStatus(raw: RawStatus, tookMs: number): MemberStatus {

@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ETCD_YAML_GLOBS } from '../shared/documents';
+import { SECTION } from '../shared/settings';
+import type { Settings } from './settings';
 
 const SELECTOR = [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))];
 
@@ -14,6 +16,7 @@ export class LazyLanguageClient implements vscode.Disposable {
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly settings: Pick<Settings, 'etcdVersion'>,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.watcher = vscode.workspace.onDidOpenTextDocument((doc) => this.startFor(doc));
@@ -30,7 +33,10 @@ export class LazyLanguageClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: SELECTOR,
-      synchronize: { configurationSection: 'etcdInspector' },
+      // The version is known at initialize, before the first document is linted; later changes of the
+      // section (etcdVersion, maxNumberOfProblems) reach the server through the synchronisation.
+      initializationOptions: { etcdVersion: this.settings.etcdVersion },
+      synchronize: { configurationSection: SECTION },
       outputChannel: this.log,
     };
     // The client sends didOpen for the documents already open when it starts, this one included.

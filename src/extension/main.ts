@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { ClusterTreeProvider, type TreeNode } from './tree/clusterTree';
 import { ClusterRegistry } from './clusters/registry';
 import { ClusterStatusBar } from './statusBar';
-import { readClusters } from './settings';
+import { Settings } from './settings';
 import { LazyLanguageClient } from './lspClient';
 import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
@@ -15,18 +15,10 @@ let client: LazyLanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('etcd Inspector', { log: true });
-  context.subscriptions.push(log);
-  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('etcdInspector');
+  const settings = new Settings(context.extension.packageJSON, log);
+  context.subscriptions.push(log, settings);
 
-  const registry = new ClusterRegistry(
-    {
-      clusters: () => readClusters(log),
-      timeoutMs: () => config().get<number>('requestTimeoutMs', 2000),
-      refreshIntervalSeconds: () => config().get<number>('refreshIntervalSeconds', 10),
-    },
-    context.secrets,
-    log,
-  );
+  const registry = new ClusterRegistry(settings, context.secrets, log);
   const tree = new ClusterTreeProvider(registry);
   const view = vscode.window.createTreeView<TreeNode>('etcdInspector.clusters', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ClusterStatusBar(registry);
@@ -67,20 +59,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         choice === open ? vscode.commands.executeCommand('etcdInspector.openStatus', { cluster: name }) : undefined,
       );
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('etcdInspector.clusters')) {
-        registry.reload();
-        void registry.refresh();
-      } else if (e.affectsConfiguration('etcdInspector.refreshIntervalSeconds')) registry.schedule();
-      if (e.affectsConfiguration('etcdInspector.requestTimeoutMs')) registry.invalidate();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => registry.reload()),
+    settings.onDidChange((keys) => registry.settingsChanged(keys)),
     vscode.commands.registerCommand('etcdInspector.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', 'etcdInspector'),
     ),
     vscode.commands.registerCommand('etcdInspector.showLog', () => log.show()),
   );
-  registerClusterCommands(context, registry, log);
+  registerClusterCommands(context, registry, settings, log);
   context.subscriptions.push(
     registerStatusPanelSerializer(context, registry, { log }),
     // Called from the palette (no argument), a cluster's tree node or the status bar ({ cluster: name }).
@@ -91,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerLintCommands(context);
 
-  client = new LazyLanguageClient(context, log);
+  client = new LazyLanguageClient(context, settings, log);
   log.info(`etcd Inspector ${String(context.extension.packageJSON.version)} activated`);
 }
 

@@ -1,15 +1,16 @@
 // The status bar item: the active cluster's leader and quorum at a glance; a click opens the status panel.
 import * as vscode from 'vscode';
-import { clusterHealth, clusterSummary } from '../shared/treeModel';
+import { clusterState, type ClusterCondition } from '../shared/clusterState';
 import type { ClusterRegistry } from './clusters/registry';
 
-const ICON = {
+const ICON: Record<ClusterCondition, string> = {
   healthy: '$(pass)',
   degraded: '$(warning)',
+  'quorum-lost': '$(error)',
   'no-leader': '$(error)',
   unreachable: '$(debug-disconnect)',
   unknown: '$(database)',
-} as const;
+};
 
 export class ClusterStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('etcdInspector.status', vscode.StatusBarAlignment.Left, 10);
@@ -35,15 +36,14 @@ export class ClusterStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    const snapshot = this.registry.snapshot(name);
-    const health = clusterHealth(snapshot);
-    this.item.text = `${ICON[health]} etcd ${name}: ${clusterSummary(snapshot, this.registry.isRefreshing(name))}`;
+    const state = clusterState(this.registry.snapshot(name), this.registry.isRefreshing(name));
+    this.item.text = `${ICON[state.condition]} etcd ${name}: ${state.text}`;
     this.item.tooltip = `etcd Inspector — ${name}\nClick to open the endpoint status.`;
     this.item.command = { command: 'etcdInspector.openStatus', title: 'Open Status', arguments: [{ cluster: name }] };
     this.item.backgroundColor =
-      health === 'no-leader' || health === 'unreachable'
+      state.tone === 'error'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : health === 'degraded'
+        : state.tone === 'warning'
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     this.item.show();

@@ -6,7 +6,17 @@ import type { EtcdVersion } from '../shared/settings';
 import { RuleContext } from './context';
 import type { ConfigDocument } from './document';
 import type { LintDiagnostic, Range } from './types';
-import { clip, finding, fix } from './rules/helpers';
+import { reporter } from './findings';
+import { clip, fix } from './rules/helpers';
+
+/** The cross-file codes, one reporter each (they are documented in ruleDocs.ts like the rules' codes). */
+const JOIN = reporter('cross-file-join');
+const INITIAL_CLUSTER = reporter('cross-file-initial-cluster');
+const TOKEN = reporter('cross-file-token');
+const TIMING = reporter('cross-file-timing');
+const MEMBER = reporter('cross-file-member');
+/** Every code checkAcrossFiles reports. */
+export const CROSS_FILE_CODES: readonly string[] = [JOIN, INITIAL_CLUSTER, TOKEN, TIMING, MEMBER].map((r) => r.id);
 
 /** One member's configuration, identified by its URI or path. */
 export interface MemberConfig {
@@ -84,8 +94,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
       const listedByOthers = others.some((o) => o.cluster.has(f.name));
       if (!listedByOthers && f.state === 'new') {
         report(
-          finding(
-            'cross-file-join',
+          JOIN.finding(
             'warning',
             `No other member's initial-cluster lists "${clip(f.name)}" (${clip(others.map((o) => base(o.uri)).join(', '))}): if this member joins a running cluster (etcdctl member add, runbook step 6), set initial-cluster-state to existing.`,
             f.ctx.get('initial-cluster-state')?.keyRange ?? f.ctx.get('name')?.keyRange ?? icRange,
@@ -96,8 +105,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
       const peer = others.find((o) => o.state === 'new' && f.state === 'new' && o.clusterText !== f.clusterText);
       if (peer) {
         report(
-          finding(
-            'cross-file-initial-cluster',
+          INITIAL_CLUSTER.finding(
             'warning',
             `initial-cluster differs from ${base(peer.uri)} (${clip(peer.ctx.value('initial-cluster') ?? '')}): members bootstrapping one cluster must list the same members and URLs.`,
             icRange,
@@ -107,8 +115,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
       const tokenPeer = others.find((o) => (o.token ?? 'etcd-cluster') !== (f.token ?? 'etcd-cluster'));
       if (tokenPeer) {
         report(
-          finding(
-            'cross-file-token',
+          TOKEN.finding(
             'warning',
             `initial-cluster-token "${clip(f.token ?? 'etcd-cluster')}" differs from "${clip(tokenPeer.token ?? 'etcd-cluster')}" in ${base(tokenPeer.uri)}: members with different tokens form different clusters.`,
             f.ctx.get('initial-cluster-token')?.valueRange ?? icRange,
@@ -123,8 +130,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
         if (diff && mine !== undefined) {
           const theirs = flag === 'heartbeat-interval' ? diff.heartbeat : diff.election;
           report(
-            finding(
-              'cross-file-timing',
+            TIMING.finding(
               'warning',
               `${flag} is ${mine} ms here but ${theirs} ms in ${base(diff.uri)}: every member should use the same heartbeat interval and election timeout.`,
               f.ctx.get(flag)?.valueRange ?? icRange,
@@ -141,8 +147,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
         if (!listed || listed.join(',') === f.advertise.join(',')) continue;
         const advEntry = f.ctx.get('initial-advertise-peer-urls');
         report(
-          finding(
-            'cross-file-member',
+          MEMBER.finding(
             'warning',
             `${base(o.uri)} lists ${clip(f.name)}=${clip(listed.join(','))}, but this member advertises ${clip(f.advertise.join(','))}: peers will not reach it at the address they expect.`,
             advEntry?.valueRange ?? f.ctx.get('name')?.keyRange ?? icRange,
@@ -154,8 +159,7 @@ export function checkAcrossFiles(configs: readonly MemberConfig[], version: Etcd
       const twin = others.find((o) => o.name === f.name);
       if (twin) {
         report(
-          finding(
-            'cross-file-member',
+          MEMBER.finding(
             'warning',
             `${base(twin.uri)} uses the same name "${clip(f.name)}": every member needs its own --name.`,
             f.ctx.get('name')?.keyRange ?? icRange,

@@ -1,4 +1,5 @@
 // Collects the safe fixes of a lint run into one non-overlapping edit list ("Apply all safe fixes").
+import { YAML_SYNTAX } from './parse/yaml';
 import type { LintDiagnostic, TextEdit } from './types';
 
 const before = (a: TextEdit, b: TextEdit): number =>
@@ -6,8 +7,13 @@ const before = (a: TextEdit, b: TextEdit): number =>
 const endsBefore = (a: TextEdit, b: TextEdit): boolean =>
   a.range.end.line < b.range.start.line || (a.range.end.line === b.range.start.line && a.range.end.character <= b.range.start.character);
 
-/** The edits of every safe fix, skipping any that overlap an earlier one; apply them in one go. */
+/**
+ * The edits of every safe fix, skipping any that overlap an earlier one; apply them in one go. None for a YAML
+ * document with syntax errors: there the positions of keys and values are the YAML parser's recovery guesses,
+ * and fixes applied blindly can join lines or move keys into another mapping (the property test found both).
+ */
 export function safeFixEdits(diagnostics: readonly LintDiagnostic[]): TextEdit[] {
+  if (diagnostics.some((d) => d.code === YAML_SYNTAX.id)) return [];
   const edits = diagnostics
     .flatMap((d) =>
       (d.fixes ?? [])

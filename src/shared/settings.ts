@@ -1,5 +1,10 @@
-// Shapes of the etcdInspector.* settings, shared by the extension host, the CLI and the tests.
+// Shapes of the etcdInspector.* settings, shared by the extension host, the CLI and the tests, and the pure
+// half of the extension's Settings object (src/extension/settings.ts): what each setting's change requires,
+// the declared defaults and bounds read from package.json, checked readers, and edits of the clusters list.
 import { normalizeEndpoint } from '../etcd/profile';
+
+/** The configuration section the extension owns. */
+export const SECTION = 'etcdInspector';
 
 /** TLS files of a cluster profile, as paths on the machine running VS Code. */
 export interface TlsSetting {
@@ -9,17 +14,132 @@ export interface TlsSetting {
   serverName?: string;
 }
 
-/** One entry of the etcdInspector.clusters setting. The password is never here: it lives in SecretStorage. */
+/**
+ * One entry of the etcdInspector.clusters setting. The password is never here: it lives in SecretStorage.
+ * SSH settings are not part of it until SSH lands: an `ssh` block in an entry is left alone (kept by every
+ * write) but neither read nor documented.
+ */
 export interface ClusterSetting {
   name: string;
   endpoints: string[];
   tls?: TlsSetting;
   username?: string;
-  ssh?: Record<string, unknown>;
 }
 
 /** The etcd versions whose configuration rules the linter knows. */
 export type EtcdVersion = '3.4' | '3.5' | '3.6';
+
+/**
+ * What a change of a setting requires of the extension host. reconnect: connections are rebuilt from the
+ * new value (for `clusters`, those of the entries that changed; for a connection setting, every
+ * cluster's), then the clusters are refreshed; reschedule: only the auto-refresh timer restarts; relint:
+ * nothing in the host, the language server (which is sent the section) lints again. No setting only
+ * re-renders a view.
+ */
+export type SettingEffect = 'reconnect' | 'reschedule' | 'relint';
+
+/** Every etcdInspector.* setting (without the section) and what its change requires; package.json declares exactly these. */
+export const SETTING_EFFECTS = {
+  clusters: 'reconnect',
+  requestTimeoutMs: 'reconnect',
+  refreshIntervalSeconds: 'reschedule',
+  etcdVersion: 'relint',
+  maxNumberOfProblems: 'relint',
+} as const satisfies Record<string, SettingEffect>;
+
+/** The name of a setting within the section. */
+export type SettingKey = keyof typeof SETTING_EFFECTS;
+
+export const SETTING_KEYS = Object.keys(SETTING_EFFECTS) as SettingKey[];
+
+/** The settings a configuration change touched, given VS Code's `affectsConfiguration`. */
+export function changedSettings(affects: (qualifiedKey: string) => boolean): SettingKey[] {
+  return SETTING_KEYS.filter((key) => affects(`${SECTION}.${key}`));
+}
+
+/** How package.json declares a setting: its default and, for numbers and enums, the values it allows. */
+export interface SettingDeclaration {
+  default: unknown;
+  minimum?: number;
+  enum?: readonly unknown[];
+}
+
+/**
+ * The declarations of the etcdInspector.* settings in package.json's contributes.configuration, keyed
+ * without the section; throws when a setting the extension reads is not declared with a default.
+ */
+export function declaredSettings(packageJson: unknown): Record<SettingKey, SettingDeclaration> {
+  const contributes = (packageJson as { contributes?: { configuration?: unknown } } | null)?.contributes?.configuration;
+  const sections = Array.isArray(contributes) ? contributes : [contributes];
+  const properties: Record<string, unknown> = Object.assign(
+    {},
+    ...sections.map((c) => (c as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}),
+  );
+  const declared = {} as Record<SettingKey, SettingDeclaration>;
+  for (const key of SETTING_KEYS) {
+    const property = properties[`${SECTION}.${key}`] as Record<string, unknown> | undefined;
+    if (!property || !('default' in property)) throw new Error(`package.json declares no default for ${SECTION}.${key}`);
+    declared[key] = {
+      default: property.default,
+      ...(typeof property.minimum === 'number' ? { minimum: property.minimum } : {}),
+      ...(Array.isArray(property.enum) ? { enum: property.enum as unknown[] } : {}),
+    };
+  }
+  return declared;
+}
+
+/**
+ * A number setting as the user wrote it, checked against its declaration (VS Code does not enforce the
+ * schema on reads): a non-number, or one below the declared minimum, gives the declared default and a
+ * reason.
+ */
+export function readNumberSetting(key: SettingKey, value: unknown, declared: SettingDeclaration): { value: number; problem?: string } {
+  const fallback = declared.default as number;
+  if (value === undefined) return { value: fallback };
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    return { value: fallback, problem: `${SECTION}.${key} must be a number: using ${fallback}` };
+  }
+  if (declared.minimum !== undefined && value < declared.minimum) {
+    return { value: fallback, problem: `${SECTION}.${key} must be at least ${declared.minimum}: using ${fallback}` };
+  }
+  return { value };
+}
+
+/** An enum setting (etcdVersion) checked against its declared values; anything else gives the default and a reason. */
+export function readEnumSetting<T extends string>(
+  key: SettingKey,
+  value: unknown,
+  declared: SettingDeclaration,
+): { value: T; problem?: string } {
+  const fallback = declared.default as T;
+  if (value === undefined) return { value: fallback };
+  if (declared.enum?.includes(value)) return { value: value as T };
+  return { value: fallback, problem: `${SECTION}.${key} must be one of ${(declared.enum ?? []).join(', ')}: using ${fallback}` };
+}
+
+/**
+ * The raw clusters list of one settings scope with `cluster` in place of an entry of the same name, or
+ * appended. The other entries are kept as they were written, including keys this version does not read.
+ */
+export function withCluster(raw: unknown, cluster: ClusterSetting): unknown[] {
+  const list = Array.isArray(raw) ? raw : [];
+  const index = list.findIndex((e) => nameOf(e) === cluster.name);
+  return index < 0 ? [...list, cluster] : list.map((e, i) => (i === index ? cluster : e));
+}
+
+/** The raw clusters list of one settings scope without the entries named `name`. */
+export function withoutCluster(raw: unknown, name: string): unknown[] {
+  return (Array.isArray(raw) ? raw : []).filter((e) => nameOf(e) !== name);
+}
+
+/** Whether a raw clusters list has an entry named `name`. */
+export function hasCluster(raw: unknown, name: string): boolean {
+  return Array.isArray(raw) && raw.some((e) => nameOf(e) === name);
+}
+
+function nameOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
+}
 
 /** Checks an untrusted settings value and keeps only well-formed cluster entries, with a reason for each dropped one. */
 export function parseClusterSettings(value: unknown): { clusters: ClusterSetting[]; problems: string[] } {
@@ -62,7 +182,6 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       cluster.tls = { caFile: pick('caFile'), certFile: pick('certFile'), keyFile: pick('keyFile'), serverName: pick('serverName') };
     }
     if (typeof entry.username === 'string' && entry.username !== '') cluster.username = entry.username;
-    if (typeof entry.ssh === 'object' && entry.ssh !== null) cluster.ssh = entry.ssh as Record<string, unknown>;
     clusters.push(cluster);
   });
   return { clusters, problems };

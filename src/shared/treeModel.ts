@@ -1,7 +1,9 @@
 // What the Clusters tree shows, computed from snapshots without VS Code: labels, descriptions, icons and
-// context values. The tree provider in src/extension/tree turns these into TreeItems.
+// context values. The tree provider in src/extension/tree turns these into TreeItems. A cluster's words and
+// condition come from clusterState.ts, as in every other view.
 import type { ClusterSnapshot, MemberReport } from '../etcd/model';
 import { formatBytes } from '../etcd/format';
+import { clusterState, clusterSummary, type ClusterCondition } from './clusterState';
 
 /** A codicon id plus an optional theme colour id. */
 export interface IconModel {
@@ -18,42 +20,18 @@ export interface NodeModel {
   contextValue: string;
 }
 
-/** How a cluster is doing, for icons, the status bar and notifications. */
-export type ClusterHealth = 'healthy' | 'degraded' | 'no-leader' | 'unreachable' | 'unknown';
-
-export function clusterHealth(s: ClusterSnapshot | undefined): ClusterHealth {
-  if (!s) return 'unknown';
-  // No member answered its status: whether there is a leader is unknown, not "no leader".
-  if (s.members.length === 0 || !s.members.some((m) => m.reachable)) return 'unreachable';
-  if (!s.leaderId) return 'no-leader';
-  const q = s.quorum;
-  return q.healthy === q.votingMembers && s.alarms.length === 0 && s.members.every((m) => m.reachable || !m.started)
-    ? 'healthy'
-    : 'degraded';
+/** The cluster's condition alone (the tree provider's badge counts clusters without a leader or answer). */
+export function clusterHealth(s: ClusterSnapshot | undefined): ClusterCondition {
+  return clusterState(s).condition;
 }
 
-/** One line that says how a cluster is doing: "leader etcd-1 · 3/3 healthy" or "NO LEADER · 1/3 reachable · quorum lost". */
-export function clusterSummary(s: ClusterSnapshot | undefined, refreshing = false): string {
-  if (!s) return refreshing ? 'refreshing…' : 'not refreshed yet';
-  const q = s.quorum;
-  if (s.members.length === 0) return 'UNREACHABLE · no endpoint answered';
-  const parts: string[] = [];
-  if (s.leaderId) {
-    parts.push(`leader ${s.leaderName || s.leaderId}`, `${q.healthy}/${q.votingMembers} healthy`);
-    if (q.reachable < q.votingMembers) parts.push(`${q.votingMembers - q.reachable} down`);
-  } else {
-    parts.push('NO LEADER', `${q.reachable}/${q.votingMembers} reachable`);
-    if (!q.hasQuorum) parts.push('quorum lost');
-  }
-  const learners = s.members.filter((m) => m.isLearner).length;
-  if (learners) parts.push(`${learners} learner${learners > 1 ? 's' : ''}`);
-  if (s.alarms.length) parts.push(`ALARM ${[...new Set(s.alarms.map((a) => a.alarm))].join(',')}`);
-  return parts.join(' · ');
-}
+// src/extension/main.ts takes the notification's summary from here.
+export { clusterSummary };
 
-const HEALTH_ICON: Record<ClusterHealth, IconModel> = {
+const CONDITION_ICON: Record<ClusterCondition, IconModel> = {
   healthy: { id: 'pass-filled', color: 'testing.iconPassed' },
   degraded: { id: 'warning', color: 'list.warningForeground' },
+  'quorum-lost': { id: 'error', color: 'list.errorForeground' },
   'no-leader': { id: 'error', color: 'list.errorForeground' },
   unreachable: { id: 'debug-disconnect', color: 'list.errorForeground' },
   unknown: { id: 'server-environment' },
@@ -66,7 +44,7 @@ export function clusterNode(
   refreshing: boolean,
   leaderChanges = 0,
 ): NodeModel {
-  const health = clusterHealth(s);
+  const state = clusterState(s, refreshing);
   const q = s?.quorum;
   const lines = [name, ...endpoints];
   if (s && q) {
@@ -86,10 +64,10 @@ export function clusterNode(
   }
   return {
     label: name,
-    description: clusterSummary(s, refreshing),
+    description: state.text,
     tooltip: lines.join('\n'),
-    icon: refreshing && !s ? { id: 'loading~spin' } : HEALTH_ICON[health],
-    contextValue: `cluster.${health}`,
+    icon: refreshing && !s ? { id: 'loading~spin' } : CONDITION_ICON[state.condition],
+    contextValue: `cluster.${state.condition}`,
   };
 }
 
@@ -160,33 +138,4 @@ export function memberDetails(m: MemberReport, s: ClusterSnapshot): Array<[strin
   const alarms = s.alarms.filter((a) => a.memberId === m.id);
   rows.push(['alarms', alarms.length ? alarms.map((a) => a.alarm).join(', ') : 'none']);
   return rows;
-}
-
-/** What an operator is told about a cluster's leader: once per change, never every refresh. */
-export type LeaderNotice = 'lost' | 'regained' | 'unreachable';
-
-/** The state the last notice left the cluster in. */
-export type NoticeState = 'ok' | 'no-leader' | 'unreachable';
-
-function noticeState(s: ClusterSnapshot | undefined): NoticeState | undefined {
-  const health = clusterHealth(s);
-  if (health === 'unknown') return undefined;
-  return health === 'no-leader' || health === 'unreachable' ? health : 'ok';
-}
-
-/**
- * Decides whether a refresh warrants a notice. A bad state (no leader, unreachable) must be seen on two
- * refreshes in a row before it is announced, so a refresh that merely timed out (a busy machine, a
- * leader election in progress) raises no false alarm; a recovery is announced at once.
- */
-export function leaderNotice(
-  announced: NoticeState,
-  previous: ClusterSnapshot | undefined,
-  next: ClusterSnapshot,
-): { notice: LeaderNotice | undefined; announced: NoticeState } {
-  const now = noticeState(next);
-  if (now === undefined || now === announced) return { notice: undefined, announced };
-  if (now === 'ok') return { notice: 'regained', announced: 'ok' };
-  if (noticeState(previous) !== now) return { notice: undefined, announced };
-  return { notice: now === 'no-leader' ? 'lost' : 'unreachable', announced: now };
 }

@@ -1,6 +1,7 @@
 // Renders the status view-models with VS Code Elements. Every value goes in as text (el() in dom.ts); state
 // is shown with a symbol and a word as well as a colour, so it reads in high contrast and to screen readers.
 import type { CheckOutcome, StatusAction, StatusViewModel, TableKind, Tone } from '../shared/statusViewModel';
+import { TONE_WORDS } from '../shared/clusterState';
 import { el, type Child } from './dom';
 
 /** What the rendered buttons do; main.ts turns these into messages to the host. */
@@ -16,11 +17,10 @@ export interface Actions {
 const ENDPOINT_WIDTHS = [12, 10.5, 5, 4.5, 4.5, 5, 4.5, 4.5, 5, 4, 4.5, 5.5, 14, 13, 3.5];
 
 const TONE_SYMBOL: Record<Tone, string> = { ok: '✓', warning: '⚠', error: '✗', unknown: '?' };
-const TONE_WORD: Record<Tone, string> = { ok: 'OK', warning: 'warning', error: 'problem', unknown: 'unknown' };
-const OUTCOME: Record<CheckOutcome, { symbol: string; word: string; tone: Tone }> = {
-  pass: { symbol: '✓', word: 'pass', tone: 'ok' },
-  fail: { symbol: '✗', word: 'FAIL', tone: 'error' },
-  unknown: { symbol: '?', word: 'unknown', tone: 'unknown' },
+const OUTCOME: Record<CheckOutcome, { symbol: string; tone: Tone }> = {
+  pass: { symbol: '✓', tone: 'ok' },
+  fail: { symbol: '✗', tone: 'error' },
+  unknown: { symbol: '?', tone: 'unknown' },
 };
 
 function symbol(text: string): HTMLSpanElement {
@@ -118,7 +118,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
         'p',
         { class: 'summary-line' },
         symbol(TONE_SYMBOL[vm.tone]),
-        el('span', { class: 'visually-hidden' }, `${TONE_WORD[vm.tone]}: `),
+        el('span', { class: 'visually-hidden' }, `${TONE_WORDS[vm.tone]}: `),
         vm.summary,
       ),
       el('p', { class: 'meta' }, meta.join(' · '), vm.refreshing ? el('span', { class: 'refreshing' }, ' · refreshing…') : null),
@@ -131,6 +131,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
         secondary: true,
         ariaLabel: `Export the endpoint status of ${c} as etcdctl JSON`,
       }),
+      actionButton(k('monitor'), vm.monitor, actions, `runbook step ${vm.monitor.args.step ?? ''} of ${c}`),
     ),
   );
 
@@ -179,7 +180,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
     return {
       className: `row tone-${o.tone}`,
       cells: [
-        el('span', { class: `outcome tone-${o.tone}` }, symbol(o.symbol), ' ', o.word),
+        el('span', { class: `outcome tone-${o.tone}` }, symbol(o.symbol), ' ', ch.result),
         el('span', {}, el('strong', {}, ch.title), el('br'), el('code', {}, ch.id)),
         ch.expected,
         ch.actual,
@@ -253,7 +254,7 @@ export function renderAll(vms: StatusViewModel[], selected: string | undefined, 
         symbol(TONE_SYMBOL[vm.tone]),
         ' ',
         vm.cluster,
-        el('span', { class: 'visually-hidden' }, ` (${TONE_WORD[vm.tone]})`),
+        el('span', { class: 'visually-hidden' }, ` (${TONE_WORDS[vm.tone]})`),
       ),
     );
   }

@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import { ClusterInspector } from '../../etcd/probe';
 import { deriveModel, type ClusterSnapshot, type MemberReport } from '../../etcd/model';
 import type { ConnectionProfile } from '../../etcd/profile';
-import type { ClusterSetting } from '../../shared/settings';
-import { leaderNotice, clusterSummary, type NoticeState } from '../../shared/treeModel';
+import { SETTING_EFFECTS, type ClusterSetting, type SettingKey } from '../../shared/settings';
+import type { Settings } from '../settings';
+import { leaderNotice, clusterState, type NoticeState } from '../../shared/clusterState';
 import type { ClusterStateSource } from './source';
 
 /** The SecretStorage key of a cluster user's password. */
@@ -25,12 +26,8 @@ interface Entry {
   announced: NoticeState;
 }
 
-/** Options the registry reads each time it needs them, so settings changes apply without a restart. */
-export interface RegistryOptions {
-  clusters(): ClusterSetting[];
-  timeoutMs(): number;
-  refreshIntervalSeconds(): number;
-}
+/** The settings the registry reads each time it needs them, so settings changes apply without a restart. */
+export type RegistrySettings = Pick<Settings, 'clusters' | 'requestTimeoutMs' | 'refreshIntervalSeconds'>;
 
 export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
@@ -49,7 +46,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   private readonly secretsSubscription: vscode.Disposable;
 
   constructor(
-    private readonly options: RegistryOptions,
+    private readonly settings: RegistrySettings,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -71,10 +68,23 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     }
   }
 
+  /**
+   * Applies a settings change as SETTING_EFFECTS says: a changed clusters entry reconnects that cluster, a
+   * changed connection setting (the deadline) every cluster, and both refresh; a changed interval
+   * reschedules the timer. Settings of the language server need nothing here.
+   */
+  settingsChanged(keys: readonly SettingKey[]): void {
+    const reconnect = keys.filter((k) => SETTING_EFFECTS[k] === 'reconnect');
+    if (reconnect.some((k) => k !== 'clusters')) this.invalidate();
+    if (reconnect.includes('clusters')) this.reload();
+    if (reconnect.length > 0) void this.refresh();
+    if (keys.some((k) => SETTING_EFFECTS[k] === 'reschedule')) this.schedule();
+  }
+
   /** Re-reads the clusters setting: keeps state of unchanged clusters, drops removed ones. */
   reload(): void {
     const next = new Map<string, Entry>();
-    for (const setting of this.options.clusters()) {
+    for (const setting of this.settings.clusters) {
       if (next.has(setting.name)) {
         this.log.warn(`two clusters are named "${setting.name}": only the first is shown`);
         continue;
@@ -125,7 +135,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   async profile(name: string): Promise<ConnectionProfile | undefined> {
     const setting = this.entries.get(name)?.setting;
     if (!setting) return undefined;
-    const profile: ConnectionProfile = { name: setting.name, endpoints: setting.endpoints, timeoutMs: this.options.timeoutMs() };
+    const profile: ConnectionProfile = { name: setting.name, endpoints: setting.endpoints, timeoutMs: this.settings.requestTimeoutMs };
     if (setting.tls) profile.tls = { ...setting.tls };
     if (setting.username) {
       profile.username = setting.username;
@@ -207,7 +217,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     }
     for (const [key, text] of entry.lastErrors) if (!errors.has(key)) this.log.info(`${name}: recovered: ${text}`);
     entry.lastErrors = errors;
-    this.log.debug(`${name}: ${clusterSummary(s)} (${s.elapsedMs} ms)`);
+    this.log.debug(`${name}: ${clusterState(s).text} (${s.elapsedMs} ms)`);
   }
 
   keepAlive(_reason: string): vscode.Disposable {
@@ -222,7 +232,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
 
   /** Runs the auto-refresh timer only while something visible needs it and the interval is not 0. */
   schedule(): void {
-    const seconds = this.options.refreshIntervalSeconds();
+    const seconds = this.settings.refreshIntervalSeconds;
     const wanted = this.keepAlives.size > 0 && seconds > 0 && this.entries.size > 0;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

@@ -9,50 +9,33 @@ import {
   profileFromKubeadmManifest,
   type ConnectionProfile,
 } from '../../etcd/profile';
-import { runbookStepMarkdown } from '../../etcd/runbook';
-import { STEPS } from '../../etcd/checklist';
+import { RUNBOOK_STEPS, runbookStepMarkdown, stepByNumber, type RunbookStep, type StepId } from '../../etcd/runbook/steps';
 import type { ClusterSetting } from '../../shared/settings';
 import { passwordKey, type ClusterRegistry } from '../clusters/registry';
+import type { Settings } from '../settings';
 import type { TreeNode } from '../tree/clusterTree';
-
-const SECTION = 'etcdInspector';
-
-/** Where a cluster entry lives, so edits go back to the same settings file. */
-function targetOf(name: string): vscode.ConfigurationTarget {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<ClusterSetting[]>('clusters');
-  if (inspected?.workspaceFolderValue?.some((c) => c.name === name)) return vscode.ConfigurationTarget.WorkspaceFolder;
-  if (inspected?.workspaceValue?.some((c) => c.name === name)) return vscode.ConfigurationTarget.Workspace;
-  return vscode.ConfigurationTarget.Global;
-}
-
-function valueAt(target: vscode.ConfigurationTarget): ClusterSetting[] {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<ClusterSetting[]>('clusters');
-  const value =
-    target === vscode.ConfigurationTarget.Global
-      ? inspected?.globalValue
-      : target === vscode.ConfigurationTarget.Workspace
-        ? inspected?.workspaceValue
-        : inspected?.workspaceFolderValue;
-  return Array.isArray(value) ? [...value] : [];
-}
 
 /** What the commands work with. */
 interface Deps {
   registry: ClusterRegistry;
+  settings: Settings;
   secrets: vscode.SecretStorage;
   log: vscode.LogOutputChannel;
 }
 
-async function saveCluster(cluster: ClusterSetting, password: string | undefined, { secrets, log }: Deps): Promise<void> {
-  const target = vscode.ConfigurationTarget.Global;
-  const clusters = valueAt(target).filter((c) => c.name !== cluster.name);
-  clusters.push(cluster);
-  await vscode.workspace.getConfiguration(SECTION).update('clusters', clusters, target);
+/** Saves the entry through the settings object and the password (if any) to secret storage; says where it went. */
+async function saveCluster(cluster: ClusterSetting, password: string | undefined, { settings, secrets, log }: Deps): Promise<void> {
+  const written = await settings.saveCluster(cluster);
   if (cluster.username && password !== undefined) await secrets.store(passwordKey(cluster.name, cluster.username), password);
   // Never the password: only whether one was stored.
   log.info(
-    `cluster "${cluster.name}" saved to user settings: ${cluster.endpoints.join(', ')}${cluster.tls ? ', TLS' : ''}${cluster.username ? `, user ${cluster.username}${password !== undefined ? ' (password in secret storage)' : ''}` : ''}`,
+    `cluster "${cluster.name}" saved to ${written.where}: ${cluster.endpoints.join(', ')}${cluster.tls ? ', TLS' : ''}${cluster.username ? `, user ${cluster.username}${password !== undefined ? ' (password in secret storage)' : ''}` : ''}`,
   );
+  if (written.shadowed) {
+    void vscode.window.showWarningMessage(
+      `Cluster "${cluster.name}" was saved to ${written.where}, but this workspace's own etcdInspector.clusters list replaces that one: add the entry to the workspace settings to see it here.`,
+    );
+  }
 }
 
 async function askName(registry: ClusterRegistry, suggestion = ''): Promise<string | undefined> {
@@ -193,7 +176,7 @@ async function pickCluster(registry: ClusterRegistry, node: TreeNode | undefined
   return vscode.window.showQuickPick(names, { title });
 }
 
-async function removeCluster({ registry, secrets, log }: Deps, node?: TreeNode): Promise<void> {
+async function removeCluster({ registry, settings, secrets, log }: Deps, node?: TreeNode): Promise<void> {
   const name = await pickCluster(registry, node, 'Remove which cluster?');
   if (!name) return;
   const answer = await vscode.window.showWarningMessage(
@@ -203,14 +186,11 @@ async function removeCluster({ registry, secrets, log }: Deps, node?: TreeNode):
   );
   if (answer !== 'Remove') return;
   const setting = registry.setting(name);
-  const target = targetOf(name);
-  await vscode.workspace.getConfiguration(SECTION).update(
-    'clusters',
-    valueAt(target).filter((c) => c.name !== name),
-    target,
-  );
+  const removed = await settings.removeCluster(name);
   if (setting?.username) await secrets.delete(passwordKey(name, setting.username));
-  log.info(`cluster "${name}" removed from settings${setting?.username ? ' and its password from secret storage' : ''}`);
+  log.info(
+    `cluster "${name}" removed from ${removed?.where ?? 'settings (it was in none that is shown)'}${setting?.username ? ' and its password from secret storage' : ''}`,
+  );
 }
 
 async function setPassword({ registry, secrets, log }: Deps, node?: TreeNode): Promise<void> {
@@ -233,23 +213,32 @@ async function setPassword({ registry, secrets, log }: Deps, node?: TreeNode): P
   await registry.refresh(name);
 }
 
-async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: string; step?: string | number } | undefined): Promise<void> {
+/** Which step a command argument names: the webview sends its number, code may pass the step id. */
+type StepArgument = number | StepId;
+
+async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: string; step?: StepArgument } | undefined): Promise<void> {
   const name = args?.cluster ?? (await pickCluster(registry, undefined, 'Which cluster?'));
-  // The webview names steps by number, the checklist by title ("Step 5: Fix Quorum Loss").
-  const step = typeof args?.step === 'number' ? Object.values(STEPS).find((t) => t.startsWith(`Step ${args.step}:`)) : args?.step;
+  // Arguments come from anywhere a command can be run: an unknown step is ignored.
+  const step: RunbookStep | undefined =
+    typeof args?.step === 'number' ? stepByNumber(args.step) : RUNBOOK_STEPS.find((s) => s.id === args?.step);
   if (!name || !step) return;
   const profile = await registry.profile(name);
   if (!profile) return;
   const doc = await vscode.workspace.openTextDocument({
     language: 'markdown',
-    content: runbookStepMarkdown(step, registry.snapshot(name), profile),
+    content: runbookStepMarkdown(step.id, registry.snapshot(name), profile),
   });
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
 /** Registers the cluster management commands. */
-export function registerClusterCommands(context: vscode.ExtensionContext, registry: ClusterRegistry, log: vscode.LogOutputChannel): void {
-  const deps: Deps = { registry, secrets: context.secrets, log };
+export function registerClusterCommands(
+  context: vscode.ExtensionContext,
+  registry: ClusterRegistry,
+  settings: Settings,
+  log: vscode.LogOutputChannel,
+): void {
+  const deps: Deps = { registry, settings, secrets: context.secrets, log };
   const member = (node: TreeNode | undefined) =>
     node && node.kind !== 'cluster' && node.kind !== 'message'
       ? registry.snapshot(node.cluster)?.members.find((m) => m.id === node.memberId)
@@ -263,7 +252,7 @@ export function registerClusterCommands(context: vscode.ExtensionContext, regist
     ),
     vscode.commands.registerCommand('etcdInspector.removeCluster', (node?: TreeNode) => removeCluster(deps, node)),
     vscode.commands.registerCommand('etcdInspector.setPassword', (node?: TreeNode) => setPassword(deps, node)),
-    vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: string | number }) =>
+    vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: StepArgument }) =>
       showRunbookStep(registry, args),
     ),
     vscode.commands.registerCommand('etcdInspector.copyMemberId', async (node?: TreeNode) => {

@@ -2,9 +2,7 @@
 // to STATUS_PANEL_COMMANDS; here the arguments are checked against what this window knows (configured
 // cluster names, runbook step numbers). Free of 'vscode' so it is unit-tested.
 import type { RunCommandMessage, StatusPanelCommand } from '../../shared/messages';
-
-/** The runbook's steps are numbered 1..10. */
-const RUNBOOK_STEPS = 10;
+import { RUNBOOK_STEPS, stepByNumber } from '../../etcd/runbook/steps';
 
 /** A command and its single argument object, ready for vscode.commands.executeCommand; or why it was refused. */
 export type CommandDecision = { ok: true; command: StatusPanelCommand; args: unknown[] } | { ok: false; reason: string };
@@ -22,8 +20,8 @@ export function decideRunCommand(message: RunCommandMessage, clusterNames: reado
       return { ok: true, command, args: [{ cluster: args.cluster }] };
     case 'etcdInspector.showRunbookStep':
       if (!knownCluster(args.cluster)) return { ok: false, reason: `unknown cluster for ${command}` };
-      if (args.step === undefined || args.step < 1 || args.step > RUNBOOK_STEPS)
-        return { ok: false, reason: `${command} needs a step between 1 and ${RUNBOOK_STEPS}` };
+      if (args.step === undefined || !stepByNumber(args.step))
+        return { ok: false, reason: `${command} needs a step between 1 and ${RUNBOOK_STEPS.length}` };
       return { ok: true, command, args: [{ cluster: args.cluster, step: args.step }] };
   }
 }

@@ -12,7 +12,8 @@ import {
   StatusWebviewState,
   type HostToWebviewMessage,
 } from '../../shared/messages';
-import { buildStatusViewModel, tableText, toEtcdctlStatusJson } from '../../shared/statusViewModel';
+import { buildStatusViewModel } from '../../shared/statusViewModel';
+import { tableText, toEtcdctlStatusJson } from '../../etcd/printer';
 import { makeNonce, statusPanelHtml } from './html';
 import { decideRunCommand } from './commands';
 
@@ -190,7 +191,7 @@ export class StatusPanel implements vscode.Disposable {
     } else if (CopyTableMessage.is(message)) {
       const snapshot = this.snapshotOf(message.cluster);
       if (!snapshot) return;
-      const text = tableText(buildStatusViewModel(message.cluster, snapshot, false), message.table);
+      const text = tableText(snapshot, message.table);
       vscode.env.clipboard.writeText(text).then(
         () => this.notice(`Copied the ${message.table} table of ${message.cluster}`),
         (error: unknown) => this.notice(`Copy failed: ${String(error)}`, 'error'),

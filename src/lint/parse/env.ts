@@ -6,6 +6,7 @@
 // first name, which is then invalid, so that assignment is ignored. The linter says so, with a fix.
 import { flagByEnv } from '../catalogue';
 import { lineRange, type Entry } from '../document';
+import { reporter } from '../findings';
 import { clip } from '../limits';
 import type { LintDiagnostic, Range } from '../types';
 
@@ -17,6 +18,9 @@ interface Chunk {
   /** The assignment was still open (quote or backslash) at the end of the text: never cache it. */
   open?: boolean;
 }
+
+/** The findings of lines systemd ignores (the env-syntax rule hands them on). */
+export const ENV_SYNTAX = reporter('env-syntax');
 
 const WS = ' \t';
 const VALID_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -110,12 +114,11 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
   if (eq < 0) {
     return {
       lines: 1,
-      syntax: {
-        code: 'env-syntax',
-        severity: 'warning',
-        message: 'systemd ignores this line: an EnvironmentFile line must be NAME=value.',
-        range: lineRange(line, keyStart, text.length),
-      },
+      syntax: ENV_SYNTAX.finding(
+        'warning',
+        'systemd ignores this line: an EnvironmentFile line must be NAME=value.',
+        lineRange(line, keyStart, text.length),
+      ),
     };
   }
   const rawKey = text.slice(keyStart, eq);
@@ -272,14 +275,13 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
     return {
       lines: consumed,
       open,
-      syntax: {
-        code: 'env-syntax',
-        severity: 'warning',
-        message: exported
+      syntax: ENV_SYNTAX.finding(
+        'warning',
+        exported
           ? `systemd ignores this line: "export" is shell syntax, so the variable name "${clip(key)}" is invalid and ${clip(exported[1])} stays unset.`
           : `systemd ignores this line: "${clip(key)}" is not a valid environment variable name.`,
-        range: keyRange,
-        fixes: exported
+        keyRange,
+        exported
           ? [
               {
                 title: `Remove "export" so systemd sets ${clip(exported[1])}`,
@@ -288,7 +290,7 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
               },
             ]
           : undefined,
-      },
+      ),
     };
   }
   const entry: Entry = {
@@ -308,15 +310,11 @@ function parseFrom(lines: readonly string[], first: number): Chunk {
 /** The name is valid but for an invisible byte-order mark in front of it (an editor saved "UTF-8 with BOM"). */
 function bomFinding(name: string, keyRange: Range): LintDiagnostic {
   const { line, character } = keyRange.start;
-  return {
-    code: 'env-syntax',
-    severity: 'warning',
-    message:
-      `systemd ignores this line: an invisible UTF-8 byte-order mark (U+FEFF) stands before ${clip(name)}, so systemd reads ` +
+  return ENV_SYNTAX.finding(
+    'warning',
+    `systemd ignores this line: an invisible UTF-8 byte-order mark (U+FEFF) stands before ${clip(name)}, so systemd reads ` +
       `it as part of the name and ${clip(name)} stays unset. Save the file as UTF-8 without a BOM.`,
-    range: keyRange,
-    fixes: [
-      { title: 'Remove the byte-order mark', safe: true, edits: [{ range: lineRange(line, character, character + 1), newText: '' }] },
-    ],
-  };
+    keyRange,
+    [{ title: 'Remove the byte-order mark', safe: true, edits: [{ range: lineRange(line, character, character + 1), newText: '' }] }],
+  );
 }

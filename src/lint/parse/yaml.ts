@@ -6,10 +6,14 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type Scalar } from 'yaml';
 import { flagByYaml } from '../catalogue';
 import type { Entry, ValueType } from '../document';
+import { reporter } from '../findings';
 import { clip } from '../limits';
 import type { LintDiagnostic, Range } from '../types';
 
 /** The TLS blocks of etcd's YAML config, whose keys map to the client/peer TLS flags. */
+/** The findings of YAML etcd cannot read (the yaml-syntax rule hands them on). */
+export const YAML_SYNTAX = reporter('yaml-syntax');
+
 export const TLS_BLOCKS = ['client-transport-security', 'peer-transport-security'] as const;
 
 /** A parsed chunk, positioned at line `at` of the document. When the chunk is seen at another line it is moved
@@ -185,25 +189,27 @@ function parseChunk(text: string): ChunkResult {
     return { line: p.line - 1, character: p.col - 1 };
   };
   const range = (from: number, to: number): Range => ({ start: pos(from), end: pos(to) });
-  const syntax: LintDiagnostic[] = doc.errors.map((e) => ({
-    code: 'yaml-syntax',
-    severity: 'error',
-    // The parser's message may quote the text it choked on: clip it like any value.
-    message: `etcd cannot read this YAML and refuses to start: ${clip(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))}`,
-    range: range(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
-  }));
+  const syntax: LintDiagnostic[] = doc.errors.map((e) =>
+    YAML_SYNTAX.finding(
+      'error',
+      // The parser's message may quote the text it choked on: clip it like any value.
+      `etcd cannot read this YAML and refuses to start: ${clip(e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))}`,
+      range(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1)),
+    ),
+  );
   const entries: Entry[] = [];
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { entries, syntax, at: 0 };
   if (!isMap(root)) {
     if (syntax.length === 0) {
       const r = root.range ?? [0, text.length, text.length];
-      syntax.push({
-        code: 'yaml-syntax',
-        severity: 'error',
-        message: 'etcd refuses to start: its configuration file must be a YAML mapping of keys to values.',
-        range: range(r[0], r[1]),
-      });
+      syntax.push(
+        YAML_SYNTAX.finding(
+          'error',
+          'etcd refuses to start: its configuration file must be a YAML mapping of keys to values.',
+          range(r[0], r[1]),
+        ),
+      );
     }
     return { entries, syntax, at: 0 };
   }

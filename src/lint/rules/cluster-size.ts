@@ -1,30 +1,25 @@
 // cluster-size (Warning): An even member count, or more than 7 members.
-import { finding, clusterUsable, type Rule } from './helpers';
+import { clusterUsable, defineRule } from './helpers';
 
-export const clusterSize: Rule = {
-  id: 'cluster-size',
-  check(_doc, ctx) {
-    const ic = ctx.get('initial-cluster');
-    if (!ic || !clusterUsable(ctx)) return [];
-    const n = new Set(ctx.cluster().members.map((m) => m.name.trim())).size;
-    if (n > 7)
-      return [
-        finding(
-          'cluster-size',
-          'warning',
-          `${n} members: etcd recommends at most 7 (5 is the usual production size); more members slow every write without adding useful fault tolerance.`,
-          ic.keyRange,
-        ),
-      ];
-    if (n >= 2 && n % 2 === 0)
-      return [
-        finding(
-          'cluster-size',
-          'warning',
-          `${n} members is an even cluster size: it tolerates no more failures than ${n - 1} members (quorum is ${n / 2 + 1}). Use an odd number of members.`,
-          ic.keyRange,
-        ),
-      ];
-    return [];
-  },
-};
+export const clusterSize = defineRule('cluster-size', (_doc, ctx, { finding }) => {
+  const ic = ctx.get('initial-cluster');
+  if (!ic || !clusterUsable(ctx)) return [];
+  const n = new Set(ctx.cluster().members.map((m) => m.name.trim())).size;
+  if (n > 7)
+    return [
+      finding(
+        'warning',
+        `${n} members: etcd recommends at most 7 (5 is the usual production size); more members slow every write without adding useful fault tolerance.`,
+        ic.keyRange,
+      ),
+    ];
+  if (n >= 2 && n % 2 === 0)
+    return [
+      finding(
+        'warning',
+        `${n} members is an even cluster size: it tolerates no more failures than ${n - 1} members (quorum is ${n / 2 + 1}). Use an odd number of members.`,
+        ic.keyRange,
+      ),
+    ];
+  return [];
+});

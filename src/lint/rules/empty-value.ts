@@ -1,14 +1,9 @@
 // ETCD_X= with nothing after it: etcd treats it as unset (and warns "unrecognized environment variable").
-import { entryRule, finding } from './helpers';
+import { defineEntryRule } from './helpers';
 
-export const emptyValue = entryRule('empty-value', (e, ctx) => {
+export const emptyValue = defineEntryRule('empty-value', (e, ctx, { finding }) => {
   if (ctx.format !== 'env' || !e.spec || e.value !== '') return [];
   return [
-    finding(
-      'empty-value',
-      'information',
-      `${e.key} is empty: etcd treats it as unset and uses the default ("${e.spec.default ?? ''}").`,
-      e.keyRange,
-    ),
+    finding('information', `${e.key} is empty: etcd treats it as unset and uses the default ("${e.spec.default ?? ''}").`, e.keyRange),
   ];
 });

@@ -1,15 +1,19 @@
 // The shape of a lint rule and the helpers several rule files share (one rule per file lives next to this).
 import type { ConfigDocument, Entry } from '../document';
 import type { RuleContext } from '../context';
+import { reporter, type Reporter } from '../findings';
 import { clipMessage } from '../limits';
-import type { LintDiagnostic, LintFix, Range, Severity, TextEdit } from '../types';
+import type { LintDiagnostic, LintFix, Range, TextEdit } from '../types';
 import { checkEtcdUrl, isIpLiteral } from '../values';
 
 export { clip } from '../limits';
+export type { Reporter } from '../findings';
 
-/** A lint rule: its id is the diagnostic code. */
+/** A lint rule: its id is the diagnostic code of every finding it makes. Made by defineRule or defineEntryRule,
+ * which hand the check a Reporter bound to the id: rule files never spell their code in a finding (and a unit
+ * test runs every rule to check that none reports another code). */
 export interface Rule {
-  id: string;
+  readonly id: string;
   check(doc: ConfigDocument, ctx: RuleContext): LintDiagnostic[];
   /**
    * Present on rules whose findings for an entry depend only on that entry, the format and the version (never on
@@ -18,56 +22,38 @@ export interface Rule {
   checkEntry?(e: Entry, ctx: RuleContext): LintDiagnostic[];
 }
 
-/** A rule that looks at one entry at a time; `check` is the same check over every entry. */
-export function entryRule(id: string, checkEntry: (e: Entry, ctx: RuleContext) => LintDiagnostic[]): Rule {
-  return { id, checkEntry, check: (doc, ctx) => doc.entries.flatMap((e) => checkEntry(e, ctx)) };
+/** A rule that looks at the whole document (and the context's effective values). */
+export function defineRule(id: string, check: (doc: ConfigDocument, ctx: RuleContext, r: Reporter) => LintDiagnostic[]): Rule {
+  const r = reporter(id);
+  return Object.freeze({ id, check: (doc: ConfigDocument, ctx: RuleContext) => check(doc, ctx, r) });
 }
 
-/** Builds a finding of a rule. Rules quote values through clip(); the message as a whole is bounded here too. */
-export function finding(code: string, severity: Severity, message: string, range: Range, fixes?: LintFix[]): LintDiagnostic {
-  const d: LintDiagnostic = { code, severity, message: clipMessage(message), range };
-  if (fixes && fixes.length > 0) d.fixes = fixes;
-  return d;
-}
-
-/**
- * A finding whose message and fixes are built only when something reads them. For rules whose message costs
- * far more than deciding that they fire (unknown-key's did-you-mean search): a generated file with 200,000
- * unknown keys lists only the first findings per rule (limits.ts), so the other suggestions are never
- * computed. Both are own enumerable properties, so JSON, spreads and deep comparisons see plain values.
- */
-export function lazyFinding(
-  code: string,
-  severity: Severity,
-  range: Range,
-  build: () => { message: string; fixes?: LintFix[] },
-): LintDiagnostic {
-  let built: { message: string; fixes?: LintFix[] } | undefined;
-  const get = (): { message: string; fixes?: LintFix[] } => {
-    if (!built) {
-      const b = build();
-      built = { message: clipMessage(b.message), fixes: b.fixes && b.fixes.length > 0 ? b.fixes : undefined };
-    }
-    return built;
-  };
-  // Accessors in the literal (not defineProperty, several times slower per object on 200,000 findings).
-  return {
-    code,
-    severity,
-    range,
-    get message() {
-      return get().message;
-    },
-    get fixes() {
-      return get().fixes;
-    },
-  };
+/** A rule that looks at one entry at a time; its `check` is the same check over every entry. */
+export function defineEntryRule(id: string, checkEntry: (e: Entry, ctx: RuleContext, r: Reporter) => LintDiagnostic[]): Rule {
+  const r = reporter(id);
+  return Object.freeze({
+    id,
+    checkEntry: (e: Entry, ctx: RuleContext) => checkEntry(e, ctx, r),
+    check: (doc: ConfigDocument, ctx: RuleContext) => doc.entries.flatMap((e) => checkEntry(e, ctx, r)),
+  });
 }
 
 /** A fix from edits, dropping it when an edit could not be built. Titles quote values through clip(); the
  * edits themselves carry whole values. */
 export function fix(title: string, safe: boolean, ...edits: (TextEdit | undefined)[]): LintFix[] {
   return edits.every((e): e is TextEdit => e !== undefined) ? [{ title: clipMessage(title), safe, edits }] : [];
+}
+
+/**
+ * An edit that deletes an entry's lines (with its YAML block), the line break after them included; `line` is the
+ * text of the entry's first line. Indentation before the entry goes too (left behind, it would indent the next
+ * line), and a range that ends at the start of a line (a block followed by a blank line) holds its last break.
+ */
+export function removeLines(e: Entry, line: string): TextEdit {
+  const { start, end } = e.range;
+  const from = /^[ \t]*$/.test(line.slice(0, start.character)) ? 0 : start.character;
+  const to = end.character === 0 && end.line > start.line ? end : { line: end.line + 1, character: 0 };
+  return { range: { start: { line: start.line, character: from }, end: to }, newText: '' };
 }
 
 /** "etcd refuses to start: <etcd's message>", the form every Error message takes. */
@@ -171,6 +157,30 @@ export function explicitUrls(ctx: RuleContext, flag: string) {
   const e = ctx.get(flag);
   if (!e || !e.spec?.versions.includes(ctx.version)) return undefined;
   return { entry: e, items: ctx.urls(flag) };
+}
+
+/** The network URLs (not unix sockets) that parse, of the URL-list flags the document sets for this version: each
+ * with its host, its range in the document and how many items its flag lists. */
+export function networkUrls(
+  ctx: RuleContext,
+  flags: readonly string[],
+): { flag: string; text: string; host: string; range: Range; of: number }[] {
+  const out: { flag: string; text: string; host: string; range: Range; of: number }[] = [];
+  for (const flag of flags) {
+    const found = explicitUrls(ctx, flag);
+    if (!found) continue;
+    for (const u of found.items) {
+      if (!u.parsed || u.parsed.scheme.startsWith('unix')) continue;
+      out.push({
+        flag,
+        text: u.text,
+        host: u.parsed.host,
+        range: ctx.rangeIn(found.entry, u.offset, u.text.length),
+        of: found.items.length,
+      });
+    }
+  }
+  return out;
 }
 
 /** An etcd URL check result as error and kind, or undefined when the URL is fine. */

@@ -21,6 +21,7 @@ import { existingWithDiscovery } from './existing-with-discovery';
 import { initialClusterAdvertise } from './initial-cluster-advertise';
 import { initialClusterDuplicateName } from './initial-cluster-duplicate-name';
 import { initialClusterDuplicateUrl } from './initial-cluster-duplicate-url';
+import { initialClusterMissing } from './initial-cluster-missing';
 import { initialClusterOwnName } from './initial-cluster-own-name';
 import { initialClusterUntrimmed } from './initial-cluster-untrimmed';
 import { inlineComment } from './inline-comment';
@@ -71,6 +72,7 @@ export const RULES: readonly Rule[] = [
   initialClusterDuplicateUrl,
   initialClusterDuplicateName,
   initialClusterUntrimmed,
+  initialClusterMissing,
   clusterSize,
   bootstrapConflict,
   existingWithDiscovery,

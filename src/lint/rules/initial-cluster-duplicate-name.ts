@@ -1,27 +1,23 @@
 // initial-cluster-duplicate-name (Warning): A name listed twice (that member gets several URLs).
-import { clip, finding, clusterUsable, type Rule } from './helpers';
+import { clip, clusterUsable, defineRule } from './helpers';
 import { type LintDiagnostic } from '../types';
 
-export const initialClusterDuplicateName: Rule = {
-  id: 'initial-cluster-duplicate-name',
-  check(_doc, ctx) {
-    const ic = ctx.get('initial-cluster');
-    if (!ic || !clusterUsable(ctx)) return [];
-    const seen = new Set<string>();
-    const out: LintDiagnostic[] = [];
-    for (const m of ctx.cluster().members) {
-      if (seen.has(m.name)) {
-        out.push(
-          finding(
-            'initial-cluster-duplicate-name',
-            'warning',
-            `"${clip(m.name)}" appears twice in initial-cluster: etcd gives that member both URLs (${clip(m.url)} is an extra peer URL), which is rarely what was meant.`,
-            ctx.rangeIn(ic, m.offset, m.length),
-          ),
-        );
-      }
-      seen.add(m.name);
+export const initialClusterDuplicateName = defineRule('initial-cluster-duplicate-name', (_doc, ctx, { finding }) => {
+  const ic = ctx.get('initial-cluster');
+  if (!ic || !clusterUsable(ctx)) return [];
+  const seen = new Set<string>();
+  const out: LintDiagnostic[] = [];
+  for (const m of ctx.cluster().members) {
+    if (seen.has(m.name)) {
+      out.push(
+        finding(
+          'warning',
+          `"${clip(m.name)}" appears twice in initial-cluster: etcd gives that member both URLs (${clip(m.url)} is an extra peer URL), which is rarely what was meant.`,
+          ctx.rangeIn(ic, m.offset, m.length),
+        ),
+      );
     }
-    return out;
-  },
-};
+    seen.add(m.name);
+  }
+  return out;
+});

@@ -1,12 +1,12 @@
 // `ETCD_X=1000 # ms`: systemd keeps the comment as part of the value. For a number, boolean, duration, URL
 // or enum that makes the value invalid and etcd refuses to start; for a string the comment silently
 // becomes part of it.
-import { checkValue } from '../context';
-import { clip, entryRule, finding, fix, refuses } from './helpers';
+import { checkValue } from '../checkValue';
+import { clip, defineEntryRule, fix, refuses } from './helpers';
 
 const STRICT = new Set(['uint', 'int', 'bool', 'duration', 'urls', 'cluster', 'enum']);
 
-export const inlineComment = entryRule('inline-comment', (e, ctx) => {
+export const inlineComment = defineEntryRule('inline-comment', (e, ctx, { finding }) => {
   if (ctx.format !== 'env' || !e.inlineComment || e.value === null) return [];
   const remove = fix('Remove the inline comment', true, { range: e.inlineComment, newText: '' });
   if (e.spec && STRICT.has(e.spec.kind)) {
@@ -14,7 +14,6 @@ export const inlineComment = entryRule('inline-comment', (e, ctx) => {
     const msg = typeError.ok ? `invalid value "${clip(e.value)}" for ${e.spec.env}` : (typeError.error ?? '');
     return [
       finding(
-        'inline-comment',
         'error',
         refuses(msg, 'systemd keeps an inline "# ..." as part of the value; put comments on their own line'),
         e.inlineComment,
@@ -24,7 +23,6 @@ export const inlineComment = entryRule('inline-comment', (e, ctx) => {
   }
   return [
     finding(
-      'inline-comment',
       'warning',
       `systemd keeps an inline "# ..." as part of the value: ${e.key} is "${clip(e.value)}". Put comments on their own line.`,
       e.inlineComment,

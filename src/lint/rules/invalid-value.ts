@@ -1,9 +1,9 @@
 // Values etcd cannot parse for the flag's type: numbers with units, negative or fractional numbers, bad
 // booleans, durations without a unit (env) or as strings (YAML, where etcd wants integer nanoseconds).
-import { checkValue } from '../context';
-import { clip, entryRule, finding, fix, refuses } from './helpers';
+import { checkValue } from '../checkValue';
+import { clip, defineEntryRule, fix, refuses } from './helpers';
 
-export const invalidValue = entryRule('invalid-value', (e, ctx) => {
+export const invalidValue = defineEntryRule('invalid-value', (e, ctx, { finding }) => {
   if (!e.spec) return [];
   const result = ctx.check(e);
   if (result.ok || !result.error) return [];
@@ -14,11 +14,12 @@ export const invalidValue = entryRule('invalid-value', (e, ctx) => {
   }
   const fixes =
     result.suggestion !== undefined
-      ? fix(`Change to ${clip(result.suggestion)}`, true, {
-          range: e.valueRange,
-          newText: /^[["]/.test(result.suggestion) ? result.suggestion : ctx.quote(result.suggestion, { ...e, quoted: false }),
-        })
+      ? fix(
+          `Change to ${clip(result.suggestion)}`,
+          true,
+          ctx.replaceValue(e, /^[["]/.test(result.suggestion) ? result.suggestion : ctx.quote(result.suggestion, { ...e, quoted: false })),
+        )
       : undefined;
   const hint = result.hint ? `${result.hint.startsWith('etcd') ? result.hint : result.hint[0].toUpperCase() + result.hint.slice(1)}.` : '';
-  return [finding('invalid-value', 'error', refuses(result.error, hint), e.valueRange, fixes)];
+  return [finding('error', refuses(result.error, hint), e.valueRange, fixes)];
 });

@@ -3,7 +3,7 @@
 import { distance } from 'fastest-levenshtein';
 import { FLAGS, LEGACY_ENV, keyOf } from '../catalogue';
 import { TLS_BLOCKS } from '../parse/yaml';
-import { clip, entryRule, finding, fix, lazyFinding } from './helpers';
+import { clip, defineEntryRule, fix } from './helpers';
 
 /** A key a suggestion may name, with the form distances are computed on and its characters counted. */
 interface Candidate {
@@ -112,21 +112,21 @@ export function suggestKey(key: string, format: 'env' | 'yaml', block?: string):
   return best;
 }
 
-export const unknownKey = entryRule('unknown-key', (e, ctx) => {
+export const unknownKey = defineEntryRule('unknown-key', (e, ctx, { finding, lazyFinding, room, more }) => {
   if (e.spec !== undefined) return [];
   if (ctx.format === 'env') {
     if (!e.key.startsWith('ETCD_') || e.key === 'ETCD_UNSUPPORTED_ARCH') return [];
     if (LEGACY_ENV.has(e.key))
-      return [finding('unknown-key', 'information', `${e.key} is a legacy etcd variable: etcd accepts it and ignores it.`, e.keyRange)];
+      return [finding('information', `${e.key} is a legacy etcd variable: etcd accepts it and ignores it.`, e.keyRange)];
   } else if (!e.block && (TLS_BLOCKS as readonly string[]).includes(e.key)) return [];
   // A generated file may have an unknown key on every line: past what the run lists, they are only counted.
-  if (ctx.room('unknown-key') <= 0) {
-    ctx.more('unknown-key', 'warning', e.keyRange);
+  if (room(ctx) <= 0) {
+    more(ctx, 'warning', e.keyRange);
     return [];
   }
   const { format } = ctx;
   return [
-    lazyFinding('unknown-key', 'warning', e.keyRange, () => {
+    lazyFinding('warning', e.keyRange, () => {
       const s = suggestKey(e.key, format, e.block);
       const how = format === 'env' ? 'etcd warns "unrecognized environment variable" and ignores it' : 'etcd silently ignores it';
       let message = `Unknown key "${clip(e.key)}"${e.block ? ` in ${e.block}` : ''}: ${how}.`;

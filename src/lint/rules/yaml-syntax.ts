@@ -1,7 +1,6 @@
 // yaml-syntax (Error): YAML etcd cannot read, or a file that is not a mapping.
-import { type Rule } from './helpers';
+import { YAML_SYNTAX } from '../parse/yaml';
+import { defineRule } from './helpers';
 
-export const yamlSyntax: Rule = {
-  id: 'yaml-syntax',
-  check: (doc) => doc.syntax.filter((d) => d.code === 'yaml-syntax'),
-};
+// The YAML parser finds these while it reads the document (its reporter holds the code); the rule hands them on.
+export const yamlSyntax = defineRule(YAML_SYNTAX.id, (doc, _ctx, { own }) => own(doc.syntax));

@@ -1,7 +1,8 @@
 // End-to-end harness: runs the packaged extension inside a real VS Code workbench (code-server, i.e.
 // VS Code for the browser) and drives it with Chromium through playwright-core. code-server and the
-// Node 24 it needs come from scripts/setup-code-server.sh, which records their paths in
-// $CACHE/code-server.env. Every server runs in a throwaway user-data-dir and extensions-dir so tests
+// Node it needs come from scripts/setup-code-server.sh, which records their paths in
+// $CACHE/code-server.env (the current code-server) or, with --oldest, $CACHE/code-server-oldest.env (the
+// oldest one whose VS Code satisfies package.json's engines.vscode). Every server runs in a throwaway user-data-dir and extensions-dir so tests
 // never see the developer's own VS Code state, and everything is torn down even if a test dies.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,21 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 
 /** Paths written by scripts/setup-code-server.sh. */
 export interface CodeServerInstall {
-  node24Bin: string;
+  /** The Node that code-server was built for (24 for the current one, 20 for the oldest). */
+  nodeBin: string;
   codeServerEntry: string;
   codeServerBin: string;
   chromiumBin: string;
+  /** As recorded by the set-up script, e.g. "4.139.1". */
+  version: string;
 }
 
+/** Which install of code-server: the current one, or the oldest one the extension supports (setup-code-server.sh --oldest). */
+export type CodeServerFlavor = 'current' | 'oldest';
+
 export interface StartCodeServerOptions {
+  /** Which code-server runs the extension (default: current). */
+  flavor?: CodeServerFlavor;
   /** A packaged extension to install before the server starts. */
   vsixPath?: string;
   /** Folder opened as the workspace. */
@@ -99,11 +108,17 @@ export function cacheDir(): string {
   return process.env.ETCD_INSPECTOR_CACHE ?? join(homedir(), '.cache', 'etcd-inspector');
 }
 
-/** Reads $CACHE/code-server.env; throws with the fix if setup has not been run. */
-export function readCodeServerInstall(): CodeServerInstall {
-  const envFile = join(cacheDir(), 'code-server.env');
+/** The env file the set-up script writes for a flavor. */
+export function codeServerEnvFile(flavor: CodeServerFlavor = 'current'): string {
+  return join(cacheDir(), flavor === 'oldest' ? 'code-server-oldest.env' : 'code-server.env');
+}
+
+/** Reads the env file of a flavor; throws with the fix if setup has not been run. */
+export function readCodeServerInstall(flavor: CodeServerFlavor = 'current'): CodeServerInstall {
+  const envFile = codeServerEnvFile(flavor);
+  const setup = `scripts/setup-code-server.sh${flavor === 'oldest' ? ' --oldest' : ''}`;
   if (!existsSync(envFile)) {
-    throw new Error(`${envFile} not found: run scripts/setup-code-server.sh first (installs Node 24, code-server and Chromium)`);
+    throw new Error(`${envFile} not found: run ${setup} first (installs Node, code-server and Chromium)`);
   }
   const vars = new Map<string, string>();
   for (const line of readFileSync(envFile, 'utf8').split('\n')) {
@@ -118,15 +133,18 @@ export function readCodeServerInstall(): CodeServerInstall {
   const need = (key: string): string => {
     const value = vars.get(key);
     if (!value || !existsSync(value)) {
-      throw new Error(`${envFile}: ${key} is missing or points at nothing; re-run scripts/setup-code-server.sh`);
+      throw new Error(`${envFile}: ${key} is missing or points at nothing; re-run ${setup}`);
     }
     return value;
   };
+  // Env files written before NODE_BIN existed name it NODE24_BIN.
+  if (!vars.has('NODE_BIN') && vars.has('NODE24_BIN')) vars.set('NODE_BIN', vars.get('NODE24_BIN') ?? '');
   return {
-    node24Bin: need('NODE24_BIN'),
+    nodeBin: need('NODE_BIN'),
     codeServerEntry: need('CODE_SERVER_ENTRY'),
     codeServerBin: need('CODE_SERVER_BIN'),
     chromiumBin: vars.get('CHROMIUM_BIN') || '/usr/bin/chromium',
+    version: vars.get('CODE_SERVER_VERSION') ?? 'unknown',
   };
 }
 
@@ -239,7 +257,7 @@ async function waitForHealthz(port: number, child: ChildProcess, logs: LogBuffer
 }
 
 export async function startCodeServer(opts: StartCodeServerOptions): Promise<CodeServerHandle> {
-  const install = readCodeServerInstall();
+  const install = readCodeServerInstall(opts.flavor);
   installExitHook();
 
   const root = mkdtempSync(join(tmpdir(), 'etcd-inspector-code-server-'));
@@ -261,12 +279,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
     if (opts.vsixPath !== undefined) {
       const vsix = resolve(opts.vsixPath);
       if (!existsSync(vsix)) throw new Error(`vsix not found: ${vsix}`);
-      const output = await run(
-        install.node24Bin,
-        [install.codeServerEntry, ...common, '--force', '--install-extension', vsix],
-        env,
-        120_000,
-      );
+      const output = await run(install.nodeBin, [install.codeServerEntry, ...common, '--force', '--install-extension', vsix], env, 120_000);
       // code-server exits 0 even for some failed installs, so check that something landed.
       const installed = readdirSync(extensionsDir).filter((name) => !name.startsWith('.') && name !== 'extensions.json');
       if (installed.length === 0) throw new Error(`installing ${vsix} left ${extensionsDir} empty:\n${output}`);
@@ -283,7 +296,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = opts.port ?? (await freeLoopbackPort());
     const child = spawn(
-      install.node24Bin,
+      install.nodeBin,
       [
         install.codeServerEntry,
         ...common,
@@ -301,7 +314,7 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
       // detached: its own process group, so stop() can take down the extension host and anything it spawned.
       { env, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    if (child.pid === undefined) throw new Error(`could not spawn ${install.node24Bin}`);
+    if (child.pid === undefined) throw new Error(`could not spawn ${install.nodeBin}`);
     const pid = child.pid;
     liveGroups.add(pid);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => logs.append(chunk));
@@ -351,8 +364,11 @@ export async function startCodeServer(opts: StartCodeServerOptions): Promise<Cod
 }
 
 /** Opens the workbench in headless Chromium and waits until it has rendered. */
-export async function openWorkbench(url: string, opts: { screenshotDir?: string; timeoutMs?: number } = {}): Promise<Workbench> {
-  const install = readCodeServerInstall();
+export async function openWorkbench(
+  url: string,
+  opts: { screenshotDir?: string; timeoutMs?: number; flavor?: CodeServerFlavor } = {},
+): Promise<Workbench> {
+  const install = readCodeServerInstall(opts.flavor);
   const screenshotDir = opts.screenshotDir ?? join(repoRoot(), 'test-results');
   const browser = await chromium.launch({ executablePath: install.chromiumBin, headless: true, args: CHROMIUM_ARGS });
   const messages: string[] = [];

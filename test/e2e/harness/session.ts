@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findVsix, openWorkbench, startCodeServer, type CodeServerHandle, type Workbench } from './codeServer';
+import { findVsix, openWorkbench, startCodeServer, type CodeServerFlavor, type CodeServerHandle, type Workbench } from './codeServer';
 
 /** A running e2e session. */
 export interface E2eSession {
@@ -20,13 +20,15 @@ export async function startE2eSession(options: {
   name: string;
   files?: Record<string, string>;
   userSettings?: Record<string, unknown>;
+  /** Which code-server (default: current). */
+  flavor?: CodeServerFlavor;
 }): Promise<E2eSession> {
   const workspaceDir = mkdtempSync(join(tmpdir(), `etcd-inspector-e2e-${options.name}-`));
   for (const [file, text] of Object.entries(options.files ?? {})) writeFileSync(join(workspaceDir, file), text);
   let server: CodeServerHandle | undefined;
   try {
-    server = await startCodeServer({ vsixPath: findVsix(), workspaceDir, userSettings: options.userSettings });
-    const workbench = await openWorkbench(server.url);
+    server = await startCodeServer({ vsixPath: findVsix(), workspaceDir, userSettings: options.userSettings, flavor: options.flavor });
+    const workbench = await openWorkbench(server.url, { flavor: options.flavor });
     const started = server;
     return {
       server: started,

@@ -45,6 +45,7 @@ interface JsonMember {
   endpoint: string | null;
   reachable: boolean;
   error: string | null;
+  errorKind?: string;
   warnings: Array<{ kind: string; message: string }>;
 }
 interface JsonStatus {
@@ -77,6 +78,9 @@ for (const version of ['3.5', '3.4'] as const) {
       const dead = parsed.members.find((m) => m.name === 'etcd-3');
       assert.equal(dead?.reachable, false);
       assert.match(dead?.error ?? '', /connection refused/);
+      // The kind scripts branch on, present exactly when there is an error.
+      assert.equal(dead?.errorKind, 'refused');
+      assert.ok(parsed.members.filter((m) => m.reachable).every((m) => m.errorKind === undefined));
       assert.equal(parsed.members.filter((m) => m.reachable).length, 2);
     }
   });

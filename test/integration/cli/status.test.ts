@@ -68,7 +68,7 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
       'alarms-clear',
     ],
   );
-  for (const c of checks) assert.deepEqual(Object.keys(c).sort(), ['actual', 'expected', 'id', 'ok', 'step', 'suggestion']);
+  for (const c of checks) assert.deepEqual(Object.keys(c).sort(), ['actual', 'expected', 'id', 'ok', 'step', 'stepId', 'suggestion']);
 
   const table = await cli(['status', '--endpoints', cluster.endpoints.join(',')]);
   assert.equal(table.code, 0);
@@ -90,6 +90,9 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   ]) {
     assert.ok(table.stdout.includes(column), column);
   }
+  // The checklist's words are the status panel's: pass, FAIL, unknown.
+  assert.match(table.stdout, /\| leader-exists +\| pass +\| one member is leader/);
+  assert.match(table.stdout, /\| clock-sync +\| unknown +\|/);
 
   // A kubeadm static pod manifest gives the endpoint (and, on a real node, the certificates).
   const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-kubeadm-'));
@@ -114,12 +117,16 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   const lostJson = JSON.parse(lost.stdout) as {
     leaderId: null;
     quorum: { hasQuorum: boolean; reachable: number };
-    checks: Array<{ id: string; ok: boolean; step: string }>;
+    checks: Array<{ id: string; ok: boolean; step: string; stepId: string }>;
   };
   assert.equal(lostJson.leaderId, null);
   assert.equal(lostJson.quorum.hasQuorum, false);
   assert.equal(lostJson.quorum.reachable, 1);
-  assert.equal(lostJson.checks.find((c) => c.id === 'leader-exists')?.ok, false);
+  const leaderCheck = lostJson.checks.find((c) => c.id === 'leader-exists');
+  assert.equal(leaderCheck?.ok, false);
+  // The step by id for programs, by its runbook heading for people.
+  assert.equal(leaderCheck?.stepId, 'quorum');
+  assert.equal(leaderCheck?.step, 'Step 5: Fix Quorum Loss');
 
   const diagnose = await cli(['diagnose', '--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1000']);
   assert.equal(diagnose.code, 1);

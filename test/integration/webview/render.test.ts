@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, statusPanelHtml } from '../../../src/extension/webview/html';
 import { buildStatusViewModel } from '../../../src/shared/statusViewModel';
 import type { HostToWebviewMessage } from '../../../src/shared/messages';
-import { HOSTILE_ERROR, HOSTILE_NAME, healthy, hostile, quorumLost } from '../../unit/webview/snapshots';
+import { HOSTILE_ERROR, HOSTILE_NAME, healthy, hostile, quorumLost } from '../../support/snapshots';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview.js');
@@ -221,6 +221,13 @@ test('checklist and banner buttons post runCommand with the check’s command; c
   assert.deepEqual((await posted(page)).at(-1), { type: 'exportJson', cluster: 'prod' });
   await page.getByRole('button', { name: 'Refresh prod' }).click();
   assert.deepEqual((await posted(page)).at(-1), { type: 'refresh', cluster: 'prod' });
+  // Runbook step 10 (the monitoring script and alert rule) has its own button.
+  await page.getByRole('button', { name: 'Monitoring script: runbook step 10 of prod' }).click();
+  assert.deepEqual((await posted(page)).at(-1), {
+    type: 'runCommand',
+    command: 'etcdInspector.showRunbookStep',
+    args: { cluster: 'prod', step: 10 },
+  });
 });
 
 test('keyboard: Tab reaches the banner button, Enter runs it, and focus survives a live update', async (t) => {

@@ -7,9 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { advertisedUrlProblem, redactUserinfo, requiredScheme } from '../../../src/etcd/advertised';
+import { EtcdAuthenticationFailedError, EtcdPermissionDeniedError, GRPCDeadlineExceededError, GRPCUnavailableError } from 'etcd3';
 import { cleanGrpcMessage, describeError, DeadlineError } from '../../../src/etcd/client';
+import type { FailureKind } from '../../../src/etcd/model';
 import { normalizeEndpoint, profileFromKubeadmManifest } from '../../../src/etcd/profile';
-import { cellText, printable, renderTable } from '../../../src/cli/table';
+import { cellText, renderTable } from '../../../src/etcd/printer';
+import { printable } from '../../../src/shared/text';
 import { readRegularFile, InputFileError } from '../../../src/cli/input';
 import { parseMetrics } from '../../../src/metrics/scrape';
 
@@ -59,22 +62,143 @@ test('endpoints with credentials are refused and the password is never echoed', 
 
 test('errors: no code prefixes, no empty grpc padding, no class names, kinds recognised from the raw text', () => {
   class Pl extends Error {}
-  assert.equal(
-    describeError(new Pl('9 FAILED_PRECONDITION: etcdserver: something odd'), 1000),
-    'failed precondition: etcdserver: something odd',
-  );
-  assert.match(
-    describeError(new Pl('9 FAILED_PRECONDITION: etcdserver: authentication is not enabled'), 1000),
-    /^authentication is not enabled on this cluster/,
-  );
-  const garbage = describeError(new Error('14 UNAVAILABLE: Protocol error. Last error: null. Resolution note: '), 1000);
-  assert.equal(garbage, 'not an etcd gRPC endpoint (Protocol error.)');
+  assert.deepEqual(describeError(new Pl('9 FAILED_PRECONDITION: etcdserver: something odd'), 1000), {
+    kind: 'other',
+    text: 'failed precondition: etcdserver: something odd',
+  });
+  const notEnabled = describeError(new Pl('9 FAILED_PRECONDITION: etcdserver: authentication is not enabled'), 1000);
+  assert.equal(notEnabled.kind, 'auth');
+  assert.match(notEnabled.text, /^authentication is not enabled on this cluster/);
+  assert.deepEqual(describeError(new Error('14 UNAVAILABLE: Protocol error. Last error: null. Resolution note: '), 1000), {
+    kind: 'garbage',
+    text: 'not an etcd gRPC endpoint (Protocol error.)',
+  });
   assert.equal(
     cleanGrpcMessage('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '),
     'No connection established.',
   );
   assert.equal(cleanGrpcMessage('14 UNAVAILABLE: '), 'no detail given');
-  assert.match(describeError(new DeadlineError(), 750), /no answer within 750 ms/);
+  assert.equal(
+    cleanGrpcMessage(
+      '14 UNAVAILABLE: No connection established. Last error: 80ABC:error:0A000086:SSL routines:tls_post_process_server_certificate:certificate verify failed:../deps/openssl/openssl/ssl/statem/statem_clnt.c:1889:. Resolution note: ',
+    ),
+    'certificate verify failed.',
+    "OpenSSL's reason without its codes and source file",
+  );
+  assert.deepEqual(describeError(new DeadlineError(), 750), {
+    kind: 'timeout',
+    text: 'no answer within 750 ms (member hung, overloaded, or not an etcd server)',
+  });
+});
+
+// The messages grpc-js 1.x and etcd 3.4/3.5 gave through etcd3 for each fault (recorded against the
+// harness's clusters, TLS PKI and garbage server), and what an operator must read for each.
+const RECORDED: Array<{ fault: string; error: Error; kind: FailureKind; text: string | RegExp }> = [
+  {
+    fault: 'wrong CA',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: Error: unable to verify the first certificate. Resolution note: ',
+    ),
+    kind: 'tls',
+    text: 'TLS handshake failed: unable to verify the first certificate. (check the CA, client certificate and key, and the server name)',
+  },
+  {
+    fault: 'no client certificate (TLS 1.3 alert 116)',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: 803CE6830E7F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n (2026-11-27T16:22:53.290Z). Resolution note: ',
+    ),
+    kind: 'tls',
+    text: 'TLS handshake failed: the server requires a client certificate (set the certificate and key files, etcdctl --cert/--key)',
+  },
+  {
+    fault: 'no client certificate (TLS 1.2 alert 42, etcd 3.4)',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: 803CCF21A17F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 42. Resolution note: ',
+    ),
+    kind: 'tls',
+    text: 'TLS handshake failed: the server rejected the client certificate, or requires one (check the certificate and key files, etcdctl --cert/--key)',
+  },
+  {
+    fault: 'https to a plain http member',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: Error: Client network socket disconnected before secure TLS connection was established. Resolution note: ',
+    ),
+    kind: 'tls',
+    text: /^TLS handshake failed: Client network socket disconnected before secure TLS connection was established\. \(check/,
+  },
+  {
+    fault: 'wrong password',
+    error: new EtcdAuthenticationFailedError('3 INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or password'),
+    kind: 'auth',
+    text: 'authentication failed: wrong user name or password',
+  },
+  {
+    fault: 'user without the role',
+    error: new EtcdPermissionDeniedError('7 PERMISSION_DENIED: etcdserver: permission denied'),
+    kind: 'auth',
+    text: 'permission denied: the user lacks the role this request needs',
+  },
+  {
+    fault: 'garbage port',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: Protocol error (2026-11-27T16:22:54.364Z). Resolution note: ',
+    ),
+    kind: 'garbage',
+    text: 'not an etcd gRPC endpoint (Protocol error.)',
+  },
+  {
+    fault: 'nothing listening',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ',
+    ),
+    kind: 'refused',
+    text: 'connection refused (etcd not running or wrong port)',
+  },
+  {
+    fault: 'unknown host',
+    error: new GRPCUnavailableError('14 UNAVAILABLE: Name resolution failed for target dns:no-such-host.invalid:2379'),
+    kind: 'not-found',
+    text: 'host name does not resolve (Name resolution failed for target dns:no-such-host.invalid:2379)',
+  },
+  {
+    fault: 'gRPC deadline',
+    error: new GRPCDeadlineExceededError('4 DEADLINE_EXCEEDED: Deadline exceeded'),
+    kind: 'timeout',
+    text: /^no answer within 1000 ms/,
+  },
+  {
+    fault: 'member without a leader',
+    error: new GRPCUnavailableError('14 UNAVAILABLE: etcdserver: no leader'),
+    kind: 'no-leader',
+    text: 'etcdserver: no leader',
+  },
+  {
+    fault: 'connection dropped',
+    error: new GRPCUnavailableError('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '),
+    kind: 'unavailable',
+    text: 'unavailable: No connection established.',
+  },
+  {
+    fault: 'unreachable network',
+    error: new GRPCUnavailableError(
+      '14 UNAVAILABLE: No connection established. Last error: Error: connect EHOSTUNREACH 10.9.9.9:2379. Resolution note: ',
+    ),
+    kind: 'unavailable',
+    text: 'host unreachable (network or firewall)',
+  },
+];
+
+test('errors: every recorded fault gets its kind and its line, without grpc-js time stamps or preambles', () => {
+  for (const { fault, error, kind, text } of RECORDED) {
+    const failure = describeError(error, 1000);
+    assert.equal(failure.kind, kind, `${fault}: ${failure.text}`);
+    if (typeof text === 'string') assert.equal(failure.text, text, fault);
+    else assert.match(failure.text, text, fault);
+    assert.doesNotMatch(failure.text, /\(\d{4}-\d\d-\d\dT|Resolution note|GRPC|Etcd\w+Error/, fault);
+  }
+  const kinds = new Set<FailureKind>(['refused', 'timeout', 'tls', 'auth', 'no-leader', 'garbage', 'unavailable', 'not-found', 'other']);
+  for (const { kind } of RECORDED) kinds.delete(kind);
+  assert.deepEqual([...kinds], ['other'], 'every kind but other has a recorded fault');
 });
 
 test('printable: controls, bidi overrides, invisible characters and the BOM become visible escapes', () => {

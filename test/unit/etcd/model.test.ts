@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { leaderOf, quorumOf, termChangesBetween, NO_LEADER, type ClusterSnapshot } from '../../../src/etcd/model';
-import { A, B, C, member, snapshot } from '../builders';
+import { A, B, C, member, snapshot } from '../../support/builders';
 import { alarmsFromStatusErrors } from '../../../src/etcd/probe';
 import { describeError, DeadlineError } from '../../../src/etcd/client';
 import { parseMetrics } from '../../../src/metrics/scrape';
@@ -62,6 +62,7 @@ test('checklist when two of three are down: no leader, quorum lost, Step 5', () 
   assert.equal(s.leaderId, null);
   const leader = s.checks.find((c) => c.id === 'leader-exists');
   assert.equal(leader?.ok, false);
+  assert.equal(leader?.stepId, 'quorum');
   assert.equal(leader?.step, 'Step 5: Fix Quorum Loss');
   assert.match(leader?.actual ?? '', /no leader/);
   assert.equal(ok(s, 'member-count-quorum'), false);
@@ -73,6 +74,7 @@ test('checklist when two of three are down: no leader, quorum lost, Step 5', () 
 test('checklist: members disagreeing on the leader fail leader-agreement and point at connectivity', () => {
   const s = snapshot([member(A), member(B), member(C, { leader: C })]);
   assert.equal(ok(s, 'leader-agreement'), false);
+  assert.equal(s.checks.find((c) => c.id === 'leader-agreement')?.stepId, 'connectivity');
   assert.equal(s.checks.find((c) => c.id === 'leader-agreement')?.step, 'Step 2: Check Member Connectivity');
 });
 
@@ -109,22 +111,22 @@ test('leader churn: term increases between refreshes of the same cluster', () =>
 });
 
 test('errors become one actionable line', () => {
-  assert.match(describeError(new DeadlineError(), 1500), /no answer within 1500 ms/);
+  assert.match(describeError(new DeadlineError(), 1500).text, /no answer within 1500 ms/);
   assert.match(
-    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1'), 1),
+    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1'), 1).text,
     /connection refused/,
   );
   assert.match(
-    describeError(new Error('etcdserver: authentication failed, invalid user ID or password'), 1),
+    describeError(new Error('etcdserver: authentication failed, invalid user ID or password'), 1).text,
     /wrong user name or password/,
   );
-  assert.match(describeError(new Error('14 UNAVAILABLE: self-signed certificate in certificate chain'), 1), /TLS handshake failed/);
+  assert.match(describeError(new Error('14 UNAVAILABLE: self-signed certificate in certificate chain'), 1).text, /TLS handshake failed/);
   assert.match(
-    describeError(new Error('13 INTERNAL: Received RST_STREAM with code 2 (Internal server error)'), 1),
+    describeError(new Error('13 INTERNAL: Received RST_STREAM with code 2 (Internal server error)'), 1).text,
     /not an etcd gRPC endpoint/,
   );
   assert.equal(
-    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '), 1),
+    describeError(new Error('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '), 1).text,
     'unavailable: No connection established.',
   );
 });

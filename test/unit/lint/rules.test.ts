@@ -1,10 +1,13 @@
 // One failing and one passing input per rule code: the failing input must produce the code with the stated
 // severity, the passing input must not produce it at all.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintText } from '../../../src/lint/engine';
+import { RuleContext } from '../../../src/lint/context';
+import { CROSS_FILE_CODES } from '../../../src/lint/crossFile';
+import { lintText, parseDocument } from '../../../src/lint/engine';
+import { applyEdits } from '../../../src/lint/fixes';
 import { RULES } from '../../../src/lint/rules';
 import { RULE_DOCS, ruleTable } from '../../../src/lint/ruleDocs';
 import type { EtcdVersion } from '../../../src/shared/settings';
@@ -124,6 +127,12 @@ const CASES: Case[] = [
     severity: 'warning',
     bad: withIc('m1=http://10.0.0.1:2380, m2=http://10.0.0.2:2380,m3=http://10.0.0.3:2380'),
     good: BASE,
+  },
+  {
+    code: 'initial-cluster-missing',
+    severity: 'warning',
+    bad: 'ETCD_NAME=m1\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380\nETCD_INITIAL_CLUSTER_TOKEN=t\n',
+    good: 'ETCD_NAME=m1\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380\nETCD_INITIAL_CLUSTER_TOKEN=t\nETCD_INITIAL_CLUSTER=m1=http://10.0.0.1:2380\n',
   },
   { code: 'cluster-size', severity: 'warning', bad: withIc('m1=http://10.0.0.1:2380,m2=http://10.0.0.2:2380'), good: BASE },
   { code: 'bootstrap-conflict', severity: 'error', bad: env('ETCD_DISCOVERY_SRV=example.com'), good: env('ETCD_INITIAL_CLUSTER_TOKEN=t') },
@@ -278,18 +287,149 @@ test('election ratio fixes: 10 x heartbeat is safe, heartbeat = election/10 is o
   );
 });
 
-/** The rows of the rule table in README.md, cells trimmed (Prettier pads them). */
-function docRows(): string[][] {
-  const md = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
-  return md
-    .split('\n')
-    .filter((l) => /^\| `[a-z0-9-]+`/.test(l))
-    .map((l) =>
-      l
-        .slice(1, -1)
-        .split(/(?<!\\)\|/)
-        .map((c) => c.trim().replace(/\\\|/g, '|')),
+test("initial-cluster-missing: says what etcd derives, and the fix adds this member in the file's format", () => {
+  const text = 'ETCD_NAME=m1\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380,http://10.0.1.1:2380\nETCD_INITIAL_CLUSTER_STATE=new\n';
+  const d = lintText(text, { format: 'env', version: '3.5' }).find((x) => x.code === 'initial-cluster-missing');
+  assert.ok(d);
+  assert.equal(d.range.start.line, 0, 'on the name, from which etcd derives the cluster');
+  assert.match(d.message, /"m1=http:\/\/10\.0\.0\.1:2380,m1=http:\/\/10\.0\.1\.1:2380"/);
+  assert.match(d.message, /one member/);
+  assert.equal(d.fixes?.[0].safe, false);
+  const fixed = applyEdits(text, d.fixes?.[0].edits ?? []);
+  assert.equal(fixed, `${text}ETCD_INITIAL_CLUSTER=m1=http://10.0.0.1:2380,m1=http://10.0.1.1:2380\n`);
+  // etcd's own form for a member with two URLs (initial-cluster-duplicate-name remarks on it, as it would anywhere).
+  assert.deepEqual(
+    lintText(fixed, { format: 'env', version: '3.5' })
+      .filter((x) => x.severity === 'error' || x.code === 'initial-cluster-missing')
+      .map((x) => x.code),
+    [],
+  );
+
+  const yaml = 'name: m1\ninitial-advertise-peer-urls: http://10.0.0.1:2380\ninitial-cluster-token: t';
+  const y = lintText(yaml, { format: 'yaml', version: '3.4' }).find((x) => x.code === 'initial-cluster-missing');
+  assert.ok(y);
+  const yfixed = applyEdits(yaml, y.fixes?.[0].edits ?? []);
+  assert.equal(yfixed, `${yaml}\ninitial-cluster: m1=http://10.0.0.1:2380`);
+  assert.deepEqual(
+    lintText(yfixed, { format: 'yaml', version: '3.4' }).map((x) => x.code),
+    [],
+  );
+  // An empty ETCD_INITIAL_CLUSTER= counts as unset: the fix fills that line in.
+  const empty =
+    'ETCD_NAME=m1\nETCD_INITIAL_CLUSTER=\nETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380\nETCD_INITIAL_CLUSTER_TOKEN=t\n';
+  const e = lintText(empty, { format: 'env', version: '3.5' }).find((x) => x.code === 'initial-cluster-missing');
+  assert.equal(
+    applyEdits(empty, e?.fixes?.[0].edits ?? []),
+    empty.replace('ETCD_INITIAL_CLUSTER=\n', 'ETCD_INITIAL_CLUSTER=m1=http://10.0.0.1:2380\n'),
+  );
+});
+
+test('initial-cluster-missing: silent where etcd does not bootstrap alone or nothing says the member meant a cluster', () => {
+  const peer = 'ETCD_INITIAL_ADVERTISE_PEER_URLS=http://10.0.0.1:2380';
+  const quiet = [
+    // Only a name: a single dev member (valid-name-no-cluster in the oracle corpus).
+    `ETCD_NAME=m1\n${peer}`,
+    // The default name keeps the default initial-cluster (default=http://localhost:2380).
+    `ETCD_NAME=default\n${peer}\nETCD_INITIAL_CLUSTER_TOKEN=t`,
+    `${peer}\nETCD_INITIAL_CLUSTER_TOKEN=t`,
+    // Joining a running cluster, or another way to bootstrap.
+    `ETCD_NAME=m1\n${peer}\nETCD_INITIAL_CLUSTER_TOKEN=t\nETCD_INITIAL_CLUSTER_STATE=existing`,
+    `ETCD_NAME=m1\n${peer}\nETCD_INITIAL_CLUSTER_TOKEN=t\nETCD_DISCOVERY_SRV=example.com`,
+    // No advertised peer URL to derive from, or one etcd refuses (url-format reports it).
+    'ETCD_NAME=m1\nETCD_INITIAL_CLUSTER_TOKEN=t',
+    'ETCD_NAME=m1\nETCD_INITIAL_CLUSTER_TOKEN=t\nETCD_INITIAL_ADVERTISE_PEER_URLS=10.0.0.1:2380',
+    // etcd reads only the YAML file.
+    `ETCD_CONFIG_FILE=/etc/etcd/etcd.yml\nETCD_NAME=m1\n${peer}\nETCD_INITIAL_CLUSTER_TOKEN=t`,
+  ];
+  for (const text of quiet)
+    assert.deepEqual(
+      lintText(text, { format: 'env', version: '3.5' }).filter((d) => d.code === 'initial-cluster-missing'),
+      [],
+      text,
     );
+});
+
+test('duplicate-key: the fix removes exactly the ignored entry, a YAML block with its keys, nested keys without their indentation', () => {
+  // The fix of the finding on a line.
+  const fixAt = (line: number, text: string): string => {
+    const d = lintText(text, { format: 'yaml', version: '3.5' }).find((x) => x.code === 'duplicate-key' && x.range.start.line === line);
+    return applyEdits(text, d?.fixes?.[0].edits ?? []);
+  };
+  // A block followed by a blank line: its range already ends at the start of the next line.
+  assert.equal(
+    fixAt(0, 'peer-transport-security:\n  cert-file: /a\n\npeer-transport-security:\n  cert-file: /b\n'),
+    '\npeer-transport-security:\n  cert-file: /b\n',
+  );
+  assert.equal(
+    fixAt(1, 'peer-transport-security:\n  cert-file: /a\n  cert-file: /b\n  key-file: /k\n'),
+    'peer-transport-security:\n  cert-file: /b\n  key-file: /k\n',
+  );
+});
+
+test("invalid-value: a YAML list under its key becomes a value on the key's line", () => {
+  const text = 'initial-cluster-token:\n- a\n- b\nname: m1\n';
+  const d = lintText(text, { format: 'yaml', version: '3.5' }).find((x) => x.code === 'invalid-value');
+  const fixed = applyEdits(text, d?.fixes?.[0].edits ?? []);
+  assert.equal(fixed, 'initial-cluster-token: "a,b"\nname: m1\n');
+  assert.deepEqual(
+    lintText(fixed, { format: 'yaml', version: '3.5' }).filter((x) => x.severity === 'error'),
+    [],
+  );
+});
+
+/** Every configuration the suite has: the unit cases, the oracle corpus and the CLI fixtures. */
+function corpus(): { text: string; format: 'env' | 'yaml' }[] {
+  const out: { text: string; format: 'env' | 'yaml' }[] = [];
+  for (const c of CASES) for (const text of [c.bad, c.good]) out.push({ text, format: c.yaml ? 'yaml' : 'env' });
+  for (const dir of [join(__dirname, '..', '..', 'fixtures', 'lint', 'oracle'), join(__dirname, '..', '..', 'fixtures', 'lint', 'cli')])
+    for (const f of readdirSync(dir).filter((x) => /\.(env|conf|ya?ml)$/.test(x)))
+      out.push({ text: readFileSync(join(dir, f), 'utf8'), format: /\.ya?ml$/.test(f) ? 'yaml' : 'env' });
+  return out;
+}
+
+test('every rule reports only its own code: run alone, capped or not, no finding, room() or more() names another', () => {
+  const docs = corpus();
+  const seen = new Set<string>();
+  for (const rule of RULES) {
+    for (const { text, format } of docs) {
+      for (const version of ['3.4', '3.5', '3.6'] as const) {
+        const doc = parseDocument(text, format);
+        // Caps with room for no finding and for one, recording the codes the rule asks about and counts.
+        const asked: string[] = [];
+        const cap = (room: number) => ({
+          room: (code: string) => (asked.push(code), room),
+          more: (code: string) => void asked.push(code),
+        });
+        for (const ctx of [new RuleContext(doc, version), new RuleContext(doc, version, cap(0)), new RuleContext(doc, version, cap(1))]) {
+          const found = [...rule.check(doc, ctx), ...doc.entries.flatMap((e) => rule.checkEntry?.(e, ctx) ?? [])];
+          for (const d of found) {
+            assert.equal(d.code, rule.id, `${rule.id} reported ${d.code} (${d.message}) for:\n${text}`);
+            seen.add(rule.id);
+          }
+        }
+        for (const code of asked) assert.equal(code, rule.id, `${rule.id} asked the cap about ${code}`);
+      }
+    }
+  }
+  // The corpus must make (nearly) every rule fire, or the check above would prove little.
+  assert.deepEqual(
+    RULES.map((r) => r.id).filter((id) => !seen.has(id)),
+    [],
+  );
+});
+
+/** The rows of the rule table in README.md (the table under the "| Code |" header; README has other tables),
+ * cells trimmed (Prettier pads them). */
+function docRows(): string[][] {
+  const lines = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8').split('\n');
+  const header = lines.findIndex((l) => /^\| Code +\|/.test(l));
+  const end = lines.findIndex((l, i) => i > header && !l.startsWith('|'));
+  return lines.slice(header + 2, end < 0 ? undefined : end).map((l) =>
+    l
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, '|')),
+  );
 }
 
 test('README.md has the RULE_DOCS table: every code once, with its severity, what and etcd message', () => {
@@ -302,10 +442,7 @@ test('README.md has the RULE_DOCS table: every code once, with its severity, wha
 });
 
 test('RULE_DOCS documents exactly the codes the linter can report, with the severity the unit cases see', () => {
-  const crossFile = [
-    ...readFileSync(join(__dirname, '..', '..', '..', 'src', 'lint', 'crossFile.ts'), 'utf8').matchAll(/'(cross-file-[a-z-]+)'/g),
-  ].map((m) => m[1]);
-  assert.deepEqual(Object.keys(RULE_DOCS).sort(), [...new Set([...RULES.map((r) => r.id), ...crossFile])].sort());
+  assert.deepEqual(Object.keys(RULE_DOCS).sort(), [...new Set([...RULES.map((r) => r.id), ...CROSS_FILE_CODES])].sort());
   for (const c of CASES) assert.match(RULE_DOCS[c.code].severity, new RegExp(c.severity, 'i'), c.code);
 });
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { printable, renderTable } from '../../../src/cli/table';
+import { renderTable } from '../../../src/etcd/printer';
+import { printable } from '../../../src/shared/text';
 import { parseClusterSettings } from '../../../src/shared/settings';
 
 test('tables have etcdctl-style borders and aligned columns', () => {

@@ -1,18 +1,11 @@
 // The status webview's view-model: what a glance at the panel says for healthy, quorum-lost, hostile and
-// unreachable clusters, and the two exports (etcdctl JSON, plain-text tables).
+// unreachable clusters, and that its cells are the ones the CLI prints and the copied tables hold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  buildStatusViewModel,
-  ENDPOINT_COLUMNS,
-  hexIdToDecimal,
-  MEMBER_COLUMNS,
-  stringifyWithBigInts,
-  tableText,
-  toEtcdctlStatusJson,
-} from '../../../src/shared/statusViewModel';
+import { buildStatusViewModel } from '../../../src/shared/statusViewModel';
+import { ENDPOINT_COLUMNS, MEMBER_COLUMNS, tableText } from '../../../src/etcd/printer';
 import { renderStatus } from '../../../src/cli/status';
-import { CLUSTER_ID, HOSTILE_ERROR, HOSTILE_NAME, ID1, ID2, ID3, healthy, hostile, member, quorumLost, snapshot } from './snapshots';
+import { HOSTILE_ERROR, HOSTILE_NAME, ID1, ID2, ID3, healthy, hostile, member, quorumLost, snapshot } from '../../support/snapshots';
 
 const col = (name: string): number => ENDPOINT_COLUMNS.indexOf(name);
 
@@ -52,6 +45,12 @@ test('healthy cluster: summary names the leader and counts healthy members, no b
   assert.deepEqual(vm.memberRows[0].cells, [ID1, 'started', 'etcd-1', 'http://127.0.0.1:2380', 'http://127.0.0.1:2379', 'false']);
   assert.equal(vm.checks.length, 9);
   assert.ok(vm.checks.filter((c) => c.id !== 'clock-sync').every((c) => c.outcome === 'pass' && c.action === null));
+  // Step 10 (monitoring) has no check pointing at it: the panel offers it on every cluster.
+  assert.deepEqual(vm.monitor, {
+    title: 'Monitoring script',
+    command: 'etcdInspector.showRunbookStep',
+    args: { cluster: 'prod', step: 10 },
+  });
 });
 
 test('quorum lost: NO LEADER summary, a banner naming the down members, failing checks open their runbook step', () => {
@@ -115,7 +114,7 @@ test('hostile member name and error text are kept verbatim as data (escaping is 
   assert.equal(vm.endpointRows.find((r) => r.memberId === ID3)?.cells[col('ERRORS')], HOSTILE_ERROR);
   assert.ok(vm.checks.some((c) => c.actual.includes(HOSTILE_ERROR)));
   // The copied table keeps the text too: a clipboard is not HTML.
-  assert.ok(tableText(vm, 'members').includes(HOSTILE_NAME));
+  assert.ok(tableText(hostile(), 'members').includes(HOSTILE_NAME));
 });
 
 test('before the first refresh: loaded false, a placeholder summary, no rows', () => {
@@ -129,7 +128,8 @@ test('before the first refresh: loaded false, a placeholder summary, no rows', (
 
 test('no endpoint answered: banner, discovery errors as problems, unknown checks offer a refresh', () => {
   const vm = buildStatusViewModel('prod', snapshot('prod', []), false);
-  assert.equal(vm.summary, 'NO ANSWER · no endpoint answered');
+  assert.equal(vm.summary, 'UNREACHABLE · no endpoint answered');
+  assert.equal(vm.tone, 'error');
   assert.equal(vm.banner?.title, 'No endpoint answered');
   assert.deepEqual(vm.problems, ['http://127.0.0.1:1: connection refused (etcd not running or wrong port)']);
   const leader = vm.checks.find((c) => c.id === 'leader-exists');
@@ -137,52 +137,10 @@ test('no endpoint answered: banner, discovery errors as problems, unknown checks
   assert.deepEqual(leader?.action, { title: 'Refresh', command: 'etcdInspector.refresh', args: { cluster: 'prod' } });
 });
 
-test('export: etcdctl endpoint status -w json shape, answered members only, uint64 ids exact as bare numbers', () => {
-  const json = toEtcdctlStatusJson(quorumLost());
-  // Only the survivor answered; etcdctl leaves failed endpoints out of its JSON.
-  assert.match(json, /"member_id": 10501334649042878790,/);
-  assert.match(json, /"cluster_id": 14841639068965178418,/);
-  assert.match(json, /"leader": 0,/);
-  const parsed = JSON.parse(json) as Array<{ Endpoint: string; Status: Record<string, unknown> }>;
-  assert.equal(parsed.length, 1);
-  assert.equal(parsed[0].Endpoint, 'http://127.0.0.1:2399');
-  assert.deepEqual(Object.keys(parsed[0].Status), [
-    'header',
-    'version',
-    'dbSize',
-    'leader',
-    'raftIndex',
-    'raftTerm',
-    'raftAppliedIndex',
-    'errors',
-    'dbSizeInUse',
-    'isLearner',
-    'dbSizeQuota',
-  ]);
-  assert.deepEqual(Object.keys(parsed[0].Status.header as object), ['cluster_id', 'member_id', 'raft_term']);
-  assert.deepEqual(parsed[0].Status.errors, ['etcdserver: no leader']);
-  // Precision: a JSON.parse into doubles would lose these; the text carries every digit.
-  assert.equal(hexIdToDecimal(ID3), 10501334649042878790n);
-  assert.equal(hexIdToDecimal(CLUSTER_ID).toString(), '14841639068965178418');
-  assert.notEqual(String(Number(10501334649042878790n)), '10501334649042878790');
-
-  const all = JSON.parse(toEtcdctlStatusJson(healthy())) as Array<{ Status: { leader: number } }>;
-  assert.equal(all.length, 3);
-  assert.match(toEtcdctlStatusJson(healthy()), /"leader": 10276657743932975437,/);
-});
-
-test('export: hostile strings stay strings (escaped JSON), never become numbers or markup', () => {
-  const json = toEtcdctlStatusJson(hostile());
-  const parsed = JSON.parse(json) as Array<{ Status: { errors: string[] } }>;
-  assert.deepEqual(parsed[0].Status.errors, [HOSTILE_ERROR]);
-  assert.equal(stringifyWithBigInts({ a: '1"2', b: [1n, null, true] }, ''), '{\n"a": "1\\"2",\n"b": [\n1,\nnull,\ntrue\n]\n}');
-  assert.throws(() => hexIdToDecimal('12345678901234567'), /not a 64-bit hex member id/);
-});
-
 test('copy as table: etcdctl -w table layout; the endpoint cells are the CLI table cells plus TOOK', () => {
   const s = quorumLost();
   const vm = buildStatusViewModel('prod', s, false);
-  const text = tableText(vm, 'endpoints');
+  const text = tableText(s, 'endpoints');
   const lines = text.trimEnd().split('\n');
   assert.match(lines[0], /^\+-+(\+-+){14}\+$/);
   assert.match(lines[1], /^\| +ENDPOINT +\| +ID +\|.*\| +HEALTH +\| +TOOK +\|$/);
@@ -205,20 +163,25 @@ test('copy as table: etcdctl -w table layout; the endpoint cells are the CLI tab
     lines.slice(3, 6).map(cells),
     vm.endpointRows.map((r) => r.cells),
   );
-  const members = tableText(vm, 'members');
+  const members = tableText(s, 'members');
   assert.match(members, /\| +ID +\| +STATUS +\| +NAME +\| +PEER ADDRS +\| +CLIENT ADDRS +\| +IS LEARNER +\|/);
   assert.match(
     members,
     /\| fd422379fda50e48 \| started \| etcd-2 \| http:\/\/127\.0\.0\.1:2390 \| http:\/\/127\.0\.0\.1:2389 \| false +\|/,
   );
-  const checklist = tableText(vm, 'checklist');
+  const checklist = tableText(s, 'checklist');
   assert.match(checklist, /\| leader-exists +\| FAIL +\| one member is leader +\|/);
   assert.match(checklist, /\| clock-sync +\| unknown +\|/);
+  assert.match(checklist, /\| db-size-quota +\| pass +\|/);
+  // The panel shows the same words as the copied table and the CLI.
+  const word = (id: string): string | undefined => vm.checks.find((c) => c.id === id)?.result;
+  assert.deepEqual([word('leader-exists'), word('clock-sync'), word('db-size-quota')], ['FAIL', 'unknown', 'pass']);
+  assert.match(renderStatus(s), /\| db-size-quota +\| pass +\|/);
 });
 
 test('copy as table escapes control characters so a member name cannot break the table or the terminal', () => {
   const s = snapshot('prod', [member(ID1, { name: 'evil\nname\u001b[31m', port: 2379 })]);
-  const text = tableText(buildStatusViewModel('prod', s, false), 'members');
+  const text = tableText(s, 'members');
   assert.ok(text.includes('evil\\x0aname\\x1b[31m'));
   assert.equal(text.trimEnd().split('\n').length, 5);
 });

@@ -1,7 +1,7 @@
 // Hand-built cluster snapshots for the status view-model and the webview render test: the derived fields
 // and the checklist come from the real model code, so wording and steps are what a refresh produces.
-import { NO_LEADER, type AlarmReport, type ClusterSnapshot, type MemberReport } from '../../../src/etcd/model';
-import { snapshot as baseSnapshot } from '../builders';
+import { NO_LEADER, type AlarmReport, type ClusterSnapshot, type MemberReport } from '../../src/etcd/model';
+import { snapshot as baseSnapshot } from './builders';
 
 /** Ids whose top bit is set: their decimal form needs all 64 bits (past Number.MAX_SAFE_INTEGER). */
 export const ID1 = '8e9e05c52164694d';

@@ -2,18 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NO_LEADER } from '../../../src/etcd/model';
-import {
-  clusterHealth,
-  clusterNode,
-  clusterSummary,
-  leaderNotice,
-  memberDetails,
-  memberKind,
-  memberNode,
-} from '../../../src/shared/treeModel';
-import { runbookStepMarkdown, etcdctlFlags } from '../../../src/etcd/runbook';
-import { STEPS } from '../../../src/etcd/checklist';
-import { A, B, C, member, snapshot } from '../builders';
+import { clusterNode, memberDetails, memberKind, memberNode } from '../../../src/shared/treeModel';
+import { clusterState, leaderNotice } from '../../../src/shared/clusterState';
+import { RUNBOOK_STEPS, runbookStepMarkdown } from '../../../src/etcd/runbook/steps';
+import { etcdctlFlags } from '../../../src/etcd/runbook/shell';
+import { A, B, C, member, snapshot } from '../../support/builders';
+
+const clusterSummary = (...args: Parameters<typeof clusterState>): string => clusterState(...args).text;
 
 const healthy = () => snapshot([member(A), member(B), member(C)]);
 const quorumLost = () => snapshot([member(A, { reachable: false }), member(B, { reachable: false }), member(C, { leader: NO_LEADER })]);
@@ -39,7 +34,7 @@ test('two of three down reads "NO LEADER · 1/3 reachable · quorum lost", and t
 
 test('a degraded cluster (one member down) keeps its leader in the summary and counts the down member', () => {
   const s = snapshot([member(A), member(B), member(C, { reachable: false })]);
-  assert.equal(clusterHealth(s), 'degraded');
+  assert.equal(clusterState(s).condition, 'degraded');
   assert.equal(clusterSummary(s), 'leader m-a · 2/3 healthy · 1 down');
 });
 
@@ -48,7 +43,7 @@ test('learners and alarms show in the summary; unreachable and unknown clusters 
   assert.equal(clusterSummary(s), 'leader m-a · 2/2 healthy · 1 learner · ALARM NOSPACE');
   assert.equal(clusterSummary(snapshot([])), 'UNREACHABLE · no endpoint answered');
   assert.equal(clusterSummary(undefined, true), 'refreshing…');
-  assert.equal(clusterHealth(undefined), 'unknown');
+  assert.equal(clusterState(undefined).condition, 'unknown');
 });
 
 test('member nodes: icon and reason per kind, name and hex id, context values for menus', () => {
@@ -106,7 +101,7 @@ test('leader notices: a bad state is announced once it is seen twice in a row, a
   assert.deepEqual(leaderNotice('ok', none, none), { notice: 'unreachable', announced: 'unreachable' });
   assert.deepEqual(leaderNotice('ok', undefined, lost), { notice: undefined, announced: 'ok' });
   const allDown = snapshot([member(A, { reachable: false }), member(B, { reachable: false })]);
-  assert.equal(clusterHealth(allDown), 'unreachable', 'no member answered: the leader is unknown, not absent');
+  assert.equal(clusterState(allDown).condition, 'unreachable', 'no member answered: the leader is unknown, not absent');
 });
 
 test("runbook steps carry this cluster's etcdctl flags and members, never a password", () => {
@@ -122,21 +117,21 @@ test("runbook steps carry this cluster's etcdctl flags and members, never a pass
     "--endpoints=https://10.0.0.1:2379 --cacert=/pki/ca.crt --cert=/pki/c.crt '--key=/pki/c key' --user=root",
   );
   const s = quorumLost();
-  const quorum = runbookStepMarkdown(STEPS.quorum, s, profile);
+  const quorum = runbookStepMarkdown('quorum', s, profile);
   assert.match(quorum, /# Step 5: Fix Quorum Loss — cluster "prod"/);
   assert.match(quorum, /NO LEADER, 1 of 3 voting members reachable \(quorum needs 2\)/);
   assert.match(quorum, /--force-new-cluster/);
   assert.match(quorum, /CAUTION/);
-  const add = runbookStepMarkdown(STEPS.addMember, s, profile);
+  const add = runbookStepMarkdown('add-member', s, profile);
   assert.match(add, new RegExp(`member remove ${A}`));
   assert.match(add, /member add m-a --peer-urls=http:\/\/127\.0\.0\.1:2380/);
-  const defrag = runbookStepMarkdown(STEPS.defrag, healthy(), profile);
+  const defrag = runbookStepMarkdown('defrag', healthy(), profile);
   assert.equal(defrag.match(/ defrag /g)?.length, 3, 'one defrag per member');
   const hostile = snapshot([member(A, { name: "a'; rm -rf / #\nb", reachable: false }), member(B)]);
-  const quoted = runbookStepMarkdown(STEPS.addMember, hostile, profile);
+  const quoted = runbookStepMarkdown('add-member', hostile, profile);
   assert.ok(quoted.includes(`member add 'a'\\''; rm -rf / #\nb'`), 'names are shell-quoted in commands');
   assert.ok(!/# a'; rm -rf \/ #\n/.test(quoted), 'and cannot break out of a comment');
-  for (const step of Object.values(STEPS)) assert.ok(!runbookStepMarkdown(step, s, profile).includes('hunter2'), step);
+  for (const step of RUNBOOK_STEPS) assert.ok(!runbookStepMarkdown(step.id, s, profile).includes('hunter2'), step.id);
 });
 
 test('a member whose advertised URL was not contacted says so in its details, tooltip and the connectivity check', () => {

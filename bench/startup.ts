@@ -1,0 +1,205 @@
+// Start-up of the etcd-inspector CLI as a user sees it: whole processes, side by side in one run, alternating.
+//   npm run bench:startup
+// `etcd-inspector --help`, `lint` of a 30-line file, and `status` on a healthy 5-member etcd 3.5 cluster
+// against the runbook's four etcdctl commands (member list, endpoint status --cluster, endpoint health
+// --cluster, alarm list, one after another), with `node -e 0` for Node's own share. Each case runs with the
+// environment as it is and, when it sets NODE_EXTRA_CA_CERTS, without that variable too: with it, Node reads
+// and parses the whole CA bundle before running any code (compare the two `node -e 0` figures), a cost of the
+// machine's environment, not of the CLI, so the targets are judged without it. When a Node with a compile
+// cache (22.1+) is at hand ($BENCH_NODE, or the harness's Node 24), the same cases run on it as well, with the
+// cache warm.
+// Writes the table README shows (bench/figures.ts).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CACHE_DIR } from '../test/harness/binaries';
+import { EtcdCluster } from '../test/harness/etcdCluster';
+import { MEMBER } from './configs';
+import { builtBundles, measuredOn, median, publish } from './figures';
+
+const RUNS = 21;
+const TARGETS = { help: 60, lint: 100, ratio: 1.0 };
+
+/** One process to time: a command and its environment. */
+interface Run {
+  file: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** Runs one process to its end, asynchronously (a spawnSync would stall this process's clock and event loop). */
+function timed(run: Run): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(run.file, run.args, { env: run.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      // A run that failed fast would flatter the figures: every case must succeed.
+      if (code !== 0) reject(new Error(`${[run.file, ...run.args].join(' ')} exited ${code}: ${stderr.trim()}`));
+      else resolve(ms);
+    });
+  });
+}
+
+/** A sequence of processes, one after another, timed as one (the runbook's four commands). */
+async function timedSequence(runs: Run[]): Promise<number> {
+  let total = 0;
+  for (const run of runs) total += await timed(run);
+  return total;
+}
+
+/** A Node that has module.enableCompileCache (22.1+): $BENCH_NODE, else the harness's Node 24, if present. */
+function compileCacheNode(): string | undefined {
+  const candidates = [process.env.BENCH_NODE];
+  const envFile = join(CACHE_DIR, 'code-server.env');
+  if (existsSync(envFile)) candidates.push(/^(?:NODE_BIN|NODE24_BIN)='([^']+)'/m.exec(readFileSync(envFile, 'utf8'))?.[1]);
+  return candidates.find((c): c is string => c !== undefined && c !== process.execPath && existsSync(c));
+}
+
+/** Version of a Node binary, asynchronously. */
+function nodeVersion(node: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(node, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', () => resolve(out.trim()));
+  });
+}
+
+/** The processes timed in each column. */
+type Case = 'node' | 'help' | 'lint' | 'load' | 'status';
+
+/** One column of the table: a Node and an environment. */
+interface Column {
+  title: string;
+  node: string;
+  env: NodeJS.ProcessEnv;
+  /** The column the targets are judged on. */
+  judged: boolean;
+  samples: Record<Case | 'etcdctl', number[]>;
+}
+
+const ms = (xs: number[]): string => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+
+async function main(): Promise<void> {
+  const bundles = builtBundles();
+  const CLI = join(bundles, 'cli.js');
+  const dir = mkdtempSync(join(tmpdir(), 'etcd-bench-startup-'));
+  const config = join(dir, 'etcd.conf');
+  writeFileSync(config, MEMBER.join('\n') + '\n');
+  const env = { ...process.env };
+  // A compile cache of the developer's own would make the figures depend on what ran before.
+  delete env.NODE_COMPILE_CACHE;
+  const withoutCa = { ...env };
+  delete withoutCa.NODE_EXTRA_CA_CERTS;
+  const columns: Column[] = [];
+  const column = (title: string, node: string, e: NodeJS.ProcessEnv, judged: boolean): void => {
+    columns.push({ title, node, env: e, judged, samples: { node: [], help: [], lint: [], load: [], status: [], etcdctl: [] } });
+  };
+  const here = `Node ${process.version}`;
+  if (env.NODE_EXTRA_CA_CERTS !== undefined) column(`${here}, as here (\`NODE_EXTRA_CA_CERTS\` set)`, process.execPath, env, false);
+  column(`${here}, without \`NODE_EXTRA_CA_CERTS\``, process.execPath, withoutCa, true);
+  const other = compileCacheNode();
+  if (other) {
+    // Its own cache folder, primed by the warm-up round below: the figures are those of every run but the first.
+    column(
+      `Node ${await nodeVersion(other)}, compile cache warm, without \`NODE_EXTRA_CA_CERTS\``,
+      other,
+      {
+        ...withoutCa,
+        NODE_COMPILE_CACHE: join(dir, 'compile-cache'),
+      },
+      false,
+    );
+  }
+
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
+  try {
+    await cluster.waitForLeader();
+    const endpoint = cluster.endpoints[0];
+    const etcdctl = (args: string[]): Run => ({
+      file: cluster.binaries.etcdctl,
+      args: [`--endpoints=${endpoint}`, ...args],
+      env: { ...withoutCa, ETCDCTL_API: '3' },
+    });
+    const runbook = [
+      etcdctl(['member', 'list', '-w', 'table']),
+      etcdctl(['endpoint', 'status', '--cluster', '-w', 'table']),
+      etcdctl(['endpoint', 'health', '--cluster']),
+      etcdctl(['alarm', 'list']),
+    ];
+    // Loading the status command's code and nothing else (as main.ts does, compile cache included): the
+    // start-up share of a status run; the rest is the refresh itself.
+    const load = `require('node:module').enableCompileCache?.(); require(${JSON.stringify(join(bundles, 'cli-status.js'))});`;
+    const cases = (c: Column): Record<Case, Run> => ({
+      node: { file: c.node, args: ['-e', '0'], env: c.env },
+      help: { file: c.node, args: [CLI, '--help'], env: c.env },
+      lint: { file: c.node, args: [CLI, 'lint', config], env: c.env },
+      load: { file: c.node, args: ['-e', load], env: c.env },
+      status: { file: c.node, args: [CLI, 'status', '--endpoints', endpoint], env: c.env },
+    });
+    // Warm-up: page cache, etcd's first answers, the compile cache of the Node that has one.
+    for (const c of columns) for (const run of Object.values(cases(c))) await timed(run);
+    await timedSequence(runbook);
+    for (let i = 0; i < RUNS; i++) {
+      for (const c of columns) {
+        const run = cases(c);
+        c.samples.node.push(await timed(run.node));
+        c.samples.help.push(await timed(run.help));
+        c.samples.lint.push(await timed(run.lint));
+        c.samples.load.push(await timed(run.load));
+        c.samples.status.push(await timed(run.status));
+        // etcdctl (Go) reads no NODE_* variable; it runs next to each column's status so that each ratio
+        // compares runs taken at the same moment.
+        c.samples.etcdctl.push(await timedSequence(runbook));
+      }
+      process.stdout.write(`\rrun ${i + 1}/${RUNS}`);
+    }
+    process.stdout.write('\n');
+  } finally {
+    await cluster.destroy();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(bundles, { recursive: true, force: true });
+  }
+
+  const ratio = (c: Column): number => median(c.samples.status) / median(c.samples.etcdctl);
+  const judged = columns.find((c) => c.judged) as Column;
+  const verdict = (met: boolean): string => (met ? 'met' : '**not met**');
+  const rows = [
+    ['`node -e 0` (Node alone, for reference)', ...columns.map((c) => ms(c.samples.node)), ''],
+    [
+      '`etcd-inspector --help`',
+      ...columns.map((c) => ms(c.samples.help)),
+      `≤ ${TARGETS.help} ms: ${verdict(median(judged.samples.help) <= TARGETS.help)}`,
+    ],
+    [
+      '`etcd-inspector lint`, a 30-line file',
+      ...columns.map((c) => ms(c.samples.lint)),
+      `≤ ${TARGETS.lint} ms: ${verdict(median(judged.samples.lint) <= TARGETS.lint)}`,
+    ],
+    ['`etcd-inspector status`, healthy 5-member etcd 3.5', ...columns.map((c) => ms(c.samples.status)), ''],
+    ['of which start-up: Node and loading the status code, no request', ...columns.map((c) => ms(c.samples.load)), ''],
+    ["the runbook's four `etcdctl` commands, one after another", ...columns.map((c) => ms(c.samples.etcdctl)), ''],
+    [
+      '`status` ÷ the four `etcdctl` commands',
+      ...columns.map((c) => `${ratio(c).toFixed(2)}×`),
+      `≤ ${TARGETS.ratio.toFixed(1)}×: ${verdict(ratio(judged) <= TARGETS.ratio)}`,
+    ],
+  ];
+  for (const row of rows) console.log(row.join(' | '));
+  await publish(
+    'startup',
+    { header: ['whole process', ...columns.map((c) => c.title), 'target (judged without the variable)'], rows },
+    `${measuredOn('npm run bench:startup')} Medians of ${RUNS} alternating runs (fastest–slowest).`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

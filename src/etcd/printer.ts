@@ -1,0 +1,184 @@
+// etcdctl-style output of a snapshot, in one place as etcdctl keeps printer.go: the endpoint status and member
+// list columns and cells, the checklist's words, `-w table` text and the `-w json` export with exact uint64
+// ids. The CLI prints these; the status panel shows the same cells and copies the same text.
+import type { CheckResult, ClusterSnapshot, MemberReport, UnmatchedEndpoint } from './model';
+import { formatBytes } from './format';
+import { hexIdToDecimal } from './ids';
+import { printable } from '../shared/text';
+
+/** The etcd 3.6 `endpoint status -w table` columns, plus HEALTH (the CLI table). */
+export const STATUS_COLUMNS = [
+  'ENDPOINT',
+  'ID',
+  'VERSION',
+  'DB SIZE',
+  'IN USE',
+  '% NOT IN USE',
+  'QUOTA',
+  'IS LEADER',
+  'IS LEARNER',
+  'RAFT TERM',
+  'RAFT INDEX',
+  'RAFT APPLIED INDEX',
+  'ERRORS',
+  'HEALTH',
+];
+
+/** The status panel's endpoint status table: the CLI's columns plus TOOK (round trip of the status call). */
+export const ENDPOINT_COLUMNS = [...STATUS_COLUMNS, 'TOOK'];
+
+/** The columns of `etcdctl member list -w table`. */
+export const MEMBER_COLUMNS = ['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'];
+
+/** The runbook checklist as a table; the CLI prints the first four columns. */
+export const CHECKLIST_COLUMNS = ['CHECK', 'RESULT', 'EXPECTED', 'ACTUAL', 'STEP', 'SUGGESTION'];
+
+/** The tables of a cluster that can be printed (and copied from the status panel). */
+export type TableKind = 'endpoints' | 'members' | 'checklist';
+
+/** Outcome of one checklist item (CheckResult.ok true / false / null). */
+export type CheckOutcome = 'pass' | 'fail' | 'unknown';
+
+/** The word for each outcome, wherever a check's result is written. */
+export const OUTCOME_WORDS: Readonly<Record<CheckOutcome, string>> = { pass: 'pass', fail: 'FAIL', unknown: 'unknown' };
+
+export function checkOutcome(ok: boolean | null): CheckOutcome {
+  return ok === true ? 'pass' : ok === false ? 'fail' : 'unknown';
+}
+
+/** The 14 cells of one member in the CLI's endpoint status table (STATUS_COLUMNS), unescaped. */
+export function endpointStatusCells(m: MemberReport): string[] {
+  const st = m.status;
+  const errors = st ? st.errors.join(', ') : (m.error ?? '');
+  const health = m.health
+    ? m.health.healthy
+      ? `healthy (${m.health.tookMs} ms)`
+      : `unhealthy: ${m.health.error ?? ''}`
+    : m.started
+      ? 'unreachable'
+      : 'not started';
+  return [
+    m.endpoint ?? (m.started ? '-' : `(unstarted) ${m.peerURLs[0] ?? ''}`),
+    m.id,
+    st?.version ?? '',
+    st ? formatBytes(st.dbSize) : '',
+    st ? formatBytes(st.dbSizeInUse) : '',
+    m.fragmentationPercent !== null ? `${m.fragmentationPercent}%` : '',
+    st?.dbSizeQuota ? formatBytes(st.dbSizeQuota) : '',
+    st ? String(m.isLeader) : '',
+    String(m.isLearner),
+    st ? String(st.raftTerm) : '',
+    st ? String(st.raftIndex) : '',
+    st ? String(st.raftAppliedIndex) : '',
+    errors,
+    health,
+  ];
+}
+
+/** The status panel's cells of one member (ENDPOINT_COLUMNS): the CLI's cells plus TOOK. */
+export function endpointCells(m: MemberReport): string[] {
+  return [...endpointStatusCells(m), m.status ? `${m.status.tookMs} ms` : ''];
+}
+
+/** One member's cells in `etcdctl member list -w table` (MEMBER_COLUMNS). */
+export function memberListCells(m: MemberReport): string[] {
+  return [m.id, m.started ? 'started' : 'unstarted', m.name, m.peerURLs.join(','), m.clientURLs.join(','), String(m.isLearner)];
+}
+
+/** One check's cells (CHECKLIST_COLUMNS). */
+export function checklistCells(c: CheckResult): string[] {
+  return [c.id, OUTCOME_WORDS[checkOutcome(c.ok)], c.expected, c.actual, c.step, c.suggestion];
+}
+
+/** The sentence for an endpoint the user gave that is no member's client URL. */
+export function unmatchedEndpointText(u: UnmatchedEndpoint): string {
+  return `Endpoint ${u.endpoint} is not a member's client URL${u.error ? `: ${u.error}` : ''}`;
+}
+
+/**
+ * What went wrong around the members, one sentence each, unescaped: discovery errors, given endpoints that are
+ * no member's client URL, and the members' warnings.
+ */
+export function snapshotProblems(s: ClusterSnapshot): string[] {
+  return [
+    ...s.errors,
+    ...s.unmatchedEndpoints.map(unmatchedEndpointText),
+    ...s.members.flatMap((m) => m.warnings.map((w) => `Member ${m.name || m.id} ${w.message}`)),
+  ];
+}
+
+/** A table cell: printable, and a `|` (which would forge a column) escaped as `\x7c`. */
+export function cellText(text: string): string {
+  return printable(text).replace(/\|/g, '\\x7c');
+}
+
+/** A table in etcdctl's `-w table` style (tablewriter): +---+ borders, | cells |; every cell goes through cellText. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const safeRows = rows.map((r) => r.map(cellText));
+  const widths = header.map((h, i) => Math.max(h.length, ...safeRows.map((r) => (r[i] ?? '').length)));
+  const line = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  const center = (text: string, width: number): string => {
+    const left = Math.floor((width - text.length) / 2);
+    return ' '.repeat(left) + text + ' '.repeat(width - text.length - left);
+  };
+  const row = (cells: string[], align: (t: string, w: number) => string): string =>
+    `| ${cells.map((c, i) => align(c ?? '', widths[i])).join(' | ')} |`;
+  return [line, row(header, center), line, ...safeRows.map((r) => row(r, (t, w) => t.padEnd(w))), line].join('\n') + '\n';
+}
+
+/** One table of a snapshot as text, as the status panel copies it (the endpoint table with TOOK, the checklist with its steps). */
+export function tableText(s: ClusterSnapshot, table: TableKind): string {
+  switch (table) {
+    case 'endpoints':
+      return renderTable(ENDPOINT_COLUMNS, s.members.map(endpointCells));
+    case 'members':
+      return renderTable(MEMBER_COLUMNS, s.members.map(memberListCells));
+    case 'checklist':
+      return renderTable(CHECKLIST_COLUMNS, s.checks.map(checklistCells));
+  }
+}
+
+type JsonValue = string | number | bigint | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** JSON.stringify for values holding bigints: written as bare numbers, as Go's encoding/json writes uint64. */
+export function stringifyWithBigInts(value: JsonValue, indent = '  ', depth = 0): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = indent.repeat(depth + 1);
+  const outer = indent.repeat(depth);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => inner + stringifyWithBigInts(v, indent, depth + 1)).join(',\n')}\n${outer}]`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${stringifyWithBigInts(v, indent, depth + 1)}`).join(',\n')}\n${outer}}`;
+}
+
+/**
+ * The snapshot as `etcdctl endpoint status -w json` prints it: one entry per member that answered (etcdctl
+ * reports failed endpoints on stderr, not in the JSON), ids as decimal uint64 numbers. The header's revision is
+ * not part of the model and is left out; dbSizeQuota appears when known, as etcd 3.6 reports it.
+ */
+export function toEtcdctlStatusJson(s: ClusterSnapshot): string {
+  const clusterId = s.clusterId ? hexIdToDecimal(s.clusterId) : 0n;
+  const entries: JsonValue[] = s.members.flatMap((m) => {
+    const st = m.status;
+    if (!st || !m.endpoint) return [];
+    const status: { [key: string]: JsonValue } = {
+      header: { cluster_id: clusterId, member_id: hexIdToDecimal(m.id), raft_term: st.raftTerm },
+      version: st.version,
+      dbSize: st.dbSize,
+      leader: hexIdToDecimal(st.leaderId),
+      raftIndex: st.raftIndex,
+      raftTerm: st.raftTerm,
+      raftAppliedIndex: st.raftAppliedIndex,
+      errors: st.errors,
+      dbSizeInUse: st.dbSizeInUse,
+      isLearner: m.isLearner,
+    };
+    if (st.dbSizeQuota !== null) status.dbSizeQuota = st.dbSizeQuota;
+    return [{ Endpoint: m.endpoint, Status: status }];
+  });
+  return `${stringifyWithBigInts(entries)}\n`;
+}

@@ -1,0 +1,67 @@
+// What each bundle holds, from esbuild's own account of a build in memory (esbuild.config.mjs): the CLI's
+// entry is only argument dispatch, each command loads only what it needs (lint never gRPC or etcd3, status
+// never the YAML parser or the linter), and etcd3 gets precompiled protos instead of parsing .proto text at
+// start, in the CLI and in the extension.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as esbuild from 'esbuild';
+
+/** Per output file (dist/<name>.js → name): the input files esbuild put into it, and its text. */
+async function build(context: 'cli' | 'cliCommands' | 'extension'): Promise<Map<string, { inputs: string[]; text: string }>> {
+  const { contexts } = await import('../../../esbuild.config.mjs');
+  const result = await esbuild.build({ ...contexts[context], write: false, metafile: true, sourcemap: false, logLevel: 'silent' });
+  const out = new Map<string, { inputs: string[]; text: string }>();
+  for (const [path, output] of Object.entries(result.metafile.outputs)) {
+    const text = result.outputFiles.find((f) => f.path.endsWith(path))?.text ?? '';
+    out.set(path.replace(/^dist\//, '').replace(/\.js$/, ''), { inputs: Object.keys(output.inputs), text });
+  }
+  return out;
+}
+
+const from = (inputs: string[], pattern: RegExp): string[] => inputs.filter((i) => pattern.test(i));
+const GRPC = /node_modules\/(@grpc\/|etcd3\/|protobufjs\/)/;
+const YAML = /node_modules\/yaml\//;
+
+test('the CLI entry holds argument dispatch only and requires each command bundle when it runs', async () => {
+  const cli = (await build('cli')).get('cli');
+  assert.ok(cli);
+  assert.deepEqual(cli.inputs.sort(), ['src/cli/cli.ts', 'src/cli/main.ts']);
+  assert.ok(cli.text.length < 20_000, `dist/cli.js is ${cli.text.length} bytes`);
+  // A require, not import(): Node's ESM loader would first scan the CommonJS bundle for its exports.
+  assert.match(cli.text, /require\("\.\/cli-status\.js"\)/);
+  assert.match(cli.text, /require\("\.\/cli-lint\.js"\)/);
+  assert.doesNotMatch(cli.text, /\bimport\(/);
+});
+
+test('lint loads neither gRPC, etcd3 nor the status code; yaml only on demand', async () => {
+  const lint = (await build('cliCommands')).get('cli-lint');
+  assert.ok(lint);
+  assert.deepEqual(from(lint.inputs, GRPC), []);
+  assert.deepEqual(from(lint.inputs, /^src\/(etcd|metrics)\//), []);
+  assert.deepEqual(from(lint.inputs, YAML), []);
+  assert.ok(lint.inputs.includes('cli-lazy:yaml'), 'yaml is a stand-in that loads dist/cli-yaml.js');
+});
+
+test('status loads neither the YAML parser (until a kubeadm manifest is read) nor the linter', async () => {
+  const bundles = await build('cliCommands');
+  const status = bundles.get('cli-status');
+  assert.ok(status);
+  assert.deepEqual(from(status.inputs, YAML), []);
+  assert.deepEqual(from(status.inputs, /^src\/lint\//), []);
+  assert.deepEqual(from(bundles.get('cli-yaml')?.inputs ?? [], /^(?!node_modules\/yaml\/)/), [], 'dist/cli-yaml.js is yaml alone');
+});
+
+for (const [context, name] of [
+  ['cliCommands', 'cli-status'],
+  ['extension', 'extension'],
+] as const) {
+  test(`${name}: etcd3's protos come precompiled, no .proto file is read at start`, async () => {
+    const bundle = (await build(context)).get(name);
+    assert.ok(bundle);
+    assert.ok(bundle.inputs.includes('etcd3-protos:etcd3-precompiled-protos'));
+    assert.ok(bundle.inputs.includes('scripts/etcd3-grpc-definition.ts'));
+    assert.doesNotMatch(bundle.text, /rpc\.proto/);
+    // Nor proto-loader and protobufjs's .proto parser (grpc-js needs them only for server-side channelz and ORCA).
+    assert.deepEqual(from(bundle.inputs, /node_modules\/(@grpc\/proto-loader|protobufjs\/src\/(parse|tokenize)\.js|protobufjs\/ext\/)/), []);
+  });
+}

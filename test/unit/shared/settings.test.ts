@@ -1,0 +1,106 @@
+// The pure half of the extension's settings object: every setting package.json declares has an effect
+// and a default the getters fall back to, values written by hand are checked against the declaration,
+// and writes of the clusters list keep what they do not touch.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  SECTION,
+  SETTING_EFFECTS,
+  SETTING_KEYS,
+  changedSettings,
+  declaredSettings,
+  hasCluster,
+  parseClusterSettings,
+  readEnumSetting,
+  readNumberSetting,
+  withCluster,
+  withoutCluster,
+} from '../../../src/shared/settings';
+import { DEFAULT_TIMEOUT_MS } from '../../../src/etcd/profile';
+
+const packageJson = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, { default?: unknown; type?: string; minimum?: number }> } };
+};
+const properties = packageJson.contributes.configuration.properties;
+
+test('every setting package.json declares has an effect in SETTING_EFFECTS, and every effect a declaration with a default', () => {
+  assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((k) => `${SECTION}.${k}`).sort());
+  const declared = declaredSettings(packageJson);
+  for (const key of SETTING_KEYS) assert.deepEqual(declared[key].default, properties[`${SECTION}.${key}`].default, key);
+  assert.equal(declared.requestTimeoutMs.minimum, 100);
+  assert.equal(declared.requestTimeoutMs.default, DEFAULT_TIMEOUT_MS, "the CLI's default deadline is the extension's");
+  assert.deepEqual(declared.etcdVersion.enum, ['3.4', '3.5', '3.6']);
+  assert.throws(
+    () => declaredSettings({ contributes: { configuration: { properties: { 'etcdInspector.clusters': { type: 'array' } } } } }),
+    /declares no default for etcdInspector\.clusters/,
+  );
+});
+
+test('what a change requires: the clusters and the deadline reconnect, the interval reschedules, the linter settings only re-lint', () => {
+  assert.deepEqual(SETTING_EFFECTS, {
+    clusters: 'reconnect',
+    requestTimeoutMs: 'reconnect',
+    refreshIntervalSeconds: 'reschedule',
+    etcdVersion: 'relint',
+    maxNumberOfProblems: 'relint',
+  });
+  // VS Code's affectsConfiguration is true for the section itself and for each changed key.
+  const changed = new Set(['etcdInspector', 'etcdInspector.requestTimeoutMs', 'etcdInspector.etcdVersion']);
+  assert.deepEqual(
+    changedSettings((key) => changed.has(key)),
+    ['requestTimeoutMs', 'etcdVersion'],
+  );
+  assert.deepEqual(
+    changedSettings((key) => key === 'editor.fontSize'),
+    [],
+  );
+});
+
+test('numbers written by hand are checked against the declaration: wrong type or below the minimum gives the default and says so', () => {
+  const declared = declaredSettings(packageJson);
+  assert.deepEqual(readNumberSetting('requestTimeoutMs', 1500, declared.requestTimeoutMs), { value: 1500 });
+  assert.deepEqual(readNumberSetting('requestTimeoutMs', undefined, declared.requestTimeoutMs), { value: 2000 });
+  assert.deepEqual(readNumberSetting('requestTimeoutMs', '1500', declared.requestTimeoutMs), {
+    value: 2000,
+    problem: 'etcdInspector.requestTimeoutMs must be a number: using 2000',
+  });
+  assert.deepEqual(readNumberSetting('requestTimeoutMs', 5, declared.requestTimeoutMs), {
+    value: 2000,
+    problem: 'etcdInspector.requestTimeoutMs must be at least 100: using 2000',
+  });
+  assert.equal(readNumberSetting('refreshIntervalSeconds', 0, declared.refreshIntervalSeconds).value, 0, '0 turns auto-refresh off');
+  assert.equal(readNumberSetting('refreshIntervalSeconds', Number.NaN, declared.refreshIntervalSeconds).value, 10);
+  assert.deepEqual(readEnumSetting('etcdVersion', '3.4', declared.etcdVersion), { value: '3.4' });
+  assert.deepEqual(readEnumSetting('etcdVersion', '3.7', declared.etcdVersion), {
+    value: '3.5',
+    problem: 'etcdInspector.etcdVersion must be one of 3.4, 3.5, 3.6: using 3.5',
+  });
+});
+
+test('clusters writes: an entry replaces the one of its name in place or is appended; others keep keys this version does not read', () => {
+  const raw: unknown[] = [
+    { name: 'a', endpoints: ['http://a:2379'], ssh: { user: 'core' } },
+    { name: 'b', endpoints: ['http://b:2379'] },
+    'not an entry',
+  ];
+  const added = withCluster(raw, { name: 'c', endpoints: ['https://c:2379'], tls: { caFile: '/ca.pem' } });
+  assert.deepEqual(added, [...raw, { name: 'c', endpoints: ['https://c:2379'], tls: { caFile: '/ca.pem' } }]);
+  const replaced = withCluster(raw, { name: 'b', endpoints: ['http://b2:2379'], username: 'root' });
+  assert.deepEqual(replaced, [raw[0], { name: 'b', endpoints: ['http://b2:2379'], username: 'root' }, raw[2]]);
+  assert.deepEqual(withoutCluster(raw, 'b'), [raw[0], raw[2]], 'the hand-written ssh block of "a" and the malformed entry stay');
+  assert.deepEqual(withCluster(undefined, { name: 'x', endpoints: ['http://x:1'] }), [{ name: 'x', endpoints: ['http://x:1'] }]);
+  assert.deepEqual(withoutCluster({ not: 'a list' }, 'x'), []);
+  assert.equal(hasCluster(raw, 'a'), true);
+  assert.equal(hasCluster(raw, 'c'), false);
+  assert.equal(raw.length, 3, 'the value read from VS Code is not modified');
+});
+
+test('an ssh block is neither read nor documented until SSH lands', () => {
+  const { clusters, problems } = parseClusterSettings([{ name: 'a', endpoints: ['http://a:2379'], ssh: { user: 'core', port: 22 } }]);
+  assert.deepEqual(clusters, [{ name: 'a', endpoints: ['http://a:2379'] }]);
+  assert.deepEqual(problems, []);
+  const item = (properties[`${SECTION}.clusters`] as { items?: { properties?: Record<string, unknown> } }).items;
+  assert.ok(item?.properties && !('ssh' in item.properties), 'package.json does not describe an ssh block');
+});
