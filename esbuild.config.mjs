@@ -4,7 +4,7 @@
 //   node esbuild.config.mjs --watch       rebuild on change
 // Imported (test/unit/project/bundles.test.ts), it only exports the build options.
 import * as esbuild from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,7 +147,7 @@ async function build() {
 }
 
 // Run as a script (not imported): build. No top-level await, so tests can load this file through tsx.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   build().catch((error) => {
     console.error(error);
     process.exitCode = 1;

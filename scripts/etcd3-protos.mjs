@@ -3,7 +3,7 @@
 // descriptors of every type cost about 80 ms of each start of `etcd-inspector status` (and of the extension).
 // The esbuild plugin below replaces that call with a descriptor made here once per build (the same
 // proto-loader, the same files and options) and scripts/etcd3-grpc-definition.ts, which turns it into the
-// package definition grpc-js needs. test/unit/project/etcd3-protos.test.ts checks the two agree.
+// package definition grpc-js needs. test/unit/project/etcd3Protos.test.ts checks the two agree.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

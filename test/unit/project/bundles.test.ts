@@ -62,6 +62,9 @@ for (const [context, name] of [
     assert.ok(bundle.inputs.includes('scripts/etcd3-grpc-definition.ts'));
     assert.doesNotMatch(bundle.text, /rpc\.proto/);
     // Nor proto-loader and protobufjs's .proto parser (grpc-js needs them only for server-side channelz and ORCA).
-    assert.deepEqual(from(bundle.inputs, /node_modules\/(@grpc\/proto-loader|protobufjs\/src\/(parse|tokenize)\.js|protobufjs\/ext\/)/), []);
+    assert.deepEqual(
+      from(bundle.inputs, /node_modules\/(@grpc\/proto-loader|protobufjs\/src\/(parse|tokenize)\.js|protobufjs\/ext\/)/),
+      [],
+    );
   });
 }
