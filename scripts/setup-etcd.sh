@@ -6,7 +6,7 @@ set -euo pipefail
 CACHE="${ETCD_INSPECTOR_CACHE:-$HOME/.cache/etcd-inspector}"
 DEST="$CACHE/etcd-3.5"
 if [ -x "$DEST/usr/bin/etcd" ] && [ -x "$DEST/usr/bin/etcdctl" ]; then
-  echo "etcd 3.5 already in $DEST: $("$DEST/usr/bin/etcd" --version | head -1)"
+  echo "etcd 3.5 already in $DEST: $("$DEST/usr/bin/etcd" --version | sed -n 1p)"
   exit 0
 fi
 APT="$CACHE/apt-trixie"
@@ -22,4 +22,5 @@ cd "$APT/archives"
 rm -f etcd-server_*.deb etcd-client_*.deb
 apt-get "${opts[@]}" download etcd-server etcd-client
 for deb in etcd-server_*.deb etcd-client_*.deb; do dpkg -x "$deb" "$DEST"; done
-"$DEST/usr/bin/etcd" --version | head -1
+# sed, not head: head exits after one line and etcd, still writing, dies of SIGPIPE, which pipefail makes fatal.
+"$DEST/usr/bin/etcd" --version | sed -n 1p
