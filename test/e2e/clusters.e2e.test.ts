@@ -245,19 +245,30 @@ test('the status panel survives a window reload and comes back with live data', 
   assert.match(text, /leader .* · 3\/3 healthy/);
 });
 
-/** Types into the open quick input (input box or quick pick) and accepts. */
-async function answer(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
+/**
+ * Types into the quick input titled `title` (input box or quick pick) and accepts. Waiting for the title matters:
+ * right after a command is chosen the command palette's own input is still the visible one, and text typed
+ * there (then Enter) would go to the palette, not to the prompt the command opens.
+ */
+async function answer(page: Page, title: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const input = widget.locator('.quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await input.fill(text);
+  await waitFor(
+    () => input.inputValue(),
+    (v) => v === text,
+    UI_TIMEOUT_MS,
+  );
   await page.keyboard.press('Enter');
 }
 
 test('import a cluster from pasted etcdctl variables, then remove it after a confirmation naming it', async () => {
   const page = workbench.page;
   await runCommand(page, 'etcd Inspector: Import Cluster from etcdctl Environment');
-  await answer(page, `export ETCDCTL_ENDPOINTS=${cluster.endpoints[0]}`);
-  await answer(page, 'imported');
+  await answer(page, 'import from etcdctl environment', `export ETCDCTL_ENDPOINTS=${cluster.endpoints[0]}`);
+  await answer(page, 'cluster name', 'imported');
   const rows = await waitFor(
     () => treeRows(page),
     (r) => r.some((x) => x.startsWith('imported') && x.includes('3/3 healthy')),
@@ -269,7 +280,7 @@ test('import a cluster from pasted etcdctl variables, then remove it after a con
   );
 
   await runCommand(page, 'etcd Inspector: Remove Cluster');
-  await answer(page, 'imported');
+  await answer(page, 'Remove which cluster?', 'imported');
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   assert.match((await dialog.textContent()) ?? '', /Remove the etcd cluster "imported"/);
