@@ -24,7 +24,13 @@ for t in "${tiers[@]}"; do
 done
 for t in "${tiers[@]}"; do
   case "$t" in integration|e2e) bash scripts/setup-etcd.sh >/dev/null ;; esac
-  [ "$t" = e2e ] && bash scripts/setup-code-server.sh >/dev/null
+  # Both code-servers: the current one and the oldest that satisfies engines.vscode (idempotent, fast once
+  # installed), so that `npm test` on a fresh machine runs test/e2e/oldest.e2e.test.ts rather than skipping it.
+  if [ "$t" = e2e ]; then
+    bash scripts/setup-code-server.sh >/dev/null
+    bash scripts/setup-code-server.sh --oldest >/dev/null
+    export ETCD_INSPECTOR_REQUIRE_OLDEST=1
+  fi
 done
 if [ "$need_vsix" = 1 ]; then
   npm run --silent package >/dev/null
