@@ -128,7 +128,20 @@ test('a healthy cluster: leader and all three members in the tree, the hostile n
   assert.match(status, /etcd e2e: leader .* · 3\/3 healthy/);
 
   // A click on the status bar opens the endpoint status panel.
-  await page.locator('.part.statusbar .statusbar-item', { hasText: 'etcd e2e:' }).first().click();
+  // The item is re-rendered on every refresh, and a click that lands while it is replaced does nothing: click
+  // until the panel's tab is there (clicking again only reveals the same panel).
+  const statusItem = page.locator('.part.statusbar .statusbar-item', { hasText: 'etcd e2e:' }).first();
+  const statusTab = page.locator('.tabs-container .tab', { hasText: 'etcd Status' }).first();
+  const opened = await waitFor(
+    async () => {
+      if (!(await statusTab.isVisible())) await statusItem.click();
+      return statusTab.isVisible();
+    },
+    (visible) => visible,
+    UI_TIMEOUT_MS,
+    2000,
+  );
+  assert.ok(opened, 'a click on the status bar item opens the endpoint status panel');
   const text = await waitFor(
     () => panelText(page),
     (t) => t.includes('Endpoint status') && t.includes(HOSTILE),
