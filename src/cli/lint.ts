@@ -17,7 +17,7 @@ import type { LintDiagnostic, Severity } from '../lint/types';
 import { EXIT, type CliIo } from './cli';
 import { formatBinaryBytes } from '../shared/text';
 import { InputFileError, readRegularFile } from './input';
-import { printable } from './table';
+import { printable } from '../shared/text';
 
 const USAGE = `Usage: etcd-inspector lint [--etcd-version 3.4|3.5|3.6] [--output text|json|sarif] FILE...
 

@@ -8,7 +8,7 @@ import { Settings } from './settings';
 import { LazyLanguageClient } from './lspClient';
 import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
-import { clusterSummary } from '../shared/treeModel';
+import { clusterSummary } from '../shared/clusterState';
 import { StatusPanel, registerStatusPanelSerializer } from './webview/statusPanel';
 
 let client: LazyLanguageClient | undefined;

@@ -51,20 +51,20 @@ function runEntryRules(e: Entry, ctx: RuleContext, out: LintDiagnostic[] = []): 
 }
 
 /**
- * Runs every rule on a parsed document, handing each finding to `sink` as it is made (entry rules in line
- * order, then document rules). A rule that throws is reported, never allowed to break the run. With a
- * FindingCap as the sink, rules that can fire on every line build only the findings it lists and count the
- * rest. `entryFindings` replaces running the per-entry rules (the Linter's per-entry memo).
+ * Runs every rule on a parsed document into `cap` (entry rules in line order, then document rules). A rule that
+ * throws is reported, never allowed to break the run. Under a finite cap, rules that can fire on every line
+ * build only the findings it lists and count the rest. `entryFindings` replaces running the per-entry rules
+ * (the Linter's per-entry memo).
  */
 function runRules(
   doc: ConfigDocument,
   options: Pick<LintOptions, 'version'>,
-  sink: ((d: LintDiagnostic) => void) | FindingCap,
+  cap: FindingCap,
   entryFindings?: (e: Entry, ctx: RuleContext) => readonly LintDiagnostic[],
 ): void {
-  const cap = sink instanceof FindingCap ? sink : undefined;
-  const push = cap ? (d: LintDiagnostic): void => cap.push(d) : (sink as (d: LintDiagnostic) => void);
-  const ctx = new RuleContext(doc, options.version, cap);
+  const push = (d: LintDiagnostic): void => cap.push(d);
+  // An uncapped run (max Infinity) gives the rules no cap: they build every finding.
+  const ctx = new RuleContext(doc, options.version, cap.max === Infinity ? undefined : cap);
   const buffer: LintDiagnostic[] = [];
   for (const e of doc.entries) {
     const found = entryFindings ? entryFindings(e, ctx) : runEntryRules(e, ctx, buffer);
@@ -82,10 +82,10 @@ function runRules(
 
 /** Runs every rule on a parsed document; the findings in position order. */
 export function lintDocument(doc: ConfigDocument, options: Pick<LintOptions, 'version'>): LintDiagnostic[] {
-  const out: LintDiagnostic[] = [];
-  runRules(doc, options, (d) => out.push(d));
+  const all = new FindingCap(Infinity);
+  runRules(doc, options, all);
   // Entry findings arrive in line order already, so this stable sort mostly merges the few document-level ones.
-  return sortByPosition(out);
+  return sortByPosition(all.listed());
 }
 
 /**

@@ -3,7 +3,7 @@
 // condition come from clusterState.ts, as in every other view.
 import type { ClusterSnapshot, MemberReport } from '../etcd/model';
 import { formatBytes } from '../etcd/format';
-import { clusterState, clusterSummary, type ClusterCondition } from './clusterState';
+import { clusterState, type ClusterCondition } from './clusterState';
 
 /** A codicon id plus an optional theme colour id. */
 export interface IconModel {
@@ -19,14 +19,6 @@ export interface NodeModel {
   icon: IconModel;
   contextValue: string;
 }
-
-/** The cluster's condition alone (the tree provider's badge counts clusters without a leader or answer). */
-export function clusterHealth(s: ClusterSnapshot | undefined): ClusterCondition {
-  return clusterState(s).condition;
-}
-
-// src/extension/main.ts takes the notification's summary from here.
-export { clusterSummary };
 
 const CONDITION_ICON: Record<ClusterCondition, IconModel> = {
   healthy: { id: 'pass-filled', color: 'testing.iconPassed' },

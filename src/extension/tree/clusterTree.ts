@@ -1,7 +1,8 @@
 // The etcdInspector.clusters tree: clusters, their members, and each member's details. The labels and
 // icons come from src/shared/treeModel.ts (pure, unit-tested); this file only makes TreeItems of them.
 import * as vscode from 'vscode';
-import { clusterHealth, clusterNode, memberDetails, memberNode, type NodeModel } from '../../shared/treeModel';
+import { clusterState } from '../../shared/clusterState';
+import { clusterNode, memberDetails, memberNode, type NodeModel } from '../../shared/treeModel';
 import type { ClusterRegistry } from '../clusters/registry';
 
 /** A node of the tree: what it stands for. */
@@ -39,8 +40,8 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   /** Clusters without a leader (or unreachable): the view badge counts them. */
   clustersInTrouble(): string[] {
     return this.registry.names().filter((n) => {
-      const health = clusterHealth(this.registry.snapshot(n));
-      return health === 'no-leader' || health === 'unreachable';
+      const { condition } = clusterState(this.registry.snapshot(n));
+      return condition === 'no-leader' || condition === 'unreachable';
     });
   }
 
