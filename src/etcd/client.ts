@@ -31,6 +31,14 @@ export interface RawMember {
   isLearner: boolean;
 }
 
+/** TLS settings that cannot be used: a file that cannot be read, a certificate without its key. */
+export class TlsSettingsError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'TlsSettingsError';
+  }
+}
+
 /** The credentials part of a profile, read once per client. */
 function credentialsOf(profile: ConnectionProfile): IOptions['credentials'] {
   const tls = profile.tls;
@@ -39,11 +47,14 @@ function credentialsOf(profile: ConnectionProfile): IOptions['credentials'] {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new TlsSettingsError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        cause: error,
+      });
     }
   };
-  if (!tls.caFile) throw new Error('a CA file (--cacert) is needed to verify the servers');
-  if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) throw new Error('a client certificate needs its key, and a key its certificate');
+  if (!tls.caFile) throw new TlsSettingsError('a CA file (--cacert) is needed to verify the servers');
+  if (Boolean(tls.certFile) !== Boolean(tls.keyFile))
+    throw new TlsSettingsError('a client certificate needs its key, and a key its certificate');
   return {
     rootCertificate: read(tls.caFile, 'CA'),
     ...(tls.certFile ? { certChain: read(tls.certFile, 'client certificate') } : {}),
@@ -169,6 +180,7 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
   // grpc-js prefixes "<code> <NAME>: " and pads with "Last error: null. Resolution note: " when it has
   // nothing more to say; neither helps an operator.
   const message = cleanGrpcMessage(raw);
+  if (error instanceof TlsSettingsError) return { kind: 'tls', text: `TLS settings unusable: ${raw}` };
   if (error instanceof DeadlineError || error instanceof GRPCDeadlineExceededError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
     return timeoutFailure(timeoutMs);
   }

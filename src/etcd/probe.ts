@@ -107,8 +107,9 @@ export class ClusterInspector {
     const attempt = (endpoint: string): Promise<DiscoveryAttempt> => {
       let pending = attempts.get(endpoint);
       if (!pending) {
-        pending = this.client(endpoint)
-          .memberList(deadline)
+        // Through a promise: a client that cannot be built (an unreadable TLS file) fails this attempt.
+        pending = Promise.resolve()
+          .then(() => this.client(endpoint).memberList(deadline))
           .then((list) => {
             // A given endpoint that answered as a member reaches that member, whatever the member advertises.
             if (this.profile.endpoints.includes(endpoint)) this.answeredAs.set(toHexId(list.memberId), endpoint);
@@ -222,6 +223,15 @@ export class ClusterInspector {
       report.connectivity.peer = await peer;
       return report;
     }
+    // A client that cannot be built (an unreadable TLS file) is this member's error, not the refresh's.
+    let client: EndpointClient;
+    try {
+      client = this.client(endpoint);
+    } catch (error) {
+      setError(report, describeError(error, timeoutMs));
+      report.connectivity.peer = await peer;
+      return report;
+    }
     // Reached through a given endpoint rather than anything it advertises: the advertised URLs are what
     // other clients use, so check that they accept connections (TCP only: no request is sent there). When
     // the member is probed at one of its own URLs, the others are left alone: a second URL is often a
@@ -240,7 +250,6 @@ export class ClusterInspector {
       report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
     );
     const quota = this.quota(id, endpoint, deadline);
-    const client = this.client(endpoint);
     // Status and the health read go out together: one round trip per member instead of two.
     const statusStarted = Date.now();
     const healthRead = client.healthGet(deadline, raw.isLearner).then(

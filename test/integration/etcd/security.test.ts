@@ -94,6 +94,26 @@ for (const version of ['3.5', '3.4'] as const) {
       'tls', // TLS 1.3 servers (etcd 3.5) send alert 116, "certificate required"; TLS 1.2 ones (etcd 3.4) 42, "bad certificate".
       /^TLS handshake failed: the server (requires a client certificate|rejected the client certificate, or requires one) \(/,
     );
+
+    // Settings that cannot be used fail every endpoint with kind "tls" and the file named; refresh() resolves.
+    const missingCa = `${pki.caFile}.missing`;
+    const unreadable = await refreshOnce({
+      name: 'tls-missing-ca',
+      endpoints: cluster.endpoints,
+      tls: { caFile: missingCa, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile },
+    });
+    assertEveryEndpointFailed(
+      unreadable,
+      cluster.endpoints,
+      'tls',
+      new RegExp(`^TLS settings unusable: cannot read the CA file ${missingCa}: ENOENT$`),
+    );
+    const certWithoutKey = await refreshOnce({
+      name: 'tls-cert-without-key',
+      endpoints: cluster.endpoints,
+      tls: { caFile: pki.caFile, certFile: pki.clientCertFile },
+    });
+    assertEveryEndpointFailed(certWithoutKey, cluster.endpoints, 'tls', /^TLS settings unusable: a client certificate needs its key/);
   });
 }
 

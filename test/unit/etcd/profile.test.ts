@@ -78,3 +78,14 @@ test('pasted etcdctl export lines are read, quoted or not, and nothing but ETCDC
   });
   assert.deepEqual(parseEtcdctlAssignments('nothing here'), {});
 });
+
+test('kubeadm manifests: missing containers or flags are named, not a TypeError', () => {
+  const withBom = profileFromKubeadmManifest(
+    '\ufeffspec:\n  containers:\n  - name: etcd\n    command: [etcd, --advertise-client-urls=https://10.0.0.1:2379]\n',
+  );
+  assert.deepEqual(withBom.endpoints, ['https://10.0.0.1:2379'], 'a BOM before a manifest is skipped by the YAML parser');
+  assert.throws(() => profileFromKubeadmManifest('spec:\n  containers: []\n'), /spec\.containers is empty/);
+  assert.throws(() => profileFromKubeadmManifest('spec:\n  containers: [1, "x", null]\n'), /spec\.containers is empty/);
+  assert.throws(() => profileFromKubeadmManifest('spec:\n  containers:\n  - name: etcd\n'), /container "etcd" has no command or args/);
+  assert.throws(() => profileFromKubeadmManifest('null'), /spec\.containers is missing/);
+});
