@@ -16,8 +16,21 @@ Commands:
   lint      check etcd configuration files (env-style etcd.conf or YAML --config-file)
   diagnose  status plus the suggested runbook steps for every failing check
 
+Runbook actions (without --yes a mutating one prints its plan and changes nothing):
+  defrag       rolling defragment, optionally compacting first, the leader last
+  alarm        list the alarms | disarm NOSPACE once the db is below its quota
+  move-leader  move leadership to a member (default: the most caught-up follower)
+  member       add a member (a learner by default) | remove | promote a learner
+  snapshot     save a snapshot to a file, with its sha256 and a restore guide
+  hashkv       compare the hash of every voting member's keys at one revision
+  verify       put, get and delete a key: does the cluster take writes?
+  recover      print the quorum-loss recovery guide for this cluster
+
 Run "etcd-inspector <command> --help" for a command's options.
 `;
+
+/** The runbook action commands, all served by actions.ts (listed here so main.ts need not load it). */
+export const ACTION_COMMANDS = ['defrag', 'alarm', 'move-leader', 'member', 'snapshot', 'hashkv', 'verify', 'recover'] as const;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, Command> = {};

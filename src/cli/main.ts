@@ -5,7 +5,7 @@
 // loop ever empties while a command is still pending (a bug: some awaited work was left with nothing to
 // wake it), the beforeExit guard says so and exits 2 instead of letting Node exit with 0.
 import * as nodeModule from 'node:module';
-import { registerCommand, runCli } from './cli';
+import { ACTION_COMMANDS, registerCommand, runCli } from './cli';
 
 // V8's compile cache, where the running Node has it (22.1 and later): the command bundles are compiled once
 // and read back from $NODE_COMPILE_CACHE, else <os temp dir>/node-compile-cache, on later runs.
@@ -17,6 +17,10 @@ import { registerCommand, runCli } from './cli';
 registerCommand('status', async (args, io) => (await import('./status.js')).statusCommand(args, io, false));
 registerCommand('diagnose', async (args, io) => (await import('./status.js')).statusCommand(args, io, true));
 registerCommand('lint', async (args, io) => (await import('./lint.js')).runLint(args, io));
+// The runbook actions share one bundle (dist/cli-actions.js); the list is cli.ts's, kept free of their imports.
+for (const name of ACTION_COMMANDS) {
+  registerCommand(name, async (args, io) => (await import('./actions.js')).actionCommand(name, args, io));
+}
 
 // grpc-js puts the host of an https://<IP> endpoint into TLS SNI, and Node warns (DEP0123) on every such
 // run. The certificate is still verified against the IP; the warning tells the user nothing they can act

@@ -21,18 +21,33 @@ import { InputFileError, readRegularFile } from './input';
 /** A kubeadm manifest is a few KB; anything larger is not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
-const STATUS_HELP = `Usage: etcd-inspector status [options]
-       etcd-inspector diagnose [options]
+/** The connection options every command that talks to a cluster takes (status, diagnose, the runbook actions). */
+export const CONNECTION_OPTIONS = {
+  endpoints: { type: 'string' },
+  cacert: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'server-name': { type: 'string' },
+  user: { type: 'string' },
+  'kubeadm-manifest': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+} as const;
 
-Options:
-  --endpoints URL[,URL...]   client URLs (one is enough; the rest are discovered). Default: $ETCDCTL_ENDPOINTS
+/** Their lines of --help. */
+export const CONNECTION_HELP = `  --endpoints URL[,URL...]   client URLs (one is enough; the rest are discovered). Default: $ETCDCTL_ENDPOINTS
   --cacert FILE              CA bundle to verify the servers ($ETCDCTL_CACERT)
   --cert FILE, --key FILE    client certificate and key ($ETCDCTL_CERT, $ETCDCTL_KEY)
   --server-name NAME         name to verify in the server certificate
   --user NAME[:PASSWORD]     user for etcd auth ($ETCDCTL_USER); without :PASSWORD, $ETCDCTL_PASSWORD is read
   --kubeadm-manifest FILE    take endpoint and certificates from a kubeadm etcd.yaml static pod manifest
   --timeout-ms N             deadline for each member's probes (default 2000)
-  --output table|json        output format (default table)
+`;
+
+const STATUS_HELP = `Usage: etcd-inspector status [options]
+       etcd-inspector diagnose [options]
+
+Options:
+${CONNECTION_HELP}  --output table|json        output format (default table)
 
 Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or bad arguments.
 `;
@@ -93,7 +108,7 @@ class UsageError extends Error {}
  * parseArgs' message for a bad command line, without echoing what the user typed: a stray positional is
  * often a password (`--user root PASSWORD`), and an unknown `--opt=value` may carry one too.
  */
-function argumentError(error: unknown): string {
+export function argumentError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
@@ -104,9 +119,12 @@ function argumentError(error: unknown): string {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const option = /Option '(-{1,2}[A-Za-z0-9-]{1,40})/.exec(message)?.[1];
-    return option
-      ? `option ${option}: ${/argument missing/.test(message) ? 'a value is required' : 'takes no value'}`
-      : 'invalid option value';
+    const why = /argument missing/.test(message)
+      ? 'a value is required'
+      : /ambiguous/.test(message)
+        ? `a value starting with "-" is written ${option}=VALUE`
+        : 'takes no value';
+    return option ? `option ${option}: ${why}` : 'invalid option value';
   }
   return 'invalid arguments';
 }
@@ -118,14 +136,7 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
     values = parseArgs({
       args,
       options: {
-        endpoints: { type: 'string' },
-        cacert: { type: 'string' },
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'server-name': { type: 'string' },
-        user: { type: 'string' },
-        'kubeadm-manifest': { type: 'string' },
-        'timeout-ms': { type: 'string' },
+        ...CONNECTION_OPTIONS,
         output: { type: 'string', short: 'w', default: 'table' },
         help: { type: 'boolean', short: 'h' },
       },

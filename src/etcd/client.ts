@@ -4,8 +4,19 @@
 // deadline per member, whatever state the member is in.
 import { readFileSync } from 'node:fs';
 import { noop } from 'cockatiel';
-import { Etcd3, EtcdAuthenticationFailedError, EtcdPermissionDeniedError, GRPCDeadlineExceededError, type IOptions } from 'etcd3';
+import {
+  Etcd3,
+  EtcdAuthenticationFailedError,
+  EtcdPermissionDeniedError,
+  GRPCDeadlineExceededError,
+  type IHashKVResponse,
+  type IOptions,
+} from 'etcd3';
 import type { FailureKind } from './model';
+import { hexIdToDecimal } from './ids';
+
+/** A 16-digit hex id as the decimal string etcd3 sends. */
+const hexToDecimal = (hex: string): string => hexIdToDecimal(hex).toString();
 import type { ConnectionProfile } from './profile';
 
 /** A raw StatusResponse as etcd3 decodes it (uint64/int64 as decimal strings). */
@@ -123,7 +134,74 @@ export class EndpointClient {
     return response.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm).toUpperCase() }));
   }
 
-  /** Access for maintenance operations that need more of etcd3 (used by later features). */
+  /** The member's current revision and compacted-revision-independent header (from its status). */
+  async revision(deadline: Date): Promise<number> {
+    const status = await this.status(deadline);
+    return Number(status.header.revision);
+  }
+
+  /** Defragments this member's backend. The server goes on after a client gives up: callers wait on the member. */
+  async defragment(deadline: Date): Promise<void> {
+    await this.withDeadline(deadline, (options) => this.client.maintenance.defragment(options));
+  }
+
+  /** Compacts the key-value history up to `revision` (cluster-wide; physical: wait until applied on this member). */
+  async compact(revision: number, deadline: Date, physical = true): Promise<void> {
+    await this.withDeadline(deadline, (options) => this.client.kv.compact({ revision: String(revision), physical }, options));
+  }
+
+  /** Asks this member, which must be the leader, to hand leadership to `targetId` (16-digit hex). */
+  async moveLeader(targetId: string, deadline: Date): Promise<void> {
+    await this.withDeadline(deadline, (options) => this.client.maintenance.moveLeader({ targetID: hexToDecimal(targetId) }, options));
+  }
+
+  /** Hash of this member's MVCC keys up to `revision` (0: its latest), with the compact revision it hashed from. */
+  async hashKV(revision: number, deadline: Date): Promise<{ hash: string; compactRevision: number; revision: number; memberId: string }> {
+    // etcd3's maintenance.hashKV calls the gRPC method "hashKV", but grpc-js names it "HashKV" or (proto-loader's
+    // camel case) "hashKv": call that through the same one-host pool.
+    const pool = (
+      this.client.maintenance as unknown as { client: { exec<T>(s: 'Maintenance', m: string, p: unknown, o: unknown): Promise<T> } }
+    ).client;
+    const r = await this.withDeadline(deadline, (options) =>
+      pool.exec<IHashKVResponse>('Maintenance', 'hashKv', { revision: String(revision) }, options),
+    );
+    return {
+      hash: String(r.hash),
+      compactRevision: Number(r.compact_revision),
+      revision: Number(r.header.revision),
+      memberId: r.header.member_id,
+    };
+  }
+
+  /** Deactivates one alarm of one member (never member 0: that would disarm every alarm, CORRUPT included). */
+  async alarmDisarm(memberId: string, alarm: 'NOSPACE', deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
+    if (/^0+$/.test(memberId)) throw new Error('refusing to disarm alarms of member 0 (every member, every alarm)');
+    const response = await this.withDeadline(deadline, (options) =>
+      this.client.maintenance.alarm(
+        { action: 'Deactivate', memberID: hexToDecimal(memberId), alarm: alarm === 'NOSPACE' ? 'Nospace' : alarm },
+        options,
+      ),
+    );
+    return response.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm).toUpperCase() }));
+  }
+
+  /** Adds a member (a learner unless isLearner is false); returns the new member and the list etcd now has. */
+  async memberAdd(peerURLs: string[], isLearner: boolean, deadline: Date): Promise<{ member: RawMember; members: RawMember[] }> {
+    const r = await this.withDeadline(deadline, (options) => this.client.cluster.memberAdd({ peerURLs, isLearner }, options));
+    return { member: r.member as unknown as RawMember, members: r.members as unknown as RawMember[] };
+  }
+
+  /** Removes a member by its 16-digit hex id. */
+  async memberRemove(id: string, deadline: Date): Promise<void> {
+    await this.withDeadline(deadline, (options) => this.client.cluster.memberRemove({ ID: hexToDecimal(id) }, options));
+  }
+
+  /** Promotes a learner (16-digit hex id) to a voting member. */
+  async memberPromote(id: string, deadline: Date): Promise<void> {
+    await this.withDeadline(deadline, (options) => this.client.cluster.memberPromote({ ID: hexToDecimal(id) }, options));
+  }
+
+  /** Access for operations that need more of etcd3 (snapshot streams, puts): still one host, no retries. */
   get raw(): Etcd3 {
     return this.client;
   }

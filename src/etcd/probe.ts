@@ -46,6 +46,9 @@ const PEER_CHECK_TTL_MS = 30_000;
 /** Quotas change only with a restart: re-read them this rarely. */
 const QUOTA_TTL_MS = 5 * 60_000;
 
+/** Most (time, revision) samples kept for revisionAt(); when full, every other one is dropped (older ones thin out). */
+const REVISION_SAMPLES = 512;
+
 /** Parses the alarms a member lists in its status errors ("memberID:123 alarm:NOSPACE "). */
 export function alarmsFromStatusErrors(errors: string[]): AlarmReport[] {
   return errors.flatMap((e) => {
@@ -65,6 +68,10 @@ export class ClusterInspector {
   private readonly peerChecks = new Map<string, { url: string; at: number }>();
   /** Member id → a given endpoint that answered discovery as that member. */
   private readonly answeredAs = new Map<string, string>();
+  /** The store revision each member's status header carried, per report of the current refresh. */
+  private readonly headerRevisions = new WeakMap<MemberReport, number>();
+  /** (time, highest revision seen) per refresh, oldest first: what revisionAt() answers from. */
+  private readonly revisions: Array<{ at: number; revision: number }> = [];
 
   constructor(readonly profile: ConnectionProfile) {}
 
@@ -75,6 +82,27 @@ export class ClusterInspector {
   /** The last completed snapshot, if any. */
   get last(): ClusterSnapshot | undefined {
     return this.previous;
+  }
+
+  /**
+   * The cluster's store revision `ms` ago, as seen by a refresh at or before then (so at most the revision
+   * it had: compacting to it keeps at least the last `ms` of history), or null when no refresh is that old.
+   */
+  revisionAt(ms: number): number | null {
+    const cutoff = Date.now() - ms;
+    for (let i = this.revisions.length - 1; i >= 0; i--) if (this.revisions[i].at <= cutoff) return this.revisions[i].revision;
+    return null;
+  }
+
+  /** Records the highest revision a refresh saw, stamped when it was seen. */
+  private noteRevision(members: MemberReport[]): void {
+    const revision = Math.max(0, ...members.map((m) => this.headerRevisions.get(m) ?? 0));
+    if (revision <= 0) return;
+    this.revisions.push({ at: Date.now(), revision });
+    if (this.revisions.length > REVISION_SAMPLES) {
+      const kept = this.revisions.filter((_, i) => i % 2 === 1 || i === this.revisions.length - 1);
+      this.revisions.splice(0, this.revisions.length, ...kept);
+    }
   }
 
   async refresh(options: RefreshOptions = {}): Promise<ClusterSnapshot> {
@@ -172,6 +200,7 @@ export class ClusterInspector {
     for (const m of snapshot.members)
       for (const a of alarmsFromStatusErrors(m.status?.errors ?? [])) alarms.set(`${a.memberId}/${a.alarm}`, a);
     snapshot.alarms = [...alarms.values()];
+    this.noteRevision(snapshot.members);
     return this.finish(snapshot, started);
   }
 
@@ -260,6 +289,7 @@ export class ClusterInspector {
       const answer = await client.status(deadline);
       report.status = toMemberStatus(answer, Date.now() - statusStarted);
       report.reachable = true;
+      this.headerRevisions.set(report, Number(answer.header.revision) || 0);
       if (toHexId(answer.header.member_id) !== id) {
         setError(report, { kind: 'other', text: `${endpoint} answered as member ${toHexId(answer.header.member_id)}, not ${id}` });
       }

@@ -10,6 +10,8 @@ import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
 import { clusterSummary } from '../shared/clusterState';
 import { StatusPanel, registerStatusPanelSerializer } from './webview/statusPanel';
+import { registerActionCommands } from './actions/commands';
+import { SETTING_EFFECTS } from '../shared/settings';
 
 let client: LazyLanguageClient | undefined;
 
@@ -19,7 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(log, settings);
 
   const registry = new ClusterRegistry(settings, context.secrets, log);
-  const tree = new ClusterTreeProvider(registry);
+  const isReadOnly = (cluster: string): boolean => settings.isReadOnly(cluster);
+  const tree = new ClusterTreeProvider(registry, isReadOnly);
   const view = vscode.window.createTreeView<TreeNode>('etcdInspector.clusters', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ClusterStatusBar(registry);
   context.subscriptions.push(registry, tree, view, statusBar);
@@ -59,7 +62,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         choice === open ? vscode.commands.executeCommand('etcdInspector.openStatus', { cluster: name }) : undefined,
       );
     }),
-    settings.onDidChange((keys) => registry.settingsChanged(keys)),
+    settings.onDidChange((keys) => {
+      registry.settingsChanged(keys);
+      // Read-only changes the menus (context values) and the panel's buttons, nothing else.
+      if (keys.some((k) => SETTING_EFFECTS[k] === 'rerender')) {
+        tree.repaint();
+        StatusPanel.rerender();
+      }
+    }),
     vscode.commands.registerCommand('etcdInspector.openSettings', () =>
       vscode.commands.executeCommand('workbench.action.openSettings', 'etcdInspector'),
     ),
@@ -67,13 +77,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   registerClusterCommands(context, registry, settings, log);
   context.subscriptions.push(
-    registerStatusPanelSerializer(context, registry, { log }),
+    registerStatusPanelSerializer(context, registry, { log, isReadOnly }),
     // Called from the palette (no argument), a cluster's tree node or the status bar ({ cluster: name }).
     vscode.commands.registerCommand('etcdInspector.openStatus', (arg?: unknown) => {
       const cluster = typeof arg === 'string' ? arg : (arg as { cluster?: unknown } | undefined)?.cluster;
-      StatusPanel.createOrShow(context, registry, typeof cluster === 'string' ? cluster : undefined, { log });
+      StatusPanel.createOrShow(context, registry, typeof cluster === 'string' ? cluster : undefined, { log, isReadOnly });
     }),
   );
+  registerActionCommands(context, { registry, settings, log });
   registerLintCommands(context);
 
   client = new LazyLanguageClient(context, settings, log);

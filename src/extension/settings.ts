@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import {
   SECTION,
   changedSettings,
+  clusterIsReadOnly,
   declaredSettings,
   hasCluster,
   parseClusterSettings,
@@ -86,6 +87,22 @@ export class Settings implements vscode.Disposable {
     return this.number('maxNumberOfProblems');
   }
 
+  /** etcdInspector.readOnly as the user wrote it in any scope (true when any scope sets it). */
+  get readOnly(): boolean {
+    return clusterIsReadOnly(this.readOnlyValues(), '', []);
+  }
+
+  /**
+   * Whether runbook actions that change `cluster` are refused: etcdInspector.readOnly, or the cluster's own
+   * `readOnly` (in the list in effect or the user's entry of that name). A workspace can add read-only, never
+   * remove it.
+   */
+  isReadOnly(cluster: string): boolean {
+    const clusters = this.config().inspect<unknown>('clusters');
+    const lists = [this.effectiveClusters().value, clusters?.globalValue];
+    return clusterIsReadOnly(this.readOnlyValues(), cluster, lists);
+  }
+
   /**
    * Saves a cluster entry to user settings (in place of an entry of the same name there). Workspace
    * settings are not written: they may be committed with the repository.
@@ -128,6 +145,12 @@ export class Settings implements vscode.Disposable {
       return { value: inspected.workspaceValue, target: vscode.ConfigurationTarget.Workspace };
     }
     return { value: inspected?.globalValue, target: vscode.ConfigurationTarget.Global };
+  }
+
+  /** Every scope's value of etcdInspector.readOnly: any scope may turn it on (even an untrusted workspace: it only restricts). */
+  private readOnlyValues(): unknown[] {
+    const inspected = this.config().inspect<unknown>('readOnly');
+    return [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
   }
 
   private number(key: SettingKey): number {

@@ -122,7 +122,11 @@ export const RULE_DOCS: Readonly<Record<string, RuleDoc>> = {
     what: 'A name, a cluster token or state new and a peer URL but no initial-cluster: the member bootstraps alone; fix adds `name=peer URLs`',
     etcd: '(starts a one-member cluster: initial-cluster defaults to name=advertised peer URLs)',
   },
-  'cluster-size': { severity: 'Warning', what: 'An even member count, or more than 7 members', etcd: '(docs: FAQ, tuning)' },
+  'cluster-size': {
+    severity: 'Warning',
+    what: 'An even member count (not for a member joining a running cluster, state existing), or more than 7 members',
+    etcd: '(docs: FAQ, tuning)',
+  },
   'bootstrap-conflict': {
     severity: 'Error',
     what: 'More than one of initial-cluster, discovery, discovery-srv',

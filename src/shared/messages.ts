@@ -3,8 +3,21 @@
 // Guards of webview→host messages check every field: the host treats the webview as untrusted input.
 import type { StatusViewModel, TableKind } from './statusViewModel';
 
-/** The extension commands the webview's buttons may ask the host to run: the host allow-lists exactly these. */
-export const STATUS_PANEL_COMMANDS = ['etcdInspector.refresh', 'etcdInspector.showRunbookStep', 'etcdInspector.showLog'] as const;
+/**
+ * The extension commands the webview's buttons may ask the host to run: the host allow-lists exactly these.
+ * The runbook actions among them ask their own modal confirmation in the host, which also refuses them on a
+ * read-only cluster whatever the webview shows.
+ */
+export const STATUS_PANEL_COMMANDS = [
+  'etcdInspector.refresh',
+  'etcdInspector.showRunbookStep',
+  'etcdInspector.showLog',
+  'etcdInspector.defragmentCluster',
+  'etcdInspector.disarmAlarm',
+  'etcdInspector.removeMember',
+  'etcdInspector.promoteMember',
+  'etcdInspector.showRecoveryGuide',
+] as const;
 
 /** One of STATUS_PANEL_COMMANDS. */
 export type StatusPanelCommand = (typeof STATUS_PANEL_COMMANDS)[number];
@@ -16,6 +29,9 @@ function record(m: unknown, type: string): m is Record<string, unknown> {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** A member id as the tree and the snapshot write it: 16 lowercase hex digits. */
+const isMemberId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v);
 
 /** webview → host: the page is loaded and listening; the host answers with `state`. */
 export interface ReadyMessage {
@@ -38,7 +54,7 @@ export const RefreshMessage = {
 export interface RunCommandMessage {
   type: 'runCommand';
   command: StatusPanelCommand;
-  args: { cluster?: string; step?: number };
+  args: { cluster?: string; step?: number; member?: string };
 }
 export const RunCommandMessage = {
   is: (m: unknown): m is RunCommandMessage => {
@@ -48,8 +64,9 @@ export const RunCommandMessage = {
     if (typeof args !== 'object' || args === null || Array.isArray(args)) return false;
     const a = args as Record<string, unknown>;
     return (
-      Object.keys(a).every((k) => k === 'cluster' || k === 'step') &&
+      Object.keys(a).every((k) => k === 'cluster' || k === 'step' || k === 'member') &&
       (a.cluster === undefined || isString(a.cluster)) &&
+      (a.member === undefined || isMemberId(a.member)) &&
       (a.step === undefined || (typeof a.step === 'number' && Number.isInteger(a.step)))
     );
   },

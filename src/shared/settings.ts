@@ -24,6 +24,8 @@ export interface ClusterSetting {
   endpoints: string[];
   tls?: TlsSetting;
   username?: string;
+  /** Every mutating runbook action is refused on this cluster (production read-only, staging writable). */
+  readOnly?: boolean;
 }
 
 /** The etcd versions whose configuration rules the linter knows. */
@@ -33,10 +35,10 @@ export type EtcdVersion = '3.4' | '3.5' | '3.6';
  * What a change of a setting requires of the extension host. reconnect: connections are rebuilt from the
  * new value (for `clusters`, those of the entries that changed; for a connection setting, every
  * cluster's), then the clusters are refreshed; reschedule: only the auto-refresh timer restarts; relint:
- * nothing in the host, the language server (which is sent the section) lints again. No setting only
- * re-renders a view.
+ * nothing in the host, the language server (which is sent the section) lints again; rerender: the views
+ * that depend on it (menus of the tree, the status panel's buttons) are drawn again, nothing reconnects.
  */
-export type SettingEffect = 'reconnect' | 'reschedule' | 'relint';
+export type SettingEffect = 'reconnect' | 'reschedule' | 'relint' | 'rerender';
 
 /** Every etcdInspector.* setting (without the section) and what its change requires; package.json declares exactly these. */
 export const SETTING_EFFECTS = {
@@ -45,6 +47,7 @@ export const SETTING_EFFECTS = {
   refreshIntervalSeconds: 'reschedule',
   etcdVersion: 'relint',
   maxNumberOfProblems: 'relint',
+  readOnly: 'rerender',
 } as const satisfies Record<string, SettingEffect>;
 
 /** The name of a setting within the section. */
@@ -182,7 +185,31 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       cluster.tls = { caFile: pick('caFile'), certFile: pick('certFile'), keyFile: pick('keyFile'), serverName: pick('serverName') };
     }
     if (typeof entry.username === 'string' && entry.username !== '') cluster.username = entry.username;
+    if (entry.readOnly === true) cluster.readOnly = true;
+    else if (entry.readOnly !== undefined && entry.readOnly !== false) {
+      // Anything but a boolean is taken as read-only: a typo must not make a production cluster writable.
+      cluster.readOnly = true;
+      problems.push(`${where} ("${entry.name}"): readOnly must be true or false: the cluster is treated as read-only`);
+    }
     clusters.push(cluster);
   });
   return { clusters, problems };
+}
+
+/**
+ * Whether a cluster is read-only: the etcdInspector.readOnly setting of any scope, or the cluster's own
+ * `readOnly`, in the entry in effect or in the user's entry of the same name. A workspace may make a
+ * cluster stricter, never looser: a cloned repository must not be able to turn read-only off.
+ */
+export function clusterIsReadOnly(globalValues: readonly unknown[], cluster: string, clusterLists: readonly unknown[]): boolean {
+  if (globalValues.some((v) => v !== undefined && v !== false)) return true;
+  return clusterLists.some(
+    (list) =>
+      Array.isArray(list) &&
+      list.some((e) => {
+        if (nameOf(e) !== cluster) return false;
+        const value = (e as { readOnly?: unknown }).readOnly;
+        return value !== undefined && value !== false;
+      }),
+  );
 }

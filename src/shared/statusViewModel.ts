@@ -17,14 +17,17 @@ import {
 import { runbookStep, type RunbookStep, type StepId } from '../etcd/runbook/steps';
 import { clusterState, type Tone } from './clusterState';
 import type { StatusPanelCommand } from './messages';
+import { checkFixes } from './checkFixes';
 
 export type { CheckOutcome, TableKind, Tone };
 
-/** A button that runs an extension command with one argument object (`{ cluster }`, `{ cluster, step }` or none). */
+/** A button that runs an extension command with one argument object (`{ cluster }`, `{ cluster, step }`, `{ cluster, member }` or none). */
 export interface StatusAction {
   title: string;
   command: StatusPanelCommand;
-  args: { cluster?: string; step?: number };
+  args: { cluster?: string; step?: number; member?: string };
+  /** Shown disabled with this reason (a change on a read-only cluster); absent or null: enabled. */
+  disabled?: string | null;
 }
 
 /** One row of the endpoint status table: cells aligned with ENDPOINT_COLUMNS. */
@@ -64,6 +67,8 @@ export interface ChecklistRow {
   /** The runbook step's heading, "Step 5: Fix Quorum Loss". */
   step: string;
   action: StatusAction | null;
+  /** The runbook actions that fix this failing check (checkFixes.ts); disabled with the reason on a read-only cluster. */
+  fixes: StatusAction[];
 }
 
 /** The prominent banner of a cluster without leader or quorum. */
@@ -120,8 +125,13 @@ function memberTone(m: MemberReport): Tone {
 
 const label = (m: MemberReport): string => m.name || m.id;
 
-/** Builds the view-model of one cluster (snapshot undefined: not refreshed yet). */
-export function buildStatusViewModel(cluster: string, s: ClusterSnapshot | undefined, refreshing: boolean): StatusViewModel {
+/** Builds the view-model of one cluster (snapshot undefined: not refreshed yet); `readOnly` disables the buttons that change it. */
+export function buildStatusViewModel(
+  cluster: string,
+  s: ClusterSnapshot | undefined,
+  refreshing: boolean,
+  options: { readOnly?: boolean } = {},
+): StatusViewModel {
   const { text, tone } = clusterState(s, refreshing);
   const vm: StatusViewModel = {
     cluster,
@@ -169,6 +179,7 @@ export function buildStatusViewModel(cluster: string, s: ClusterSnapshot | undef
       suggestion: c.suggestion,
       step: c.step,
       action: checkAction(cluster, c.ok, c.stepId, noData),
+      fixes: checkFixes(c, s, cluster, options.readOnly === true),
     };
   });
   vm.problems = snapshotProblems(s);

@@ -35,6 +35,8 @@ export function clusterNode(
   s: ClusterSnapshot | undefined,
   refreshing: boolean,
   leaderChanges = 0,
+  /** False for a read-only cluster: its context value lacks `writable`, so the menus offer no change. */
+  writable = false,
 ): NodeModel {
   const state = clusterState(s, refreshing);
   const q = s?.quorum;
@@ -59,7 +61,7 @@ export function clusterNode(
     description: state.text,
     tooltip: lines.join('\n'),
     icon: refreshing && !s ? { id: 'loading~spin' } : CONDITION_ICON[state.condition],
-    contextValue: `cluster.${state.condition}`,
+    contextValue: `cluster.${state.condition}${writable ? '.writable' : ''}`,
   };
 }
 
@@ -84,7 +86,11 @@ const MEMBER_ICON: Record<MemberKind, IconModel> = {
   follower: { id: 'circle-filled', color: 'testing.iconPassed' },
 };
 
-export function memberNode(m: MemberReport): NodeModel {
+/**
+ * A member's node. Its context value, which the menus match, is `member.<kind>` followed by `.isLearner`,
+ * `.hasClientUrl` and `.writable` (the cluster is not read-only) when they hold.
+ */
+export function memberNode(m: MemberReport, options: { writable?: boolean } = {}): NodeModel {
   const kind = memberKind(m);
   const role = m.isLeader ? 'leader' : m.isLearner ? 'learner' : 'follower';
   const reason =
@@ -102,7 +108,14 @@ export function memberNode(m: MemberReport): NodeModel {
       ...m.peerURLs.map((u) => `peer ${u}`),
     ].join('\n'),
     icon: MEMBER_ICON[kind],
-    contextValue: `member.${kind}${m.clientURLs.length ? '.hasClientUrl' : ''}`,
+    contextValue: [
+      `member.${kind}`,
+      m.isLearner ? 'isLearner' : null,
+      m.clientURLs.length ? 'hasClientUrl' : null,
+      options.writable ? 'writable' : null,
+    ]
+      .filter((x) => x !== null)
+      .join('.'),
   };
 }
 

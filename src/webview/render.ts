@@ -27,14 +27,44 @@ function symbol(text: string): HTMLSpanElement {
   return el('span', { class: 'symbol', 'aria-hidden': 'true' }, text);
 }
 
-function button(key: string, label: string, onClick: () => void, opts: { secondary?: boolean; ariaLabel?: string } = {}): HTMLElement {
-  const b = el('vscode-button', { 'data-key': key, secondary: opts.secondary, 'aria-label': opts.ariaLabel }, label);
-  b.addEventListener('click', onClick);
+function button(
+  key: string,
+  label: string,
+  onClick: () => void,
+  opts: { secondary?: boolean; ariaLabel?: string; disabled?: string | null } = {},
+): HTMLElement {
+  const b = el(
+    'vscode-button',
+    {
+      'data-key': key,
+      secondary: opts.secondary,
+      'aria-label': opts.ariaLabel,
+      disabled: !!opts.disabled,
+      title: opts.disabled ?? undefined,
+    },
+    label,
+  );
+  if (!opts.disabled) b.addEventListener('click', onClick);
   return b;
 }
 
 function actionButton(key: string, action: StatusAction, actions: Actions, context: string): HTMLElement {
-  return button(key, action.title, () => actions.run(action), { secondary: true, ariaLabel: `${action.title}: ${context}` });
+  const why = action.disabled ? ` (disabled: ${action.disabled})` : '';
+  return button(key, action.title, () => actions.run(action), {
+    secondary: true,
+    ariaLabel: `${action.title}: ${context}${why}`,
+    disabled: action.disabled,
+  });
+}
+
+/** A check's buttons: its runbook step, then the actions that fix it; a disabled one says why in text too. */
+function checkButtons(key: (suffix: string) => string, check: StatusViewModel['checks'][number], actions: Actions): HTMLElement {
+  const buttons = [
+    check.action ? actionButton(key(`check-${check.id}`), check.action, actions, check.title) : null,
+    ...check.fixes.map((f, i) => actionButton(key(`fix-${check.id}-${i}`), f, actions, check.title)),
+  ];
+  const reasons = [...new Set(check.fixes.flatMap((f) => (f.disabled ? [f.disabled] : [])))];
+  return el('span', { class: 'check-actions' }, ...buttons, ...reasons.map((r) => el('span', { class: 'disabled-reason muted' }, ` ${r}`)));
 }
 
 /** A VS Code Elements table in a horizontally scrolling, keyboard-focusable region. */
@@ -185,7 +215,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
         ch.expected,
         ch.actual,
         ch.outcome === 'pass' ? '' : el('span', {}, ch.suggestion, ch.step ? el('span', { class: 'step' }, ` (${ch.step})`) : null),
-        ch.action ? actionButton(k(`check-${ch.id}`), ch.action, actions, ch.title) : '',
+        ch.action || ch.fixes.length ? checkButtons(k, ch, actions) : '',
       ] as Child[],
     };
   });

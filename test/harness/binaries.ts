@@ -21,3 +21,10 @@ export function etcdBinaries(version: HarnessEtcdVersion): { etcd: string; etcdc
   }
   return { etcd, etcdctl };
 }
+
+/** Path of etcd 3.5's etcdutl (beside its etcd in the cache folder); etcd 3.4 has none (its etcdctl restores). */
+export function etcdutlBinary(): string {
+  const etcdutl = join(CACHE_DIR, 'etcd-3.5', 'usr', 'bin', 'etcdutl');
+  if (!existsSync(etcdutl)) throw new Error(`etcdutl 3.5 not found at ${etcdutl}: run \`bash scripts/setup-etcd.sh\``);
+  return etcdutl;
+}

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { etcdBinaries, type HarnessEtcdVersion } from './binaries';
 import { freePorts } from './ports';
 import { trackDir, trackProcess } from './cleanup';
+import { parseDocument } from '../../src/lint/engine';
+import { EndpointClient } from '../../src/etcd/client';
 
 /** TLS material for a cluster: PEM file paths (see tls.ts for generating them). */
 export interface ClusterTls {
@@ -162,10 +164,16 @@ export class EtcdCluster {
         : []),
       ...(o.extraArgs ?? []),
     ];
+    this.launch(member, args, {});
+  }
+
+  /** Spawns etcd for a member with these flags and ETCD_* variables, logging to its log file, tracked for cleanup. */
+  private launch(member: HarnessMember, args: string[], etcdEnv: Record<string, string>): void {
     const log = openSync(member.logFile, 'a');
     // A clean environment: stray ETCD_* variables of the developer's shell must not reach the member.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD')));
-    const child = spawn(this.binaries.etcd, args, { stdio: ['ignore', log, log], env, detached: true });
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCD'))), ...etcdEnv };
+    // cwd: etcd's default data dir (<name>.etcd) lands in the cluster's folder, removed by destroy().
+    const child = spawn(this.binaries.etcd, args, { stdio: ['ignore', log, log], env, cwd: this.baseDir, detached: true });
     closeSync(log);
     member.process = child;
     member.hung = false;
@@ -195,6 +203,20 @@ export class EtcdCluster {
     child.kill('SIGKILL');
     await exited;
     member.hung = false;
+    this.untrackPids.get(name)?.();
+  }
+
+  /**
+   * Stops a member gracefully (SIGTERM, as `systemctl stop etcd` does) and waits until it is gone: etcd
+   * flushes its WAL on the way out, which a SIGKILL does not let it do.
+   */
+  async stop(name: string): Promise<void> {
+    const member = this.member(name);
+    const child = member.process;
+    if (!child) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
     this.untrackPids.get(name)?.();
   }
 
@@ -254,6 +276,34 @@ export class EtcdCluster {
       this.spawnMember(member, this.currentInitialCluster(), 'existing');
       await this.waitForReady(member);
     }
+    return member;
+  }
+
+  /**
+   * Starts a member from an env-style configuration file (the "Add member" action's output) the way systemd's
+   * EnvironmentFile= hands it to etcd: its NAME=value lines become the environment (read by the linter's
+   * systemd-faithful parser), and etcd runs with no flags. The member is registered, so destroy() stops it.
+   * Waits until it knows a leader unless `wait` is false.
+   */
+  async startMemberFromConfig(file: string, options: { wait?: boolean } = {}): Promise<HarnessMember> {
+    const env: Record<string, string> = {};
+    for (const e of parseDocument(readFileSync(file, 'utf8'), 'env').entries) env[e.key] = e.value ?? '';
+    const first = (key: string): string | undefined => env[key]?.split(',')[0]?.trim() || undefined;
+    const name = env.ETCD_NAME;
+    if (!name) throw new Error(`${file} sets no ETCD_NAME`);
+    const index = this.members.length + 1;
+    const member: HarnessMember = {
+      name,
+      clientUrl: first('ETCD_ADVERTISE_CLIENT_URLS') ?? first('ETCD_LISTEN_CLIENT_URLS') ?? 'http://localhost:2379',
+      peerUrl: first('ETCD_INITIAL_ADVERTISE_PEER_URLS') ?? first('ETCD_LISTEN_PEER_URLS') ?? 'http://localhost:2380',
+      dataDir: env.ETCD_DATA_DIR || join(this.baseDir, `${name}.etcd`),
+      logFile: join(this.baseDir, `member-${index}.log`),
+      process: undefined,
+      hung: false,
+    };
+    this.members.push(member);
+    this.launch(member, [], env);
+    if (options.wait !== false) await this.waitForReady(member);
     return member;
   }
 
@@ -382,4 +432,50 @@ function advertised(override: string | ((listenUrl: string) => string) | undefin
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What one writer of startWriters() saw: when each write ended (performance.now()), each failure, when it stopped. */
+export interface WriterRecord {
+  endpoint: string;
+  done: number[];
+  failed: string[];
+  /** When its last write (possibly in flight when told to stop) ended. */
+  stoppedAt: number;
+}
+
+/**
+ * A steady writer per endpoint, for measuring what maintenance does to writes: a small put through that
+ * member only (its own client, no retries), then a pause. stop() waits for the writes in flight to end.
+ */
+export function startWriters(
+  endpoints: string[],
+  options: { pauseMs: number; deadlineMs: number },
+): { records: WriterRecord[]; stop: () => Promise<WriterRecord[]> } {
+  let running = true;
+  const records: WriterRecord[] = endpoints.map((endpoint) => ({ endpoint, done: [], failed: [], stoppedAt: 0 }));
+  const loops = records.map(async (record, w) => {
+    const client = new EndpointClient(record.endpoint, { name: 'writer', endpoints: [record.endpoint] });
+    for (let i = 0; running; i++) {
+      try {
+        await client.raw
+          .put(`/writer/${w}/${i % 100}`)
+          .value(String(i))
+          .options({ deadline: new Date(Date.now() + options.deadlineMs) });
+        record.done.push(performance.now());
+      } catch (error) {
+        record.failed.push(error instanceof Error ? error.message : String(error));
+      }
+      await sleep(options.pauseMs);
+    }
+    record.stoppedAt = performance.now();
+    client.close();
+  });
+  return {
+    records,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      return records;
+    },
+  };
 }

@@ -20,7 +20,11 @@ export interface StepContext {
 
 /** Markdown lines of a fenced code block in the given language. */
 export function code(lines: string[], language = 'sh'): string[] {
-  return ['```' + language, ...lines, '```', ''];
+  // A quoted value can hold a line of backticks (a member name can): the fence is longer than any run of them,
+  // so no value closes the block early and turns the rest of the command into markdown.
+  const longest = Math.max(2, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = '`'.repeat(longest + 1);
+  return [fence + language, ...lines, fence, ''];
 }
 
 export function statusDocument({ flags: e }: StepContext): string[] {

@@ -144,6 +144,21 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return profile;
   }
 
+  /**
+   * The cluster's inspector (built as a refresh builds it), for the runbook actions: it keeps the revisions
+   * its refreshes saw (a compaction retention in time needs them). Undefined for an unknown cluster.
+   */
+  async inspector(name: string): Promise<ClusterInspector | undefined> {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    if (!entry.inspector) {
+      const profile = await this.profile(name);
+      if (!profile) return undefined;
+      entry.inspector ??= new ClusterInspector(profile);
+    }
+    return entry.inspector;
+  }
+
   async refresh(name?: string): Promise<void> {
     const names = name === undefined ? this.names() : [name];
     await Promise.all(names.map((n) => this.refreshOne(n)));

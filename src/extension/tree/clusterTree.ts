@@ -27,7 +27,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private readonly subscription: vscode.Disposable;
   private pending: NodeJS.Timeout | undefined;
 
-  constructor(private readonly registry: ClusterRegistry) {
+  constructor(
+    private readonly registry: ClusterRegistry,
+    /** Whether a cluster is read-only: its nodes then carry no `writable` and the menus offer no change. */
+    private readonly isReadOnly: (cluster: string) => boolean = () => false,
+  ) {
     // Coalesce the bursts of member-by-member updates into one repaint every 50 ms.
     this.subscription = registry.onDidChange(() => {
       this.pending ??= setTimeout(() => {
@@ -55,6 +59,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
           this.registry.snapshot(node.cluster),
           this.registry.isRefreshing(node.cluster),
           this.registry.leaderChanges(node.cluster),
+          !this.isReadOnly(node.cluster),
         );
         const item = toItem(model, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `cluster/${node.cluster}`;
@@ -64,7 +69,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         const snapshot = this.registry.snapshot(node.cluster);
         const member = snapshot?.members.find((m) => m.id === node.memberId);
         if (!member) return new vscode.TreeItem(node.memberId);
-        const item = toItem(memberNode(member), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = toItem(memberNode(member, { writable: !this.isReadOnly(node.cluster) }), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `member/${node.cluster}/${node.memberId}`;
         return item;
       }
@@ -83,6 +88,11 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
         return item;
       }
     }
+  }
+
+  /** Draws every node again (a read-only setting changed: the menus follow the context values). */
+  repaint(): void {
+    this.changed.fire(undefined);
   }
 
   getChildren(node?: TreeNode): TreeNode[] {

@@ -27,6 +27,8 @@ const UPDATE_INTERVAL_MS = 100;
 export interface StatusPanelOptions {
   /** Where refused messages and failed actions are logged. */
   log?: vscode.LogOutputChannel;
+  /** Whether a cluster is read-only: its fix buttons are shown disabled and their commands refused. */
+  isReadOnly?: (cluster: string) => boolean;
 }
 
 function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -70,6 +72,11 @@ export class StatusPanel implements vscode.Disposable {
     );
     StatusPanel.current = new StatusPanel(panel, context, source, clusterName, options);
     return StatusPanel.current;
+  }
+
+  /** Posts the view-models again (a read-only setting changed the buttons). */
+  static rerender(): void {
+    StatusPanel.current?.scheduleUpdate();
   }
 
   /** Takes over a panel VS Code restored after a reload. */
@@ -154,10 +161,17 @@ export class StatusPanel implements vscode.Disposable {
     this.lastPost = Date.now();
     const clusters = this.source
       .names()
-      .map((name) => buildStatusViewModel(name, this.source.snapshot(name), this.source.isRefreshing(name)));
+      .map((name) =>
+        buildStatusViewModel(name, this.source.snapshot(name), this.source.isRefreshing(name), { readOnly: this.isReadOnly(name) }),
+      );
     const focus = this.focus;
     this.focus = undefined;
     this.post(focus === undefined ? { type: 'state', clusters } : { type: 'state', clusters, focus });
+  }
+
+  /** Read-only unless told otherwise: without the setting's reader no button may change a cluster. */
+  private isReadOnly(cluster: string): boolean {
+    return this.options.isReadOnly ? this.options.isReadOnly(cluster) : true;
   }
 
   private post(message: HostToWebviewMessage): void {
@@ -182,7 +196,10 @@ export class StatusPanel implements vscode.Disposable {
       this.options.log?.info(`status panel: refresh ${message.cluster ?? 'all clusters'}`);
       this.source.refresh(message.cluster).then(undefined, (error: unknown) => this.notice(`Refresh failed: ${String(error)}`, 'error'));
     } else if (RunCommandMessage.is(message)) {
-      const decision = decideRunCommand(message, this.source.names());
+      const decision = decideRunCommand(message, this.source.names(), {
+        isReadOnly: (cluster) => this.isReadOnly(cluster),
+        memberIds: (cluster) => this.source.snapshot(cluster)?.members.map((m) => m.id) ?? [],
+      });
       if (!decision.ok) return this.notice(`Refused: ${decision.reason}`, 'error');
       this.options.log?.info(`status panel: run ${decision.command} ${JSON.stringify(decision.args)}`);
       vscode.commands

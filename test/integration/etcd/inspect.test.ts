@@ -2,6 +2,7 @@
 // learners, alarms. Asserts on the model a refresh returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from '../../harness/wait';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import type { HarnessEtcdVersion } from '../../harness/binaries';
 import { ClusterInspector } from '../../../src/etcd/probe';
@@ -31,16 +32,6 @@ async function timedRefresh(inspector: ClusterInspector): Promise<{ snapshot: Cl
   const started = Date.now();
   const snapshot = await inspector.refresh();
   return { snapshot, wallMs: Date.now() - started };
-}
-
-async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await fn();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await fn();
-  }
-  return value;
 }
 
 for (const version of VERSIONS) {

@@ -14,6 +14,7 @@ const REGIONS: Record<string, string> = {
   status: 'bench/status.ts',
   lint: 'bench/lint.ts',
   'lint-hostile': 'bench/lint.ts',
+  defrag: 'bench/defrag.ts',
 };
 
 const readme = readFileSync(README, 'utf8');

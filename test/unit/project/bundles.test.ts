@@ -30,6 +30,7 @@ test('the CLI entry holds argument dispatch only and requires each command bundl
   // A require, not import(): Node's ESM loader would first scan the CommonJS bundle for its exports.
   assert.match(cli.text, /require\("\.\/cli-status\.js"\)/);
   assert.match(cli.text, /require\("\.\/cli-lint\.js"\)/);
+  assert.match(cli.text, /require\("\.\/cli-actions\.js"\)/);
   assert.doesNotMatch(cli.text, /\bimport\(/);
 });
 
@@ -40,6 +41,13 @@ test('lint loads neither gRPC, etcd3 nor the status code; yaml only on demand', 
   assert.deepEqual(from(lint.inputs, /^src\/(etcd|metrics)\//), []);
   assert.deepEqual(from(lint.inputs, YAML), []);
   assert.ok(lint.inputs.includes('cli-lazy:yaml'), 'yaml is a stand-in that loads dist/cli-yaml.js');
+});
+
+test('the actions load the member configuration generator but yaml only on demand', async () => {
+  const actions = (await build('cliCommands')).get('cli-actions');
+  assert.ok(actions);
+  assert.deepEqual(from(actions.inputs, YAML), []);
+  assert.ok(actions.inputs.includes('src/lint/memberConfig.ts'));
 });
 
 test('status loads neither the YAML parser (until a kubeadm manifest is read) nor the linter', async () => {
@@ -53,6 +61,7 @@ test('status loads neither the YAML parser (until a kubeadm manifest is read) no
 
 for (const [context, name] of [
   ['cliCommands', 'cli-status'],
+  ['cliCommands', 'cli-actions'],
   ['extension', 'extension'],
 ] as const) {
   test(`${name}: etcd3's protos come precompiled, no .proto file is read at start`, async () => {

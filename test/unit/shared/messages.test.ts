@@ -35,7 +35,13 @@ test('guards accept well-formed messages and reject everything else', () => {
 test('runCommand: only the allow-listed commands, only cluster/step arguments of the right types', () => {
   assert.ok(RunCommandMessage.is({ type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod', step: 5 } }));
   assert.ok(RunCommandMessage.is({ type: 'runCommand', command: 'etcdInspector.showLog', args: {} }));
-  for (const command of ['workbench.action.terminal.sendSequence', 'vscode.open', 'etcdInspector.removeMember', ''])
+  for (const command of [
+    'workbench.action.terminal.sendSequence',
+    'vscode.open',
+    'etcdInspector.addMember',
+    'etcdInspector.moveLeader',
+    '',
+  ])
     assert.ok(!RunCommandMessage.is({ type: 'runCommand', command, args: {} }), command);
   assert.ok(!RunCommandMessage.is({ type: 'runCommand', command: 'etcdInspector.refresh', args: { cluster: 'prod', text: 'rm -rf /' } }));
   assert.ok(!RunCommandMessage.is({ type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod', step: '5' } }));
@@ -72,6 +78,58 @@ test('the host runs commands only for configured clusters and real runbook steps
     decideRunCommand({ type: 'runCommand', command: 'etcdInspector.showRunbookStep', args: { cluster: 'prod' } }, names).ok,
     false,
   );
+});
+
+test('runbook actions from checklist buttons: a member must be a 16-digit hex id, and the host re-checks cluster, member and read-only', () => {
+  const remove = { type: 'runCommand', command: 'etcdInspector.removeMember', args: { cluster: 'staging', member: '8e9e05c52164694d' } };
+  assert.ok(RunCommandMessage.is(remove));
+  assert.ok(!RunCommandMessage.is({ ...remove, args: { cluster: 'staging', member: 'etcd-1' } }));
+  assert.ok(!RunCommandMessage.is({ ...remove, args: { cluster: 'staging', member: 42 } }));
+  if (!RunCommandMessage.is(remove)) return;
+  const names = ['production', 'staging'];
+  const checks = {
+    isReadOnly: (c: string) => c === 'production',
+    memberIds: (c: string) => (c === 'staging' ? ['8e9e05c52164694d'] : ['fd422379fda50e48']),
+  };
+  assert.deepEqual(decideRunCommand(remove, names, checks), {
+    ok: true,
+    command: 'etcdInspector.removeMember',
+    args: [{ cluster: 'staging', member: '8e9e05c52164694d' }],
+  });
+  assert.deepEqual(decideRunCommand({ ...remove, args: { cluster: 'production', member: 'fd422379fda50e48' } }, names, checks), {
+    ok: false,
+    reason: '"production" is read-only (etcdInspector.readOnly or the cluster\'s readOnly setting)',
+  });
+  assert.equal(
+    decideRunCommand({ ...remove, args: { cluster: 'staging', member: 'fd422379fda50e48' } }, names, checks).ok,
+    false,
+    'not a member of staging',
+  );
+  assert.equal(decideRunCommand({ ...remove, args: { cluster: 'staging' } }, names, checks).ok, false, 'remove needs a member');
+  assert.equal(
+    decideRunCommand({ type: 'runCommand', command: 'etcdInspector.defragmentCluster', args: { cluster: 'production' } }, names, checks).ok,
+    false,
+  );
+  assert.deepEqual(
+    decideRunCommand({ type: 'runCommand', command: 'etcdInspector.defragmentCluster', args: { cluster: 'staging' } }, names, checks),
+    { ok: true, command: 'etcdInspector.defragmentCluster', args: [{ cluster: 'staging' }] },
+  );
+  assert.equal(
+    decideRunCommand(
+      { type: 'runCommand', command: 'etcdInspector.defragmentCluster', args: { cluster: 'staging', member: '8e9e05c52164694d' } },
+      names,
+      checks,
+    ).ok,
+    false,
+    'defragment takes no member',
+  );
+  // The recovery guide only writes a document: allowed on a read-only cluster.
+  assert.deepEqual(
+    decideRunCommand({ type: 'runCommand', command: 'etcdInspector.showRecoveryGuide', args: { cluster: 'production' } }, names, checks),
+    { ok: true, command: 'etcdInspector.showRecoveryGuide', args: [{ cluster: 'production' }] },
+  );
+  // Without the host's checks, every change is refused.
+  assert.equal(decideRunCommand(remove, names).ok, false);
 });
 
 test('panel HTML: strict CSP with a fresh nonce, dynamic values escaped, no data in the markup', () => {

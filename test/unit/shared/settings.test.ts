@@ -11,6 +11,7 @@ import {
   SETTING_KEYS,
   changedSettings,
   declaredSettings,
+  clusterIsReadOnly,
   hasCluster,
   parseClusterSettings,
   readEnumSetting,
@@ -45,6 +46,7 @@ test('what a change requires: the clusters and the deadline reconnect, the inter
     refreshIntervalSeconds: 'reschedule',
     etcdVersion: 'relint',
     maxNumberOfProblems: 'relint',
+    readOnly: 'rerender',
   });
   // VS Code's affectsConfiguration is true for the section itself and for each changed key.
   const changed = new Set(['etcdInspector', 'etcdInspector.requestTimeoutMs', 'etcdInspector.etcdVersion']);
@@ -103,4 +105,49 @@ test('an ssh block is neither read nor documented until SSH lands', () => {
   assert.deepEqual(problems, []);
   const item = (properties[`${SECTION}.clusters`] as { items?: { properties?: Record<string, unknown> } }).items;
   assert.ok(item?.properties && !('ssh' in item.properties), 'package.json does not describe an ssh block');
+});
+
+test('readOnly: the setting defaults to false; a cluster entry may be read-only on its own, and a malformed value counts as read-only', () => {
+  const declared = declaredSettings(packageJson);
+  assert.equal(declared.readOnly.default, false);
+  assert.equal(properties['etcdInspector.readOnly'].type, 'boolean');
+  const { clusters, problems } = parseClusterSettings([
+    { name: 'production', endpoints: ['http://10.0.0.1:2379'], readOnly: true },
+    { name: 'staging', endpoints: ['http://10.0.0.2:2379'], readOnly: false },
+    { name: 'typo', endpoints: ['http://10.0.0.3:2379'], readOnly: 'yes' },
+    { name: 'plain', endpoints: ['http://10.0.0.4:2379'] },
+  ]);
+  assert.deepEqual(
+    clusters.map((c) => [c.name, c.readOnly]),
+    [
+      ['production', true],
+      ['staging', undefined],
+      ['typo', true],
+      ['plain', undefined],
+    ],
+  );
+  assert.deepEqual(problems, ['etcdInspector.clusters[2] ("typo"): readOnly must be true or false: the cluster is treated as read-only']);
+});
+
+test('clusterIsReadOnly: the setting in any scope, or the entry in effect or the user entry of that name; a workspace cannot loosen it', () => {
+  const user = [
+    { name: 'production', endpoints: ['http://a:2379'], readOnly: true },
+    { name: 'staging', endpoints: ['http://b:2379'] },
+  ];
+  const workspace = [
+    { name: 'production', endpoints: ['http://a:2379'], readOnly: false },
+    { name: 'staging', endpoints: ['http://b:2379'] },
+  ];
+  // No setting anywhere: only the entries decide.
+  assert.equal(clusterIsReadOnly([undefined, undefined, undefined], 'production', [user]), true);
+  assert.equal(clusterIsReadOnly([undefined, undefined, undefined], 'staging', [user]), false);
+  assert.equal(clusterIsReadOnly([undefined], 'unknown', [user]), false);
+  // A workspace list that says readOnly: false does not undo the user's entry.
+  assert.equal(clusterIsReadOnly([undefined], 'production', [workspace, user]), true);
+  assert.equal(clusterIsReadOnly([undefined], 'production', [workspace, undefined]), false);
+  // etcdInspector.readOnly in the user's settings, a workspace setting false: still read-only.
+  assert.equal(clusterIsReadOnly([true, false, undefined], 'staging', [user]), true);
+  assert.equal(clusterIsReadOnly([false, true, undefined], 'staging', [user]), true, 'a workspace can turn it on');
+  assert.equal(clusterIsReadOnly([false, false, false], 'staging', [user]), false);
+  assert.equal(clusterIsReadOnly(['yes'], 'staging', [user]), true, 'a malformed value counts as read-only');
 });

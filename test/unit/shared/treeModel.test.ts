@@ -1,5 +1,7 @@
 // The Clusters tree's labels, descriptions, icons and notifications, from hand-built snapshots.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { NO_LEADER } from '../../../src/etcd/model';
 import { clusterNode, memberDetails, memberKind, memberNode } from '../../../src/shared/treeModel';
@@ -66,10 +68,61 @@ test('member nodes: icon and reason per kind, name and hex id, context values fo
     error: 'added to the cluster but not started yet',
   });
   assert.equal(unstarted.label, '(not started)');
-  assert.equal(unstarted.contextValue, 'member.unstarted');
+  assert.equal(unstarted.contextValue, 'member.unstarted.isLearner');
   const sick = memberNode({ ...s.members[0], health: { healthy: false, tookMs: 0, error: 'Active Alarm(s): NOSPACE' } });
   assert.equal(sick.icon.id, 'warning');
   assert.match(sick.description, /NOSPACE/);
+});
+
+test('context values carry `writable` only for a writable cluster, and `isLearner` for every learner: the menus of changes key on them', () => {
+  const s = snapshot([member(A), member(B, { reachable: false }), member(C, { isLearner: true })]);
+  assert.equal(memberNode(s.members[0], { writable: true }).contextValue, 'member.leader.hasClientUrl.writable');
+  assert.equal(memberNode(s.members[0], { writable: false }).contextValue, 'member.leader.hasClientUrl');
+  assert.equal(memberNode(s.members[2], { writable: true }).contextValue, 'member.learner.isLearner.hasClientUrl.writable');
+  // A learner that is down is still a learner for the promote menu.
+  assert.equal(memberNode(s.members[1]).contextValue, 'member.unreachable.hasClientUrl');
+  assert.equal(
+    memberNode({ ...s.members[2], reachable: false }, { writable: true }).contextValue,
+    'member.unreachable.isLearner.hasClientUrl.writable',
+  );
+  assert.equal(clusterNode('prod', [], s, false, 0, true).contextValue, 'cluster.quorum-lost.writable');
+  assert.equal(clusterNode('prod', [], s, false, 0, false).contextValue, 'cluster.quorum-lost');
+  assert.equal(clusterNode('prod', [], s, false).contextValue, 'cluster.quorum-lost', 'read-only unless told otherwise');
+});
+
+test('package.json: every change in a tree menu needs `writable` in the context value, and every change is hidden from the palette when etcdInspector.readOnly is set', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { menus: Record<string, Array<{ command: string; when?: string }>> };
+  };
+  const changes = ['defragmentCluster', 'disarmAlarm', 'moveLeader', 'addMember', 'promoteMember', 'removeMember', 'verifyWrite'].map(
+    (c) => `etcdInspector.${c}`,
+  );
+  const tree = pkg.contributes.menus['view/item/context'].filter((m) => changes.includes(m.command));
+  assert.ok(tree.length >= changes.length);
+  for (const m of tree) assert.match(m.when ?? '', /viewItem =~ \/.*\\bwritable\\b\//, m.command);
+  const palette = pkg.contributes.menus.commandPalette;
+  for (const c of changes)
+    assert.ok(
+      palette.some((m) => m.command === c && /!config\.etcdInspector\.readOnly/.test(m.when ?? '')),
+      `${c} hidden from the palette under readOnly`,
+    );
+  // The regexes of the menus match the context values memberNode and clusterNode build.
+  const s = snapshot([member(A), member(B), member(C, { isLearner: true })]);
+  const when = (command: string, prefix: string): RegExp => {
+    const m = tree.find((x) => x.command === command && (x.when ?? '').includes(prefix));
+    const source = /viewItem =~ \/(.*)\/$/.exec(m?.when ?? '')?.[1] ?? '$^';
+    return new RegExp(source);
+  };
+  assert.ok(when('etcdInspector.promoteMember', 'member').test(memberNode(s.members[2], { writable: true }).contextValue));
+  assert.ok(!when('etcdInspector.promoteMember', 'member').test(memberNode(s.members[2], { writable: false }).contextValue));
+  assert.ok(!when('etcdInspector.promoteMember', 'member').test(memberNode(s.members[1], { writable: true }).contextValue));
+  assert.ok(when('etcdInspector.moveLeader', 'member').test(memberNode(s.members[1], { writable: true }).contextValue));
+  assert.ok(
+    !when('etcdInspector.moveLeader', 'member').test(memberNode(s.members[0], { writable: true }).contextValue),
+    'not to the leader',
+  );
+  assert.ok(when('etcdInspector.defragmentCluster', 'cluster').test(clusterNode('p', [], s, false, 0, true).contextValue));
+  assert.ok(!when('etcdInspector.defragmentCluster', 'cluster').test(clusterNode('p', [], s, false, 0, false).contextValue));
 });
 
 test('a hostile member name stays data: the model carries it verbatim for the view to render as text', () => {

@@ -1,0 +1,186 @@
+// Alarms: list them, and disarm NOSPACE on a member once its db is below its quota again. Never every
+// alarm at once (member 0 with no alarm type would disarm CORRUPT too); CORRUPT is explained, not disarmed.
+import { toHexId } from '../ids';
+import { formatBytes } from '../format';
+import type { AlarmReport, ClusterSnapshot, MemberReport } from '../model';
+import {
+  actionError,
+  assertMayRun,
+  cancelled,
+  deadlineIn,
+  findMember,
+  memberClient,
+  type ActionContext,
+  type ActionPlan,
+  type ActionResult,
+  type PlanStep,
+  type StepOutcome,
+} from './action';
+import { memberLabel } from './guard';
+
+/** What a CORRUPT alarm means and what to do about it; it is never disarmed from here. */
+export const CORRUPT_EXPLANATION =
+  'CORRUPT: etcd found that this member’s data differs from the other members’ (a hash mismatch at the same revision); ' +
+  'the cluster refuses writes while it is active. Disarming it would hide the damage: find the member whose data is wrong ' +
+  '(Hash-KV check), then replace it (remove it and add it back with an empty data dir) or restore every member from a good ' +
+  'snapshot (runbook step 5, option 2: etcdutl snapshot restore). It is never disarmed from here.';
+
+/** Why a member's NOSPACE alarm may or may not be disarmed now. */
+interface DisarmDecision {
+  memberId: string;
+  member: MemberReport | undefined;
+  /** The check, as shown in the plan: "etcd-1: db 1.2 MB < quota 2 MB: may disarm". */
+  text: string;
+  allowed: boolean;
+}
+
+/** The NOSPACE check of one alarmed member: its db size must be below its quota. */
+function decide(snapshot: ClusterSnapshot, memberId: string): DisarmDecision {
+  const member = snapshot.members.find((m) => m.id === memberId);
+  const label = member ? memberLabel(member) : memberId;
+  const refuse = (why: string): DisarmDecision => ({ memberId, member, allowed: false, text: `${label}: ${why}` });
+  if (!member) return refuse('not in the member list (removed?): its db size cannot be checked, NOSPACE not disarmed');
+  if (!member.status) {
+    return refuse(`db size unknown (${member.error ?? 'its status did not answer'}): NOSPACE not disarmed until it answers`);
+  }
+  const { dbSize, dbSizeQuota } = member.status;
+  if (dbSizeQuota === null || dbSizeQuota <= 0) {
+    return refuse(
+      `db ${formatBytes(dbSize)}, quota unknown (its /metrics page gave no etcd_server_quota_backend_bytes): NOSPACE not disarmed without the check`,
+    );
+  }
+  if (dbSize >= dbSizeQuota) {
+    return refuse(
+      `db ${formatBytes(dbSize)} ≥ quota ${formatBytes(dbSizeQuota)}: may not disarm yet (compact, then defragment this member, then disarm)`,
+    );
+  }
+  return { memberId, member, allowed: true, text: `${label}: db ${formatBytes(dbSize)} < quota ${formatBytes(dbSizeQuota)}: may disarm` };
+}
+
+/** The decisions of a plan: for `ref`, that member's; by default every member with a NOSPACE alarm. */
+function decisions(snapshot: ClusterSnapshot, ref?: string): { decisions: DisarmDecision[]; refusal: string | null } {
+  const nospace = snapshot.alarms.filter((a) => a.alarm === 'NOSPACE');
+  if (ref !== undefined) {
+    const member = findMember(snapshot, ref);
+    if (!member) return { decisions: [], refusal: `no member named or with id "${ref}" in cluster "${snapshot.name}"` };
+    const label = memberLabel(member);
+    if (!nospace.some((a) => a.memberId === member.id)) {
+      const corrupt = snapshot.alarms.some((a) => a.memberId === member.id && a.alarm === 'CORRUPT');
+      return {
+        decisions: [],
+        refusal: corrupt ? `${label} has a CORRUPT alarm, no NOSPACE alarm. ${CORRUPT_EXPLANATION}` : `${label} has no NOSPACE alarm`,
+      };
+    }
+    const decision = decide(snapshot, member.id);
+    return { decisions: [decision], refusal: decision.allowed ? null : decision.text };
+  }
+  if (nospace.length === 0) return { decisions: [], refusal: `no member of cluster "${snapshot.name}" has a NOSPACE alarm` };
+  const all = [...new Set(nospace.map((a) => a.memberId))].map((id) => decide(snapshot, id));
+  return {
+    decisions: all,
+    refusal: all.some((d) => d.allowed) ? null : `no NOSPACE alarm may be disarmed yet: ${all.map((d) => d.text).join('; ')}`,
+  };
+}
+
+/**
+ * What disarming NOSPACE would do: on member `ref`, or by default on every member with a NOSPACE alarm
+ * whose db is below its quota (the others are shown with the reason they are left alone). Refused when no
+ * alarm may be disarmed. CORRUPT alarms are listed with what they mean; they are never disarmed.
+ */
+export function planDisarm(snapshot: ClusterSnapshot, ref?: string): ActionPlan {
+  const { decisions: list, refusal } = decisions(snapshot, ref);
+  const steps: PlanStep[] = list.map((d) => ({
+    memberId: d.memberId,
+    memberName: d.member ? memberLabel(d.member) : null,
+    text: d.allowed ? `disarm NOSPACE of ${d.text}` : `leave NOSPACE armed: ${d.text}`,
+  }));
+  for (const id of new Set(snapshot.alarms.filter((a) => a.alarm === 'CORRUPT').map((a) => a.memberId))) {
+    const member = snapshot.members.find((m) => m.id === id);
+    steps.push({
+      memberId: id,
+      memberName: member ? memberLabel(member) : null,
+      text: `${member ? memberLabel(member) : id}: ${CORRUPT_EXPLANATION}`,
+    });
+  }
+  const targets = list.filter((d) => d.allowed).map((d) => (d.member ? memberLabel(d.member) : d.memberId));
+  return {
+    action: 'alarm-disarm',
+    cluster: snapshot.name,
+    summary:
+      targets.length > 0
+        ? `Disarm the NOSPACE alarm of ${targets.join(', ')} in cluster "${snapshot.name}" (each db is below its quota; writes resume once no NOSPACE alarm is left)`
+        : `Disarm NOSPACE alarms in cluster "${snapshot.name}": nothing may be disarmed`,
+    steps,
+    guard: null,
+    refusal,
+    mutating: true,
+  };
+}
+
+/**
+ * Disarms NOSPACE on `ref` (or every member whose NOSPACE may be disarmed), one member at a time, each
+ * request sent to that member itself. Takes a fresh snapshot first; throws ActionRefusedError before
+ * changing anything when the plan is refused or the cluster is read-only.
+ */
+export async function disarmNospace(context: ActionContext, ref?: string): Promise<ActionResult> {
+  const snapshot = await context.inspector.refresh();
+  const plan = planDisarm(snapshot, ref);
+  assertMayRun(context, plan);
+  const result: ActionResult = { action: 'alarm-disarm', cluster: snapshot.name, ok: true, cancelled: false, steps: [], error: null };
+  for (const d of decisions(snapshot, ref).decisions) {
+    const name = d.member ? memberLabel(d.member) : null;
+    if (!d.allowed || !d.member) {
+      result.steps.push({ memberId: d.memberId, memberName: name, ok: true, text: d.text, tookMs: 0, details: { skipped: d.text } });
+      continue;
+    }
+    if (cancelled(context)) {
+      result.cancelled = true;
+      result.ok = false;
+      break;
+    }
+    context.progress?.(`Disarming NOSPACE of ${name ?? d.memberId}`);
+    const started = Date.now();
+    const client = memberClient(context, d.member);
+    try {
+      const left = await client.alarmDisarm(d.memberId, 'NOSPACE', deadlineIn(context.inspector.timeoutMs * 3));
+      const remaining = left.map((a) => `${toHexId(a.memberID)}:${a.alarm}`).join(', ') || 'none';
+      const text = `${d.text}: disarmed (alarms etcd still lists: ${remaining})`;
+      context.log?.(`alarm disarm NOSPACE ${name ?? d.memberId} (${d.memberId}): ${text}`);
+      result.steps.push({ memberId: d.memberId, memberName: name, ok: true, text, tookMs: Date.now() - started });
+    } catch (e) {
+      const error = actionError(e);
+      context.log?.(`alarm disarm NOSPACE ${name ?? d.memberId} (${d.memberId}) failed: ${error.text}`);
+      const step: StepOutcome = { memberId: d.memberId, memberName: name, ok: false, text: error.text, tookMs: Date.now() - started };
+      result.steps.push(step);
+      result.ok = false;
+      result.error = error;
+      break;
+    } finally {
+      client.close();
+    }
+  }
+  return result;
+}
+
+/**
+ * The alarm list as etcd keeps it, from the first member that answers (leader first, one client per
+ * member). Member ids are 16-digit hex. Throws when no member answered.
+ */
+export async function listAlarms(context: ActionContext): Promise<AlarmReport[]> {
+  const snapshot = await context.inspector.refresh();
+  const candidates = snapshot.members.filter((m) => m.reachable && m.endpoint).sort((a, b) => Number(b.isLeader) - Number(a.isLeader));
+  const failures: string[] = [];
+  for (const member of candidates) {
+    const client = memberClient(context, member);
+    try {
+      const alarms = await client.alarms(deadlineIn(context.inspector.timeoutMs));
+      return alarms.map((a) => ({ memberId: toHexId(a.memberID), alarm: a.alarm }));
+    } catch (e) {
+      failures.push(`${memberLabel(member)}: ${actionError(e).text}`);
+    } finally {
+      client.close();
+    }
+  }
+  const why = failures.length > 0 ? failures.join('; ') : snapshot.errors.join('; ') || 'no reachable member';
+  throw new Error(`no member of cluster "${snapshot.name}" gave its alarm list: ${why}`);
+}
