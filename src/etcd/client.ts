@@ -173,7 +173,10 @@ export class EndpointClient {
     };
   }
 
-  /** Deactivates one alarm of one member (never member 0: that would disarm every alarm, CORRUPT included). */
+  /**
+   * Deactivates one alarm of one member (never member 0: that would disarm every alarm, CORRUPT included).
+   * etcd answers with the alarm it deactivated, or none when the member had no such alarm.
+   */
   async alarmDisarm(memberId: string, alarm: 'NOSPACE', deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
     if (/^0+$/.test(memberId)) throw new Error('refusing to disarm alarms of member 0 (every member, every alarm)');
     const response = await this.withDeadline(deadline, (options) =>

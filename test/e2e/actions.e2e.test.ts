@@ -221,6 +221,16 @@ test('etcdInspector.readOnly: the change disappears from the palette and from ev
       (v) => v === 'true',
       UI_TIMEOUT_MS,
     );
+    // The Settings editor writes a change after a short delay; closing it before would lose the change. Wait until
+    // the item shows it is configured (VS Code marks it once written).
+    await editor
+      .locator('.setting-item-contents.is-configured', { hasText: 'Refuse every action that changes a cluster' })
+      .first()
+      .waitFor({
+        state: 'visible',
+        timeout: UI_TIMEOUT_MS,
+      });
+    await page.waitForTimeout(1000);
     await wb.screenshot('actions-global-read-only-setting');
     // Recent VS Code opens the Settings editor as a modal editor: close it (Escape first clears the search).
     const modal = page.locator('.monaco-modal-editor-block');

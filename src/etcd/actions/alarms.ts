@@ -142,9 +142,12 @@ export async function disarmNospace(context: ActionContext, ref?: string): Promi
     const started = Date.now();
     const client = memberClient(context, d.member);
     try {
-      const left = await client.alarmDisarm(d.memberId, 'NOSPACE', deadlineIn(context.inspector.timeoutMs * 3));
-      const remaining = left.map((a) => `${toHexId(a.memberID)}:${a.alarm}`).join(', ') || 'none';
-      const text = `${d.text}: disarmed (alarms etcd still lists: ${remaining})`;
+      // etcd answers a deactivation with the alarm it deactivated (none when it was already gone).
+      const gone = await client.alarmDisarm(d.memberId, 'NOSPACE', deadlineIn(context.inspector.timeoutMs * 3));
+      const text =
+        gone.length > 0
+          ? `${d.text}: disarmed (etcd deactivated ${gone.map((a) => `${toHexId(a.memberID)}:${a.alarm}`).join(', ')})`
+          : `${d.text}: etcd had no such alarm any more (disarmed meanwhile)`;
       context.log?.(`alarm disarm NOSPACE ${name ?? d.memberId} (${d.memberId}): ${text}`);
       result.steps.push({ memberId: d.memberId, memberName: name, ok: true, text, tookMs: Date.now() - started });
     } catch (e) {

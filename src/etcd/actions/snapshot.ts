@@ -62,11 +62,11 @@ function sourceMember(snapshot: ClusterSnapshot, ref?: string): { member: Member
 }
 
 /** Throws ActionRefusedError when a snapshot cannot be saved to `file` from the chosen member. */
-async function refuseUnlessPossible(snapshot: ClusterSnapshot, file: string, ref?: string): Promise<MemberReport> {
+async function refuseUnlessPossible(snapshot: ClusterSnapshot, file: string, ref?: string, overwrite = false): Promise<MemberReport> {
   const { member, refusal } = sourceMember(snapshot, ref);
   let why = refusal;
   if (why === null) {
-    if (await exists(file)) why = `${file} already exists: choose another file (a snapshot never overwrites one)`;
+    if (!overwrite && (await exists(file))) why = `${file} already exists: choose another file (a snapshot never overwrites one)`;
     else {
       const dir = await stat(dirname(file)).catch(() => null);
       if (!dir?.isDirectory()) why = `the folder ${dirname(file)} does not exist`;
@@ -94,8 +94,15 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Moves the complete temporary file to `file`, never over a file that appeared meanwhile. */
-async function moveIntoPlace(temp: string, file: string): Promise<void> {
+/**
+ * Moves the complete temporary file to `file`, never over a file that appeared meanwhile, unless the user
+ * chose to replace it (then an atomic rename: the old file stays whole until the new one is complete).
+ */
+async function moveIntoPlace(temp: string, file: string, overwrite: boolean): Promise<void> {
+  if (overwrite) {
+    await rename(temp, file);
+    return;
+  }
   try {
     await link(temp, file);
     await rm(temp, { force: true });
@@ -140,15 +147,16 @@ class SaveCancelled extends Error {
 /**
  * Streams a snapshot from one member (default: the leader) into `file`, with progress through `onBytes`,
  * then reports its size and sha256 and `etcdutl snapshot status`. Reads only: runs under read-only.
- * Refuses (ActionRefusedError) when `file` exists. A failed or cancelled save leaves no file at `file`.
+ * Refuses (ActionRefusedError) when `file` exists, unless `overwrite` (the user confirmed replacing it in a save
+ * dialog). A failed or cancelled save leaves `file` as it was.
  */
 export async function saveSnapshot(
   context: ActionContext,
   file: string,
-  options: { memberRef?: string; onBytes?: (bytes: number) => void } = {},
+  options: { memberRef?: string; onBytes?: (bytes: number) => void; overwrite?: boolean } = {},
 ): Promise<ActionResult & { saved: SnapshotSaved | null }> {
   const snapshot = await context.inspector.refresh();
-  const member = await refuseUnlessPossible(snapshot, file, options.memberRef);
+  const member = await refuseUnlessPossible(snapshot, file, options.memberRef, options.overwrite === true);
   const name = memberLabel(member);
   const result: ActionResult & { saved: SnapshotSaved | null } = {
     action: 'snapshot-save',
@@ -192,7 +200,7 @@ export async function saveSnapshot(
     } finally {
       await handle.close();
     }
-    await moveIntoPlace(temp, file);
+    await moveIntoPlace(temp, file, options.overwrite === true);
   } catch (e) {
     await rm(temp, { force: true });
     if (e instanceof SaveCancelled || cancelled(context)) {

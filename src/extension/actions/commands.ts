@@ -232,8 +232,9 @@ async function saveSnapshotCommand(deps: ActionDeps, arg: unknown): Promise<void
   if (!uri) return;
   const file = uri.fsPath;
   const memberRef = target.memberId;
+  // The save dialog has already asked before replacing an existing file: the old one stays until the new is complete.
   const result = await execute(deps, cluster, title, null, false, (c) =>
-    saveSnapshot(c, file, { memberRef, onBytes: (bytes) => c.progress?.(`${formatBytes(bytes)} received`) }),
+    saveSnapshot(c, file, { memberRef, overwrite: true, onBytes: (bytes) => c.progress?.(`${formatBytes(bytes)} received`) }),
   );
   const saved = result?.saved;
   if (!saved) return;

@@ -155,6 +155,20 @@ for (const version of VERSIONS) {
     assert.equal(existsSync(cancelledFile), false, 'a cancelled save leaves no file');
     assert.deepEqual(readdirSync(dir).sort(), ['etcd.db', 'existing.db', 'with-status.db'], 'and no temporary file');
 
+    // Replacing a file the user chose to overwrite (VS Code's save dialog asked): the old one stays whole
+    // until the save is cancelled or complete.
+    const abortReplace = new AbortController();
+    const notReplaced = await saveSnapshot({ ...context, signal: abortReplace.signal }, existing, {
+      overwrite: true,
+      onBytes: () => abortReplace.abort(),
+    });
+    assert.equal(notReplaced.cancelled, true);
+    assert.equal(readFileSync(existing, 'utf8'), 'keep me', 'a cancelled replacement keeps the old file');
+    const replaced = await saveSnapshot(context, existing, { overwrite: true });
+    assert.equal(replaced.ok, true, JSON.stringify(replaced, null, 1));
+    assert.equal(replaced.saved?.sha256, createHash('sha256').update(readFileSync(existing)).digest('hex'));
+    assert.deepEqual(readdirSync(dir).sort(), ['etcd.db', 'existing.db', 'with-status.db'], 'no temporary file');
+
     // Restore into a new single-member etcd and read the keys back.
     const [clientPort, peerPort] = await freePorts(2);
     const peer = `http://127.0.0.1:${peerPort}`;
