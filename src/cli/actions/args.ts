@@ -57,7 +57,7 @@ const RUN_HELP = `  --yes                      do it (without --yes the plan is 
 const FORCE_HELP = `  --force                    run even when the quorum guard refuses (with --yes)
 `;
 const EXIT_HELP = `Exit status: 0 done (or plan printed), 1 the action failed, was refused or cancelled, 2 bad arguments or no
-endpoint answered. Ctrl-C stops before the next member.
+endpoint answered. Ctrl-C stops before the next member. ETCD_INSPECTOR_READ_ONLY=1 refuses every change.
 `;
 
 /** --help of each command. */
