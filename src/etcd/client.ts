@@ -3,6 +3,7 @@
 // deadline on every call, including the authentication call. A refresh therefore costs at most one
 // deadline per member, whatever state the member is in.
 import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { noop } from 'cockatiel';
 import {
   Etcd3,
@@ -31,6 +32,18 @@ export interface RawStatus {
   errors: string[];
   dbSizeInUse: string;
   isLearner: boolean;
+}
+
+/** A gRPC response stream that can be cancelled (grpc-js's ClientReadableStream). */
+export type SnapshotStream = Readable & { cancel(): void };
+
+/** The part of etcd3's connection pool EndpointClient uses. */
+interface EtcdPool {
+  exec<T>(service: 'Maintenance', method: string, payload: unknown, options: unknown): Promise<T>;
+  withConnection<T>(
+    service: 'Maintenance',
+    fn: (args: { client: { snapshot(request: object, metadata: unknown, options: object): SnapshotStream }; metadata: unknown }) => T,
+  ): Promise<T>;
 }
 
 /** A raw Member as etcd3 decodes it. */
@@ -159,11 +172,8 @@ export class EndpointClient {
   async hashKV(revision: number, deadline: Date): Promise<{ hash: string; compactRevision: number; revision: number; memberId: string }> {
     // etcd3's maintenance.hashKV calls the gRPC method "hashKV", but grpc-js names it "HashKV" or (proto-loader's
     // camel case) "hashKv": call that through the same one-host pool.
-    const pool = (
-      this.client.maintenance as unknown as { client: { exec<T>(s: 'Maintenance', m: string, p: unknown, o: unknown): Promise<T> } }
-    ).client;
     const r = await this.withDeadline(deadline, (options) =>
-      pool.exec<IHashKVResponse>('Maintenance', 'hashKv', { revision: String(revision) }, options),
+      this.pool.exec<IHashKVResponse>('Maintenance', 'hashKv', { revision: String(revision) }, options),
     );
     return {
       hash: String(r.hash),
@@ -171,6 +181,43 @@ export class EndpointClient {
       revision: Number(r.header.revision),
       memberId: r.header.member_id,
     };
+  }
+
+  /**
+   * The member's snapshot stream. Through the pool (its auth token and TLS) rather than etcd3's
+   * maintenance.snapshot(), which passes the auth metadata where the request belongs, so that etcd answers
+   * "user name is empty" on a cluster with authentication. The deadline is the gRPC stream's.
+   */
+  snapshotStream(deadline: Date): Promise<SnapshotStream> {
+    return this.pool.withConnection('Maintenance', ({ client, metadata }) => client.snapshot({}, metadata, { deadline }));
+  }
+
+  /** Puts one key; returns the revision it was written at. */
+  async put(key: string, value: string, deadline: Date): Promise<number> {
+    const r = await this.withDeadline(deadline, (options) =>
+      this.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value) }, options),
+    );
+    return Number(r.header.revision);
+  }
+
+  /** The value of one key (linearizable read), undefined when there is none. */
+  async get(key: string, deadline: Date): Promise<string | undefined> {
+    const r = await this.withDeadline(deadline, (options) => this.client.kv.range({ key: Buffer.from(key) }, options));
+    return r.kvs[0]?.value.toString();
+  }
+
+  /** Deletes one key; returns how many were deleted (0 or 1). */
+  async deleteKey(key: string, deadline: Date): Promise<number> {
+    const r = await this.withDeadline(deadline, (options) => this.client.kv.deleteRange({ key: Buffer.from(key) }, options));
+    return Number(r.deleted);
+  }
+
+  /**
+   * etcd3's one-host connection pool behind its typed clients (not part of etcd3's types): the calls etcd3
+   * gets wrong (hashKV's method name, snapshot's auth metadata) go through it directly.
+   */
+  private get pool(): EtcdPool {
+    return (this.client.maintenance as unknown as { client: EtcdPool }).client;
   }
 
   /**

@@ -10,6 +10,8 @@ export interface MemberStatus {
   dbSizeInUse: number;
   /** From the server when it reports it (etcd 3.6 status, or the etcd_server_quota_backend_bytes metric); else null. */
   dbSizeQuota: number | null;
+  /** The store revision in its status header (the cluster's key-value revision as this member has applied it). */
+  revision: number;
   raftTerm: number;
   raftIndex: number;
   raftAppliedIndex: number;
@@ -35,6 +37,8 @@ export interface MemberHealth {
   error: string | null;
   /** The kind of error; present exactly when error is set. */
   errorKind?: FailureKind;
+  /** The active alarms (NOSPACE, CORRUPT) that are the reason it is unhealthy: present only then. */
+  alarms?: string[];
 }
 
 /** TCP reachability of a member's client and peer ports from this machine (null = not probed). */

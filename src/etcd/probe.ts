@@ -68,8 +68,6 @@ export class ClusterInspector {
   private readonly peerChecks = new Map<string, { url: string; at: number }>();
   /** Member id → a given endpoint that answered discovery as that member. */
   private readonly answeredAs = new Map<string, string>();
-  /** The store revision each member's status header carried, per report of the current refresh. */
-  private readonly headerRevisions = new WeakMap<MemberReport, number>();
   /** (time, highest revision seen) per refresh, oldest first: what revisionAt() answers from. */
   private readonly revisions: Array<{ at: number; revision: number }> = [];
 
@@ -96,7 +94,7 @@ export class ClusterInspector {
 
   /** Records the highest revision a refresh saw, stamped when it was seen. */
   private noteRevision(members: MemberReport[]): void {
-    const revision = Math.max(0, ...members.map((m) => this.headerRevisions.get(m) ?? 0));
+    const revision = Math.max(0, ...members.map((m) => m.status?.revision ?? 0));
     if (revision <= 0) return;
     this.revisions.push({ at: Date.now(), revision });
     if (this.revisions.length > REVISION_SAMPLES) {
@@ -289,7 +287,6 @@ export class ClusterInspector {
       const answer = await client.status(deadline);
       report.status = toMemberStatus(answer, Date.now() - statusStarted);
       report.reachable = true;
-      this.headerRevisions.set(report, Number(answer.header.revision) || 0);
       if (toHexId(answer.header.member_id) !== id) {
         setError(report, { kind: 'other', text: `${endpoint} answered as member ${toHexId(answer.header.member_id)}, not ${id}` });
       }
@@ -392,12 +389,20 @@ async function health(
 ): Promise<MemberHealth> {
   if (status.leaderId === NO_LEADER) return { healthy: false, tookMs: 0, error: 'etcdserver: no leader', errorKind: 'no-leader' };
   const result = await read;
-  let failure = result.error === null ? null : describeError(result.error, timeoutMs);
-  const alarms = alarmsFromStatusErrors(status.errors).filter((a) => a.alarm === 'NOSPACE' || a.alarm === 'CORRUPT');
-  if (failure === null && alarms.length > 0)
-    failure = { kind: 'other', text: `Active Alarm(s): ${[...new Set(alarms.map((a) => a.alarm))].join(' ')}` };
   const tookMs = result.at - started;
-  return failure ? { healthy: false, tookMs, error: failure.text, errorKind: failure.kind } : { healthy: true, tookMs, error: null };
+  if (result.error !== null) {
+    const failure = describeError(result.error, timeoutMs);
+    return { healthy: false, tookMs, error: failure.text, errorKind: failure.kind };
+  }
+  const alarms = [
+    ...new Set(
+      alarmsFromStatusErrors(status.errors)
+        .map((a) => a.alarm)
+        .filter((a) => a === 'NOSPACE' || a === 'CORRUPT'),
+    ),
+  ];
+  if (alarms.length > 0) return { healthy: false, tookMs, error: `Active Alarm(s): ${alarms.join(' ')}`, errorKind: 'other', alarms };
+  return { healthy: true, tookMs, error: null };
 }
 
 /** Sets a member's error and its kind together. */
@@ -412,6 +417,7 @@ function toMemberStatus(raw: RawStatus, tookMs: number): MemberStatus {
     dbSize: Number(raw.dbSize),
     dbSizeInUse: Number(raw.dbSizeInUse),
     dbSizeQuota: null,
+    revision: Number(raw.header.revision) || 0,
     raftTerm: Number(raw.raftTerm),
     raftIndex: Number(raw.raftIndex),
     raftAppliedIndex: Number(raw.raftAppliedIndex),

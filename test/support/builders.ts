@@ -38,6 +38,7 @@ export function member(
           dbSize,
           dbSizeInUse: inUse,
           dbSizeQuota: quota,
+          revision: raftIndex,
           raftTerm: term,
           raftIndex,
           raftAppliedIndex: applied ?? raftIndex,

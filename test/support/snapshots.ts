@@ -51,6 +51,7 @@ export function member(id: string, o: MemberOptions): MemberReport {
             dbSize: 20480,
             dbSizeInUse: 16384,
             dbSizeQuota: 2147483648,
+            revision: 5,
             raftTerm: o.term ?? 2,
             raftIndex: o.index ?? 8,
             raftAppliedIndex: o.index ?? 8,

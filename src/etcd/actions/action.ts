@@ -13,6 +13,9 @@ export type ActionName =
 /** Default deadline of one long call (defragment, compaction, snapshot): a large db takes minutes. */
 export const LONG_CALL_MS = 10 * 60_000;
 
+/** Deadline of a cluster call that does not move data (etcd answers a leader transfer within its request timeout). */
+export const SHORT_CALL_MS = 15_000;
+
 /** Everything an action needs besides its own options. */
 export interface ActionContext {
   /** The cluster's inspector: fresh snapshots before each guarded step; its profile for one-member clients. */
@@ -206,4 +209,63 @@ export function assertMayRun(context: ActionContext, plan: ActionPlan): void {
 /** True once the user cancelled. */
 export function cancelled(context: ActionContext): boolean {
   return context.signal?.aborted === true;
+}
+
+/** The plan's verdict when a precondition fails: nothing runs, even when insisted on. */
+export function refusedPlan(snapshot: ClusterSnapshot, action: ActionName, summary: string, refusal: string, mutating = true): ActionPlan {
+  return { action, cluster: snapshot.name, summary, steps: [], guard: null, refusal, mutating };
+}
+
+/** A plan line about a member. */
+export function stepOn(m: MemberReport | null, text: string): PlanStep {
+  return { memberId: m?.id ?? null, memberName: m ? memberLabel(m) : null, text };
+}
+
+/** Why the leader cannot be asked anything from here, or null. */
+export function leaderProblem(snapshot: ClusterSnapshot): string | null {
+  const leader = snapshot.members.find((m) => m.isLeader);
+  if (!leader) return 'the cluster has no leader (quorum lost or an election in progress): see runbook step 5';
+  if (!leader.endpoint || !leader.reachable)
+    return `the leader ${memberLabel(leader)} cannot be reached from here (${leader.error ?? 'no client URL'})`;
+  return null;
+}
+
+/** The member of a plan step (plans name members that exist in the snapshot they were built from). */
+export function byId(snapshot: ClusterSnapshot, id: string | null): MemberReport {
+  const found = snapshot.members.find((m) => m.id === id);
+  if (!found) throw new Error(`member ${id ?? '(none)'} is not in the snapshot`);
+  return found;
+}
+
+/**
+ * One mutating call to exactly one member through its own client (closed after), timed and logged with
+ * etcd's answer; a failure becomes etcd's words and their meaning.
+ */
+export async function callMember(
+  context: ActionContext,
+  member: MemberReport,
+  done: string,
+  call: (client: EndpointClient) => Promise<unknown>,
+): Promise<{ outcome: StepOutcome; error: ActionError | null }> {
+  const started = Date.now();
+  let client: EndpointClient | undefined;
+  try {
+    client = memberClient(context, member);
+    await call(client);
+    const outcome = { memberId: member.id, memberName: memberLabel(member), ok: true, text: done, tookMs: Date.now() - started };
+    context.log?.(`${done} (through ${memberLabel(member)} at ${member.endpoint}, ${outcome.tookMs} ms): OK`);
+    return { outcome, error: null };
+  } catch (e) {
+    const error = actionError(e);
+    const text = `failed through ${memberLabel(member)}: ${error.text}${error.meaning ? ` — ${error.meaning}` : ''}`;
+    context.log?.(`${text} (at ${member.endpoint ?? 'no endpoint'})`);
+    return { outcome: { memberId: member.id, memberName: memberLabel(member), ok: false, text, tookMs: Date.now() - started }, error };
+  } finally {
+    client?.close();
+  }
+}
+
+/** The result of an action that ran (or was cancelled) after its plan. */
+export function endOf(plan: ActionPlan, steps: StepOutcome[], error: ActionError | null, wasCancelled: boolean): ActionResult {
+  return { action: plan.action, cluster: plan.cluster, ok: !error && !wasCancelled, cancelled: wasCancelled, steps, error };
 }

@@ -8,7 +8,9 @@ import {
   actionError,
   assertMayRun,
   deadlineIn,
+  leaderProblem,
   memberClient,
+  refusedPlan,
   type ActionContext,
   type ActionPlan,
   type ActionResult,
@@ -72,21 +74,12 @@ export function compareHashes(members: HashKvMember[]): { divergent: string[]; n
 
 /** The leader of a snapshot, or a refusal for an action that needs one. */
 function leaderOrRefuse(snapshot: ClusterSnapshot, action: 'hashkv' | 'verify', what: string): MemberReport {
+  const problem = leaderProblem(snapshot);
   const leader = snapshot.members.find((m) => m.isLeader);
-  if (leader?.endpoint) return leader;
-  const refusal = leader
-    ? `the leader ${memberLabel(leader)} has no client URL that can be reached from here: ${what}`
-    : `cluster "${snapshot.name}" has no leader (see runbook step 5): ${what}`;
-  const plan: ActionPlan = {
-    action,
-    cluster: snapshot.name,
-    summary: `${action === 'hashkv' ? 'Hash-KV check' : 'Verify write'} of cluster "${snapshot.name}"`,
-    steps: [],
-    guard: null,
-    refusal,
-    mutating: action === 'verify',
-  };
-  throw new ActionRefusedError(refusal, plan);
+  if (problem === null && leader) return leader;
+  const summary = `${action === 'hashkv' ? 'Hash-KV check' : 'Verify write'} of cluster "${snapshot.name}"`;
+  const plan = refusedPlan(snapshot, action, summary, `${problem ?? 'no leader'}: ${what}`, action === 'verify');
+  throw new ActionRefusedError(plan.refusal as string, plan);
 }
 
 function sleep(ms: number): Promise<void> {
@@ -206,12 +199,11 @@ export async function verifyWrite(context: ActionContext): Promise<ActionResult>
   const value = `verify ${new Date().toISOString()}`;
   const result: ActionResult = { action: 'verify', cluster: snapshot.name, ok: true, cancelled: false, steps: [], error: null };
   const client = memberClient(context, leader);
-  const kv = client.raw.kv;
   const deadline = (): Date => deadlineIn(context.inspector.timeoutMs * 3);
   const step = async (op: string, call: () => Promise<string>): Promise<boolean> => {
     const started = Date.now();
     try {
-      const text = await withTimer(deadline(), call());
+      const text = await call();
       result.steps.push({
         memberId: leader.id,
         memberName: memberLabel(leader),
@@ -238,13 +230,12 @@ export async function verifyWrite(context: ActionContext): Promise<ActionResult>
   };
   try {
     const put = await step('put', async () => {
-      const r = await kv.put({ key: Buffer.from(key), value: Buffer.from(value) }, { deadline: deadline() });
-      return `written at revision ${r.header.revision}`;
+      const revision = await client.put(key, value, deadline());
+      return `written at revision ${revision}`;
     });
     if (!put) return result;
     await step('get', async () => {
-      const r = await kv.range({ key: Buffer.from(key) }, { deadline: deadline() });
-      const got = r.kvs[0]?.value.toString();
+      const got = await client.get(key, deadline());
       if (got !== value)
         throw new Error(
           `read back ${got === undefined ? 'nothing' : JSON.stringify(got)}, not the value written (${JSON.stringify(value)})`,
@@ -253,24 +244,10 @@ export async function verifyWrite(context: ActionContext): Promise<ActionResult>
     });
     // Delete even when the get failed: the key must not stay behind.
     await step('delete', async () => {
-      const r = await kv.deleteRange({ key: Buffer.from(key) }, { deadline: deadline() });
-      return `deleted ${r.deleted} key`;
+      return `deleted ${await client.deleteKey(key, deadline())} key`;
     });
     return result;
   } finally {
     client.close();
-  }
-}
-
-/** Races a call against its deadline, so that anything etcd3 does before the gRPC call (auth) is bounded too. */
-async function withTimer<T>(deadline: Date, call: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
-  });
-  try {
-    return await Promise.race([call, expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }

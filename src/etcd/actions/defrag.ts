@@ -7,9 +7,12 @@ import {
   LONG_CALL_MS,
   actionError,
   assertMayRun,
+  callMember,
   cancelled,
   deadlineIn,
+  endOf,
   memberClient,
+  SHORT_CALL_MS,
   type ActionContext,
   type ActionError,
   type ActionPlan,
@@ -18,7 +21,7 @@ import {
   type StepOutcome,
 } from './action';
 import { memberLabel, quorumGuard, unavailableReason, type GuardVerdict } from './guard';
-import { SHORT_CALL_MS, callMember, endOf, mostCaughtUpFollower } from './leadership';
+import { mostCaughtUpFollower } from './leadership';
 
 /** Options of a rolling defragment. */
 export interface DefragOptions {

@@ -39,10 +39,9 @@ export function unavailableReason(m: MemberReport, action: OutOfServiceAction): 
   if (!m.started) return 'not started';
   if (!m.reachable) return m.error ?? 'unreachable';
   if (m.health?.healthy === true) return null;
-  const error = m.health?.error ?? m.error ?? 'not healthy';
-  const nospaceOnly = /^Active Alarm\(s\): NOSPACE$/.test(error);
+  const nospaceOnly = m.health?.alarms !== undefined && m.health.alarms.every((a) => a === 'NOSPACE');
   if (nospaceOnly && (action === 'defragment' || action === 'compact')) return null;
-  return error;
+  return m.health?.error ?? m.error ?? 'not healthy';
 }
 
 /**

@@ -2,25 +2,22 @@
 // default the most caught-up one. The request goes to the current leader, the only member that can act on it.
 import type { ClusterSnapshot, MemberReport } from '../model';
 import {
-  actionError,
   assertMayRun,
+  byId,
+  callMember,
   cancelled,
   deadlineIn,
+  endOf,
   findMember,
-  memberClient,
+  leaderProblem,
+  refusedPlan,
+  SHORT_CALL_MS,
+  stepOn,
   type ActionContext,
-  type ActionError,
-  type ActionName,
   type ActionPlan,
   type ActionResult,
-  type PlanStep,
-  type StepOutcome,
 } from './action';
-import type { EndpointClient } from '../client';
 import { memberLabel, unavailableReason } from './guard';
-
-/** Deadline of a cluster call that does not move data (etcd answers a leader transfer within its request timeout). */
-export const SHORT_CALL_MS = 15_000;
 
 /** Why a member cannot take leadership now, or null when it can (a NOSPACE alarm alone does not stop it leading). */
 export function cannotLead(m: MemberReport): string | null {
@@ -40,25 +37,6 @@ export function mostCaughtUpFollower(snapshot: ClusterSnapshot): MemberReport | 
         (b.status?.raftIndex ?? 0) - (a.status?.raftIndex ?? 0) ||
         memberLabel(a).localeCompare(memberLabel(b)),
     )[0];
-}
-
-/** The plan's verdict when a precondition fails: nothing runs, even when insisted on. */
-export function refusedPlan(snapshot: ClusterSnapshot, action: ActionName, summary: string, refusal: string): ActionPlan {
-  return { action, cluster: snapshot.name, summary, steps: [], guard: null, refusal, mutating: true };
-}
-
-/** A plan line about a member. */
-export function stepOn(m: MemberReport | null, text: string): PlanStep {
-  return { memberId: m?.id ?? null, memberName: m ? memberLabel(m) : null, text };
-}
-
-/** Why the leader cannot be asked anything from here, or null. */
-export function leaderProblem(snapshot: ClusterSnapshot): string | null {
-  const leader = snapshot.members.find((m) => m.isLeader);
-  if (!leader) return 'the cluster has no leader (quorum lost or an election in progress): see runbook step 5';
-  if (!leader.endpoint || !leader.reachable)
-    return `the leader ${memberLabel(leader)} cannot be reached from here (${leader.error ?? 'no client URL'})`;
-  return null;
 }
 
 /** The plan of a leader transfer to `targetRef` (a name or hex id), or to the most caught-up follower. */
@@ -107,44 +85,4 @@ export async function moveLeader(context: ActionContext, targetRef?: string): Pr
     client.moveLeader(target.id, deadlineIn(SHORT_CALL_MS)),
   );
   return endOf(plan, [step.outcome], step.error, false);
-}
-
-/** The member of a plan step (plans name members that exist in the snapshot they were built from). */
-export function byId(snapshot: ClusterSnapshot, id: string | null): MemberReport {
-  const found = snapshot.members.find((m) => m.id === id);
-  if (!found) throw new Error(`member ${id ?? '(none)'} is not in the snapshot`);
-  return found;
-}
-
-/**
- * One mutating call to exactly one member through its own client (closed after), timed and logged with
- * etcd's answer; a failure becomes etcd's words and their meaning.
- */
-export async function callMember(
-  context: ActionContext,
-  member: MemberReport,
-  done: string,
-  call: (client: EndpointClient) => Promise<unknown>,
-): Promise<{ outcome: StepOutcome; error: ActionError | null }> {
-  const started = Date.now();
-  let client: EndpointClient | undefined;
-  try {
-    client = memberClient(context, member);
-    await call(client);
-    const outcome = { memberId: member.id, memberName: memberLabel(member), ok: true, text: done, tookMs: Date.now() - started };
-    context.log?.(`${done} (through ${memberLabel(member)} at ${member.endpoint}, ${outcome.tookMs} ms): OK`);
-    return { outcome, error: null };
-  } catch (e) {
-    const error = actionError(e);
-    const text = `failed through ${memberLabel(member)}: ${error.text}${error.meaning ? ` — ${error.meaning}` : ''}`;
-    context.log?.(`${text} (at ${member.endpoint ?? 'no endpoint'})`);
-    return { outcome: { memberId: member.id, memberName: memberLabel(member), ok: false, text, tookMs: Date.now() - started }, error };
-  } finally {
-    client?.close();
-  }
-}
-
-/** The result of an action that ran (or was cancelled) after its plan. */
-export function endOf(plan: ActionPlan, steps: StepOutcome[], error: ActionError | null, wasCancelled: boolean): ActionResult {
-  return { action: plan.action, cluster: plan.cluster, ok: !error && !wasCancelled, cancelled: wasCancelled, steps, error };
 }

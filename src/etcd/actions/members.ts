@@ -7,16 +7,23 @@ import { generateMemberConfig, validateNewMember } from '../../lint/memberConfig
 import { checkEtcdUrl } from '../../lint/values';
 import {
   assertMayRun,
+  byId,
+  callMember,
   cancelled,
   deadlineIn,
+  endOf,
   findMember,
+  leaderProblem,
+  refusedPlan,
+  SHORT_CALL_MS,
+  stepOn,
   type ActionContext,
   type ActionPlan,
   type ActionResult,
   type StepOutcome,
 } from './action';
 import { memberLabel, quorumGuard, unavailableReason, type GuardVerdict } from './guard';
-import { SHORT_CALL_MS, byId, callMember, endOf, leaderProblem, mostCaughtUpFollower, refusedPlan, stepOn } from './leadership';
+import { mostCaughtUpFollower } from './leadership';
 
 /** What the operator asks for when adding a member. */
 export interface AddMemberOptions {

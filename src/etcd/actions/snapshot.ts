@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, link, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, delimiter, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
 import type { ISnapshotResponse } from 'etcd3';
-import type { EndpointClient } from '../client';
+import type { SnapshotStream } from '../client';
 import type { ClusterSnapshot, MemberReport } from '../model';
 import { formatBytes } from '../format';
 import {
@@ -115,28 +114,6 @@ async function moveIntoPlace(temp: string, file: string, overwrite: boolean): Pr
   }
 }
 
-/** A gRPC response stream that can be cancelled (grpc-js's ClientReadableStream). */
-type SnapshotStream = Readable & { cancel(): void };
-
-/**
- * Opens the snapshot stream of the member `client` is bound to. Through etcd3's connection (its auth token
- * and TLS) but not its maintenance.snapshot(), which passes the auth metadata where the request belongs,
- * so that etcd answers "user name is empty" on a cluster with authentication.
- */
-async function snapshotStream(client: EndpointClient, deadline: Date): Promise<SnapshotStream> {
-  const pool = (
-    client.raw.maintenance as unknown as {
-      client: {
-        withConnection<T>(
-          service: 'Maintenance',
-          fn: (args: { client: { snapshot(request: object, metadata: unknown, options: object): SnapshotStream }; metadata: unknown }) => T,
-        ): Promise<T>;
-      };
-    }
-  ).client;
-  return pool.withConnection('Maintenance', ({ client: grpc, metadata }) => grpc.snapshot({}, metadata, { deadline }));
-}
-
 /** Raised when the user cancelled a save in the middle of the stream. */
 class SaveCancelled extends Error {
   constructor() {
@@ -183,7 +160,7 @@ export async function saveSnapshot(
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      stream = await snapshotStream(client, deadlineIn(context.longCallMs ?? LONG_CALL_MS));
+      stream = await client.snapshotStream(deadlineIn(context.longCallMs ?? LONG_CALL_MS));
       let remaining: string | null = null;
       for await (const chunk of stream as AsyncIterable<ISnapshotResponse>) {
         if (cancelled(context)) throw new SaveCancelled();

@@ -335,6 +335,7 @@ test('etcd 3.5: NOSPACE from the command line: alarm list shows it, disarm is re
     alarms: Array<{ memberId: string }>;
   };
   const alarmedMembers = now.members.filter((m) => now.alarms.some((a) => a.memberId === m.id));
+  assert.ok(alarmedMembers.length > 0, `status names the alarmed member: ${JSON.stringify(now.alarms)}`);
   const plan = await cli(['alarm', 'disarm', ...conn]);
   for (const m of alarmedMembers) {
     const over = (m.status?.dbSize ?? quota) >= quota;

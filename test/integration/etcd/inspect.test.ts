@@ -230,6 +230,7 @@ for (const version of VERSIONS) {
       assert.equal(m.status?.dbSizeQuota, quota);
       assert.equal(m.health?.healthy, false);
       assert.match(m.health?.error ?? '', /Active Alarm\(s\): NOSPACE/);
+      assert.deepEqual(m.health?.alarms, ['NOSPACE'], 'the alarms that make it unhealthy, as data');
     }
     assert.equal(check(s, 'alarms-clear'), false);
     assert.equal(check(s, 'db-size-quota'), false);

@@ -69,7 +69,10 @@ test('member nodes: icon and reason per kind, name and hex id, context values fo
   });
   assert.equal(unstarted.label, '(not started)');
   assert.equal(unstarted.contextValue, 'member.unstarted.isLearner');
-  const sick = memberNode({ ...s.members[0], health: { healthy: false, tookMs: 0, error: 'Active Alarm(s): NOSPACE' } });
+  const sick = memberNode({
+    ...s.members[0],
+    health: { healthy: false, tookMs: 0, error: 'Active Alarm(s): NOSPACE', alarms: ['NOSPACE'] },
+  });
   assert.equal(sick.icon.id, 'warning');
   assert.match(sick.description, /NOSPACE/);
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EtcdCluster } from '../../../harness/etcdCluster';
 import type { HarnessEtcdVersion } from '../../../harness/binaries';
 import { freePorts } from '../../../harness/ports';
+import { eventually } from '../../../harness/wait';
 import { ClusterInspector } from '../../../../src/etcd/probe';
 import type { ClusterSnapshot } from '../../../../src/etcd/model';
 import { ActionRefusedError, type ActionContext, type ActionResult } from '../../../../src/etcd/actions/action';
@@ -20,22 +21,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function eventually(
+/** Refreshes until `ok` holds of the snapshot; fails naming what was awaited and the last members seen. */
+async function settled(
   inspector: ClusterInspector,
   ok: (s: ClusterSnapshot) => boolean,
   what: string,
   timeoutMs = 30000,
 ): Promise<ClusterSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let s = await inspector.refresh();
-  while (!ok(s)) {
-    if (Date.now() > deadline)
-      assert.fail(
-        `${what} within ${timeoutMs} ms; last snapshot: ${JSON.stringify(s.members.map((m) => [m.name, m.started, m.isLearner, m.isLeader, m.error, m.health?.error]))}`,
-      );
-    await sleep(250);
-    s = await inspector.refresh();
-  }
+  const s = await eventually(() => inspector.refresh(), ok, timeoutMs, 250);
+  if (!ok(s))
+    assert.fail(
+      `${what} within ${timeoutMs} ms; last snapshot: ${JSON.stringify(s.members.map((m) => [m.name, m.started, m.isLearner, m.isLeader, m.error, m.health?.error]))}`,
+    );
   return s;
 }
 
@@ -74,7 +71,7 @@ for (const version of VERSIONS) {
     });
     const log: string[] = [];
     const context: ActionContext = { inspector, log: (line) => log.push(line) };
-    const healthy = await eventually(inspector, (s) => s.quorum.healthy === 3 && s.leaderName !== null, 'three healthy members');
+    const healthy = await settled(inspector, (s) => s.quorum.healthy === 3 && s.leaderName !== null, 'three healthy members');
     const firstLeader = healthy.leaderName as string;
 
     // Read-only: every action refuses before it changes anything.
@@ -95,11 +92,11 @@ for (const version of VERSIONS) {
     assert.equal(moved.ok, true, JSON.stringify(moved.error));
     const target = /to (etcd-\d)$/.exec(moved.steps[0].text)?.[1];
     assert.ok(target && target !== firstLeader, moved.steps[0].text);
-    await eventually(inspector, (s) => s.leaderName === target, `${target} leads`);
+    await settled(inspector, (s) => s.leaderName === target, `${target} leads`);
     // ...and back, by name.
     const back = await moveLeader(context, firstLeader);
     assert.equal(back.ok, true, JSON.stringify(back.error));
-    await eventually(inspector, (s) => s.leaderName === firstLeader, `${firstLeader} leads again`);
+    await settled(inspector, (s) => s.leaderName === firstLeader, `${firstLeader} leads again`);
 
     // Add a learner; its configuration, written to a file, is all the harness starts it with.
     const [clientPort, peerPort] = await freePorts(2);
@@ -119,7 +116,7 @@ for (const version of VERSIONS) {
     const file = join(cluster.baseDir, 'etcd-4.env');
     writeFileSync(file, added.config);
     await cluster.startMemberFromConfig(file);
-    const joined = await eventually(
+    const joined = await settled(
       inspector,
       (s) => s.members.some((m) => m.name === 'etcd-4' && m.started && m.isLearner),
       'etcd-4 joins as a started learner',
@@ -129,7 +126,7 @@ for (const version of VERSIONS) {
       (await memberList(cluster)).find((m) => m.name === 'etcd-4'),
       { name: 'etcd-4', isLearner: true },
     );
-    await eventually(
+    await settled(
       inspector,
       (s) => {
         const learner = s.members.find((m) => m.name === 'etcd-4');
@@ -139,7 +136,7 @@ for (const version of VERSIONS) {
     );
     const promoted = await retryWhile(/in sync with leader|unhealthy cluster/, () => promoteLearner(context, 'etcd-4'));
     assert.equal(promoted.ok, true, JSON.stringify(promoted.error));
-    const voting = await eventually(inspector, (s) => s.quorum.votingMembers === 4 && s.quorum.healthy === 4, 'etcd-4 votes');
+    const voting = await settled(inspector, (s) => s.quorum.votingMembers === 4 && s.quorum.healthy === 4, 'etcd-4 votes');
     assert.equal(voting.members.find((m) => m.name === 'etcd-4')?.isLearner, false);
     assert.deepEqual(
       (await memberList(cluster)).find((m) => m.name === 'etcd-4'),
@@ -155,7 +152,7 @@ for (const version of VERSIONS) {
     const names = (await memberList(cluster)).map((m) => m.name);
     assert.equal(names.length, 3);
     assert.ok(!names.includes(leader), `${leader} is gone from ${names.join(', ')}`);
-    const after = await eventually(
+    const after = await settled(
       inspector,
       (s) => s.leaderName !== null && s.quorum.healthy === 3,
       'three healthy members after the removal',
@@ -175,14 +172,10 @@ for (const version of VERSIONS) {
       await cluster.destroy();
     });
     const context: ActionContext = { inspector };
-    const s = await eventually(inspector, (x) => x.quorum.healthy === 3 && x.leaderName !== null, 'three healthy members');
+    const s = await settled(inspector, (x) => x.quorum.healthy === 3 && x.leaderName !== null, 'three healthy members');
     const [dead, alive] = s.members.filter((m) => !m.isLeader).map((m) => m.name);
     await cluster.kill(dead);
-    await eventually(
-      inspector,
-      (x) => x.members.some((m) => m.name === dead && !m.reachable) && x.leaderName !== null,
-      `${dead} seen down`,
-    );
+    await settled(inspector, (x) => x.members.some((m) => m.name === dead && !m.reachable) && x.leaderName !== null, `${dead} seen down`);
 
     await assert.rejects(
       () => removeMember(context, alive),

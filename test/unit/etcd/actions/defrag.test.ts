@@ -9,7 +9,7 @@ import type { MemberReport } from '../../../../src/etcd/model';
 const D = '000000000000000d';
 const texts = (plan: ReturnType<typeof planDefrag>): string[] => plan.steps.map((s) => s.text);
 const nospace = (id: string, over: Parameters<typeof member>[1] = {}): MemberReport =>
-  member(id, { ...over, health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): NOSPACE' } });
+  member(id, { ...over, health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): NOSPACE', alarms: ['NOSPACE'] } });
 
 test('followers first, then leadership moved to the most caught-up follower, the leader last', () => {
   // A leads (every member names A); C has applied more than B.
@@ -144,7 +144,11 @@ test('a member whose only problem is a NOSPACE alarm counts as available and is 
     texts(plan).join('\n'),
   );
   // Another failure than NOSPACE is not available.
-  const corrupt = snapshot([member(A), member(B, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT' } }), member(C)]);
+  const corrupt = snapshot([
+    member(A),
+    member(B, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT', alarms: ['CORRUPT'] } }),
+    member(C),
+  ]);
   assert.equal(planDefrag(corrupt, {}).guard?.allowed, false);
 });
 

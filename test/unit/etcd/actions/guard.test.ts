@@ -56,15 +56,16 @@ test('5 members with 2 down: one more out of service costs quorum; removing a de
 });
 
 test('a NOSPACE alarm alone leaves a member available for compaction and defragmentation, not for removal or restart', () => {
-  const nospace = (id: string) => member(id, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): NOSPACE' } });
+  const nospace = (id: string) =>
+    member(id, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): NOSPACE', alarms: ['NOSPACE'] } });
   const s = snapshot([nospace(A), nospace(B), nospace(C)]);
   assert.equal(quorumGuard(s, A, 'defragment').allowed, true);
   assert.equal(quorumGuard(s, A, 'compact').allowed, true);
   assert.equal(quorumGuard(s, A, 'restart').allowed, false);
   assert.equal(quorumGuard(s, A, 'remove').allowed, false);
   const corrupt = snapshot([
-    member(A, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT' } }),
-    member(B, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT NOSPACE' } }),
+    member(A, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT', alarms: ['CORRUPT'] } }),
+    member(B, { health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): CORRUPT NOSPACE', alarms: ['CORRUPT', 'NOSPACE'] } }),
     member(C),
   ]);
   assert.equal(quorumGuard(corrupt, C, 'defragment').allowed, false, 'CORRUPT is not fixed by defragmenting');
