@@ -1,7 +1,7 @@
 // The command lines of the runbook actions (defrag, alarm, move-leader, member, snapshot, hashkv, verify,
 // recover): parsed into what to do, or a usage error. Pure: no cluster is contacted here.
 import { parseArgs } from 'node:util';
-import type { DefragOptions } from '../../etcd/actions/defrag';
+import { MOVE_LEADER_CHOICES, type DefragOptions } from '../../etcd/actions/defrag';
 import type { AddMemberOptions } from '../../etcd/actions/members';
 import { normalizeEndpoint } from '../../etcd/profile';
 import type { ACTION_COMMANDS } from '../cli';
@@ -64,8 +64,9 @@ endpoint answered. Ctrl-C stops before the next member. ETCD_INSPECTOR_READ_ONLY
 export const ACTION_HELP: Record<ActionCommandName, string> = {
   defrag: `Usage: etcd-inspector defrag [options]
 
-Rolling defragment: learners skipped, followers one at a time, the leader last after leadership moved to the
-most caught-up follower; after each member, wait until it is healthy and caught up again.
+Rolling defragment: learners skipped, followers one at a time, the leader last; after each member, wait until
+it is healthy and caught up again. The leader is defragmented in place (as etcdctl does) unless the followers'
+defragments predict it takes longer than 5 s: then leadership first moves to the most caught-up follower.
 
 Options:
   --compact                  compact first (to the latest revision unless --keep-... says otherwise)
@@ -73,6 +74,7 @@ Options:
   --keep-duration D          compact, keeping the revisions of the last D, e.g. 30m, 1h (implies --compact)
   --min-free-percent P       defragment a member only when at least P% of its db is free
   --min-quota-percent P      ...or only when its db is at least P% of its quota
+  --move-leader WHEN         auto (the default), always or never: move leadership away before the leader
 ${RUN_HELP}${FORCE_HELP}${COMMON_HELP}
 ${EXIT_HELP}`,
   alarm: `Usage: etcd-inspector alarm list [options]
@@ -168,6 +170,7 @@ const OPTIONS = {
     'keep-duration': { type: 'string' },
     'min-free-percent': { type: 'string' },
     'min-quota-percent': { type: 'string' },
+    'move-leader': { type: 'string' },
   },
   'alarm list': {},
   'alarm disarm': RUN_OPTIONS,
@@ -391,9 +394,15 @@ function dataDirs(values: unknown): Record<string, string> {
   return dirs;
 }
 
-/** --keep-revisions, --keep-duration, --min-free-percent, --min-quota-percent. */
+/** --keep-revisions, --keep-duration, --min-free-percent, --min-quota-percent, --move-leader. */
 function defragOptions(str: (name: string) => string | undefined, compact: boolean): DefragOptions {
   const options: DefragOptions = {};
+  const moveLeader = str('move-leader');
+  if (moveLeader !== undefined) {
+    const choice = MOVE_LEADER_CHOICES.find((c) => c === moveLeader);
+    if (!choice) throw new ArgumentError(`--move-leader takes ${MOVE_LEADER_CHOICES.join(', ')}, got "${moveLeader}"`);
+    options.moveLeader = choice;
+  }
   const keepRevisions = str('keep-revisions');
   const keepDuration = str('keep-duration');
   if (compact || keepRevisions !== undefined || keepDuration !== undefined) {

@@ -1,7 +1,8 @@
 // Rolling defragment (runbook step 9), the way operators wish `etcdctl defrag --cluster` worked: optional
-// compaction with a retention, learners skipped, followers first, the leader last after leadership moved
-// away, the quorum guard and an optional size rule before each member, and after each member a wait on the
-// member itself (it answers, is healthy, has caught up with the leader) before the next.
+// compaction with a retention, learners skipped, followers first, the leader last (in place when the
+// followers' defragments predict it is short, else after leadership moved away: see LEADER_IN_PLACE_MS), the
+// quorum guard and an optional size rule before each member, and after each member a wait on the member
+// itself (it answers, is healthy, has caught up with the leader) before the next.
 import type { ClusterSnapshot, MemberReport } from '../model';
 import {
   LONG_CALL_MS,
@@ -33,6 +34,43 @@ export interface DefragOptions {
   minQuotaPercent?: number;
   /** Wait this long for a member to answer, be healthy and catch up after its defragment (default 120000). */
   catchUpTimeoutMs?: number;
+  /**
+   * Whether leadership moves away before the leader is defragmented: 'auto' (the default) when the followers'
+   * defragments predict the leader's takes longer than LEADER_IN_PLACE_MS, 'always', or 'never'.
+   */
+  moveLeader?: MoveLeader;
+}
+
+/** When leadership moves away before the leader's defragment. */
+export type MoveLeader = 'auto' | 'always' | 'never';
+export const MOVE_LEADER_CHOICES: readonly MoveLeader[] = ['auto', 'always', 'never'];
+
+/**
+ * The longest leader defragment done in place. While the leader defragments it applies nothing, so its own
+ * clients wait, and so does every lease keep-alive in the cluster (the leader answers one only once it has
+ * applied what it committed); writes through the followers go on. Past etcd's 5 s request timeout keep-alives
+ * start failing and short leases can expire, which is worse than a transfer. Below it the transfer costs more:
+ * a write in flight while leadership moves is dropped and hangs until etcd's request timeout (about 7 s)
+ * before it fails — bench/defrag.ts measured exactly that, and etcdctl defrag --cluster never moves leadership.
+ */
+export const LEADER_IN_PLACE_MS = 5000;
+
+/**
+ * How long the leader's defragment is predicted to take, from the followers' defragments of this run
+ * (milliseconds per byte of db, the slowest follower's), or null when no follower was defragmented. Pure.
+ */
+export function predictedDefragMs(samples: readonly { tookMs: number; dbSize: number }[], dbSize: number): number | null {
+  const rates = samples.filter((s) => s.dbSize > 0 && s.tookMs >= 0).map((s) => s.tookMs / s.dbSize);
+  return rates.length === 0 ? null : Math.max(...rates) * dbSize;
+}
+
+/**
+ * Whether leadership moves away before the leader's defragment. In 'auto' without a prediction (no follower
+ * was defragmented) it moves: nothing says the defragment is short. Pure.
+ */
+export function movesLeadership(mode: MoveLeader, predictedMs: number | null): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  return predictedMs === null || predictedMs > LEADER_IN_PLACE_MS;
 }
 
 /** Default wait for a member to serve again and catch up after its defragment. */
@@ -125,13 +163,19 @@ export function planDefrag(snapshot: ClusterSnapshot, options: DefragOptions): A
       steps.push({ memberId: member.id, memberName: member.name, text: `skip ${label}: ${skip}` });
       continue;
     }
-    if (member.isLeader) {
+    const mode = options.moveLeader ?? 'auto';
+    const inPlace = member.isLeader && mode === 'never' ? ', in place' : '';
+    if (member.isLeader && mode !== 'never') {
       const target = mostCaughtUpFollower(snapshot);
       if (target) {
+        const to = `${memberLabel(target)} (the most caught-up follower, applied index ${target.status?.raftAppliedIndex ?? '?'})`;
         steps.push({
           memberId: member.id,
           memberName: member.name,
-          text: `move leadership from ${label} to ${memberLabel(target)} (the most caught-up follower, applied index ${target.status?.raftAppliedIndex ?? '?'})`,
+          text:
+            mode === 'always'
+              ? `move leadership from ${label} to ${to}`
+              : `move leadership from ${label} to ${to} only if the followers' defragments predict the leader's takes longer than ${LEADER_IN_PLACE_MS / 1000} s; else the leader is defragmented in place, as etcdctl does`,
         });
       }
     }
@@ -139,7 +183,7 @@ export function planDefrag(snapshot: ClusterSnapshot, options: DefragOptions): A
     steps.push({
       memberId: member.id,
       memberName: member.name,
-      text: `defragment ${label}${member.isLeader ? ', the leader, last' : ''}${size}, then wait until it answers, is healthy and has caught up with the leader`,
+      text: `defragment ${label}${member.isLeader ? `, the leader, last${inPlace}` : ''}${size}, then wait until it answers, is healthy and has caught up with the leader`,
     });
   }
   const verdicts: GuardVerdict[] = todo.map((d) => quorumGuard(snapshot, d.member.id, 'defragment'));
@@ -193,6 +237,8 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
   // The leader's raft index once the compaction was done: a member defragmented before it has applied the
   // compaction (and run it: etcd compacts in the background on each member) would keep the history.
   let compactedAt: number | null = null;
+  /** The followers' defragments of this run: what predicts the leader's. */
+  const samples: { tookMs: number; dbSize: number }[] = [];
   if (options.compact) {
     if (cancelled(context)) {
       log('cancelled before the compaction');
@@ -231,8 +277,14 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
     if (!current)
       return fail({ ...base, ok: false, text: `defragment ${label}` }, { text: `${label} is no longer a member`, meaning: null });
 
-    // The leader is never defragmented as the leader: its defragment would block every write's apply.
-    if (current.isLeader) {
+    // The leader's defragment stops its applies (see LEADER_IN_PLACE_MS): leadership moves first when that is predicted to be long.
+    const predicted = current.isLeader ? predictedDefragMs(samples, current.status?.dbSize ?? 0) : null;
+    if (current.isLeader && !movesLeadership(options.moveLeader ?? 'auto', predicted) && predicted !== null) {
+      log(
+        `${label} is the leader; its defragment is predicted to take ${Math.round(predicted)} ms (≤ ${LEADER_IN_PLACE_MS} ms): defragmenting it in place`,
+      );
+    }
+    if (current.isLeader && movesLeadership(options.moveLeader ?? 'auto', predicted)) {
       const moved = await moveLeadershipAway(context, fresh, current);
       if ('error' in moved) return fail(moved.step, moved.error);
       steps.push(moved.step);
@@ -262,7 +314,9 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
     let client;
     try {
       client = memberClient(context, current);
+      const calledAt = Date.now();
       await client.defragment(deadlineIn(context.longCallMs ?? LONG_CALL_MS));
+      if (!current.isLeader && dbSizeBefore !== null) samples.push({ tookMs: Date.now() - calledAt, dbSize: dbSizeBefore });
       log(`${label}: defragment answered OK after ${Date.now() - started} ms`);
     } catch (error) {
       callError = actionError(error);

@@ -1,8 +1,9 @@
-// The plan of a rolling defragment: order (followers first, the leader last after leadership moved to the
-// most caught-up follower), learners and members out of service skipped, the size rules, the quorum guard.
+// The plan of a rolling defragment: order (followers first, the leader last, leadership moved to the most
+// caught-up follower when asked or when the followers predict a long leader defragment), learners and
+// members out of service skipped, the size rules, the quorum guard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planDefrag, ruleSkipReason } from '../../../../src/etcd/actions/defrag';
+import { LEADER_IN_PLACE_MS, movesLeadership, planDefrag, predictedDefragMs, ruleSkipReason } from '../../../../src/etcd/actions/defrag';
 import { A, B, C, member, snapshot } from '../../../support/builders';
 import type { MemberReport } from '../../../../src/etcd/model';
 
@@ -11,10 +12,10 @@ const texts = (plan: ReturnType<typeof planDefrag>): string[] => plan.steps.map(
 const nospace = (id: string, over: Parameters<typeof member>[1] = {}): MemberReport =>
   member(id, { ...over, health: { healthy: false, tookMs: 1, error: 'Active Alarm(s): NOSPACE', alarms: ['NOSPACE'] } });
 
-test('followers first, then leadership moved to the most caught-up follower, the leader last', () => {
+test('followers first, then leadership moved to the most caught-up follower (moveLeader always), the leader last', () => {
   // A leads (every member names A); C has applied more than B.
   const s = snapshot([member(A, { raftIndex: 120 }), member(B, { applied: 90 }), member(C, { applied: 110 })]);
-  const plan = planDefrag(s, {});
+  const plan = planDefrag(s, { moveLeader: 'always' });
   assert.equal(plan.refusal, null);
   assert.equal(plan.mutating, true);
   assert.deepEqual(
@@ -29,6 +30,39 @@ test('followers first, then leadership moved to the most caught-up follower, the
   assert.equal(plan.guard?.text, '3 voting members, all healthy: defragmenting m-b leaves 2 of the 2 needed', "the first member's verdict");
 });
 
+test('by default the plan says leadership moves only when the leader is predicted to take long; never: in place, no move step', () => {
+  const s = snapshot([member(A, { raftIndex: 120 }), member(B, { applied: 90 }), member(C, { applied: 110 })]);
+  const auto = texts(planDefrag(s, {}));
+  assert.equal(
+    auto[2],
+    "move leadership from m-a to m-c (the most caught-up follower, applied index 110) only if the followers' defragments predict the leader's takes longer than 5 s; else the leader is defragmented in place, as etcdctl does",
+  );
+  assert.match(auto[3], /^defragment m-a, the leader, last \(db/);
+  const never = texts(planDefrag(s, { moveLeader: 'never' }));
+  assert.equal(never.length, 3, never.join('\n'));
+  assert.match(never[2], /^defragment m-a, the leader, last, in place \(db/);
+});
+
+test("the leader's defragment is predicted from the slowest follower's rate; leadership moves past the limit or without a prediction", () => {
+  const mib = 1024 * 1024;
+  // 1000 ms for 100 MiB and 1500 ms for 100 MiB: the slower rate, 15 ms per MiB, predicts 3000 ms for 200 MiB.
+  const predicted = predictedDefragMs(
+    [
+      { tookMs: 1000, dbSize: 100 * mib },
+      { tookMs: 1500, dbSize: 100 * mib },
+    ],
+    200 * mib,
+  );
+  assert.equal(Math.round(predicted ?? -1), 3000);
+  assert.equal(predictedDefragMs([], 200 * mib), null, 'no follower defragmented: no prediction');
+  assert.equal(predictedDefragMs([{ tookMs: 5, dbSize: 0 }], 200 * mib), null, 'an empty db predicts nothing');
+  assert.equal(movesLeadership('auto', LEADER_IN_PLACE_MS), false, 'at the limit: in place');
+  assert.equal(movesLeadership('auto', LEADER_IN_PLACE_MS + 1), true);
+  assert.equal(movesLeadership('auto', null), true, 'nothing says it is short');
+  assert.equal(movesLeadership('always', 0), true);
+  assert.equal(movesLeadership('never', 60_000), false);
+});
+
 test('the leader is last even when it comes first in the member list, and an unhealthy follower never takes leadership', () => {
   const s = snapshot([
     member(A, { raftIndex: 200 }),
@@ -36,7 +70,7 @@ test('the leader is last even when it comes first in the member list, and an unh
     member(C, { applied: 150 }),
     member(D, { applied: 180 }),
   ]);
-  const plan = planDefrag(s, {});
+  const plan = planDefrag(s, { moveLeader: 'always' });
   const move = texts(plan).find((t) => t.startsWith('move leadership'));
   assert.equal(move, 'move leadership from m-a to m-d (the most caught-up follower, applied index 180)');
   assert.equal(plan.steps.at(-1)?.memberId, A);
@@ -77,7 +111,7 @@ test('minQuotaPercent: only members whose db is close to the quota; an unknown q
   assert.equal(ruleSkipReason(s.members[0], { minQuotaPercent: 80 }), null, '87.5% of the quota');
   assert.match(ruleSkipReason(s.members[1], { minQuotaPercent: 80 }) ?? '', /its db is 25% of its .* quota, below 80%/);
   assert.equal(ruleSkipReason(s.members[2], { minQuotaPercent: 80 }), 'its quota is unknown');
-  const plan = planDefrag(s, { minQuotaPercent: 80 });
+  const plan = planDefrag(s, { minQuotaPercent: 80, moveLeader: 'always' });
   assert.deepEqual(
     plan.steps.filter((st) => st.text.startsWith('defragment')).map((st) => st.memberId),
     [A],
