@@ -27,6 +27,8 @@ export const ACTION_WORDS: Record<ActionName, { title: string; confirm: string }
   'snapshot-save': { title: 'Save snapshot', confirm: 'Save' },
   hashkv: { title: 'Hash-KV check', confirm: 'Check' },
   verify: { title: 'Verify write', confirm: 'Verify' },
+  'rolling-restart': { title: 'Rolling restart', confirm: 'Restart' },
+  'member-start': { title: 'Start member', confirm: 'Start' },
 };
 
 /** The choice that runs an action the quorum guard refuses; offered only as a second confirmation. */

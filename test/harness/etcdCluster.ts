@@ -31,6 +31,8 @@ export interface StartClusterOptions {
   heartbeatMs?: number;
   electionMs?: number;
   tls?: ClusterTls;
+  /** TLS on the peer URLs (https; clientCertAuth: --peer-client-cert-auth), the same files for every member. */
+  peerTls?: ClusterTls;
   /** Wait until a leader is elected (default true). */
   waitForLeader?: boolean;
   /** Keep data here instead of a fresh temp folder (the demo uses this). */
@@ -52,6 +54,8 @@ export interface HarnessMember {
   process: ChildProcess | undefined;
   /** Set when the member was SIGSTOPped and not resumed yet. */
   hung: boolean;
+  /** How it was last launched (memberService.ts starts it the same way from a shell). */
+  launched?: { binary: string; args: string[]; env: Record<string, string>; cwd: string };
 }
 
 /** Output of one etcdctl run. */
@@ -94,7 +98,7 @@ export class EtcdCluster {
         cluster.members.push({
           name,
           clientUrl: `${scheme}://127.0.0.1:${ports[2 * i]}`,
-          peerUrl: `http://127.0.0.1:${ports[2 * i + 1]}`,
+          peerUrl: `${options.peerTls ? 'https' : 'http'}://127.0.0.1:${ports[2 * i + 1]}`,
           dataDir: join(baseDir, `member-${i + 1}`),
           logFile: join(baseDir, `member-${i + 1}.log`),
           process: undefined,
@@ -162,6 +166,17 @@ export class EtcdCluster {
             ...(o.tls.clientCertAuth ? ['--client-cert-auth'] : []),
           ]
         : []),
+      ...(o.peerTls
+        ? [
+            '--peer-cert-file',
+            o.peerTls.serverCertFile,
+            '--peer-key-file',
+            o.peerTls.serverKeyFile,
+            '--peer-trusted-ca-file',
+            o.peerTls.caFile,
+            ...(o.peerTls.clientCertAuth ? ['--peer-client-cert-auth'] : []),
+          ]
+        : []),
       ...(o.extraArgs ?? []),
     ];
     this.launch(member, args, {});
@@ -175,6 +190,7 @@ export class EtcdCluster {
     // cwd: etcd's default data dir (<name>.etcd) lands in the cluster's folder, removed by destroy().
     const child = spawn(this.binaries.etcd, args, { stdio: ['ignore', log, log], env, cwd: this.baseDir, detached: true });
     closeSync(log);
+    member.launched = { binary: this.binaries.etcd, args, env: etcdEnv, cwd: this.baseDir };
     member.process = child;
     member.hung = false;
     const pid = child.pid;
@@ -256,7 +272,7 @@ export class EtcdCluster {
     const member: HarnessMember = {
       name,
       clientUrl: `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`,
-      peerUrl: `http://127.0.0.1:${peerPort}`,
+      peerUrl: `${this.options.peerTls ? 'https' : 'http'}://127.0.0.1:${peerPort}`,
       dataDir: join(this.baseDir, `member-${index}`),
       logFile: join(this.baseDir, `member-${index}.log`),
       process: undefined,

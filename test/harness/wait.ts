@@ -10,3 +10,16 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (value: T) => bool
   }
   return value;
 }
+
+/** Calls `fn` until it stops throwing or `timeoutMs` passes; then returns its value or throws its last error. */
+export async function settles<T>(fn: () => Promise<T>, timeoutMs = 20000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}

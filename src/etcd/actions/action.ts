@@ -8,7 +8,17 @@ import { memberLabel } from './guard';
 
 /** The actions, as the CLI and the log name them. */
 export type ActionName =
-  'defrag' | 'alarm-disarm' | 'move-leader' | 'member-add' | 'member-remove' | 'member-promote' | 'snapshot-save' | 'hashkv' | 'verify';
+  | 'defrag'
+  | 'alarm-disarm'
+  | 'move-leader'
+  | 'member-add'
+  | 'member-remove'
+  | 'member-promote'
+  | 'snapshot-save'
+  | 'hashkv'
+  | 'verify'
+  | 'rolling-restart'
+  | 'member-start';
 
 /** Default deadline of one long call (defragment, compaction, snapshot): a large db takes minutes. */
 export const LONG_CALL_MS = 10 * 60_000;

@@ -8,7 +8,6 @@ import {
   LONG_CALL_MS,
   actionError,
   assertMayRun,
-  callMember,
   cancelled,
   deadlineIn,
   endOf,
@@ -23,6 +22,7 @@ import {
 } from './action';
 import { memberLabel, quorumGuard, unavailableReason, type GuardVerdict } from './guard';
 import { mostCaughtUpFollower } from './leadership';
+import { moveLeadershipAway, waitForMember } from './rolling';
 
 /** Options of a rolling defragment. */
 export interface DefragOptions {
@@ -75,8 +75,6 @@ export function movesLeadership(mode: MoveLeader, predictedMs: number | null): b
 
 /** Default wait for a member to serve again and catch up after its defragment. */
 export const CATCH_UP_TIMEOUT_MS = 120_000;
-/** Pause between two looks at a member that is catching up. */
-const POLL_MS = 250;
 
 /** A member the plan defragments (in order) or skips (with the reason). */
 interface Decision {
@@ -212,10 +210,6 @@ function durationRefusal(context: ActionContext, options: DefragOptions): string
   return `no revision of ${Math.round(ms / 1000)} s ago is known: the revision history is what this inspector has seen on its refreshes (the CLI has none); keep a number of revisions instead`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Runs a rolling defragment: see the file's head. Throws ActionRefusedError only before changing anything. */
 export async function rollingDefrag(context: ActionContext, options: DefragOptions): Promise<ActionResult> {
   const first = await context.inspector.refresh();
@@ -301,7 +295,7 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
     }
 
     if (compactedAt !== null && (current.status?.raftAppliedIndex ?? 0) < compactedAt) {
-      const applied = await waitForMember(context, member.id, options.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS, compactedAt);
+      const applied = await waitForMember(context, member.id, options.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS, compactedAt, 'defragment');
       if (applied.problem)
         return fail({ ...base, ok: false, text: `wait for ${label} to apply the compaction` }, { text: applied.problem, meaning: null });
       current = applied.member ?? current;
@@ -326,7 +320,7 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
     }
 
     // The server keeps defragmenting after a client gives up: wait on the member, not on the call.
-    const caughtUp = await waitForMember(context, member.id, options.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS);
+    const caughtUp = await waitForMember(context, member.id, options.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS, null, 'defragment');
     const dbSizeAfter = caughtUp.member?.status?.dbSize ?? null;
     const details = { dbSizeBefore, dbSizeAfter };
     const outcome: StepOutcome = {
@@ -392,82 +386,5 @@ async function compactFirst(
     return { step, error: actionError(error) };
   } finally {
     client.close();
-  }
-}
-
-/** Moves leadership from `leader` to the most caught-up follower and waits until the cluster names the new leader. */
-async function moveLeadershipAway(
-  context: ActionContext,
-  snapshot: ClusterSnapshot,
-  leader: MemberReport,
-): Promise<{ step: StepOutcome; snapshot: ClusterSnapshot } | { step: StepOutcome; error: ActionError }> {
-  const started = Date.now();
-  const target = mostCaughtUpFollower(snapshot);
-  const step: StepOutcome = {
-    memberId: leader.id,
-    memberName: leader.name,
-    ok: true,
-    text: `move leadership from ${memberLabel(leader)} to ${target ? memberLabel(target) : '(none)'}`,
-    tookMs: 0,
-    details: { from: leader.id, to: target?.id ?? null },
-  };
-  if (!target) return { step, error: { text: 'no started, healthy voting follower can take leadership', meaning: null } };
-  context.progress?.(`moving leadership to ${memberLabel(target)}`);
-  const call = await callMember(context, leader, `leadership transfer to ${memberLabel(target)} accepted`, (client) =>
-    client.moveLeader(target.id, deadlineIn(SHORT_CALL_MS)),
-  );
-  if (call.error) return { step, error: call.error };
-  const until = Date.now() + SHORT_CALL_MS;
-  for (;;) {
-    const fresh = await context.inspector.refresh();
-    if (fresh.leaderId !== null && fresh.leaderId !== leader.id && fresh.leaderAgreement === true) {
-      const text = `moved leadership from ${memberLabel(leader)} to ${fresh.leaderName ?? fresh.leaderId}`;
-      context.log?.(text);
-      return { step: { ...step, text, tookMs: Date.now() - started }, snapshot: fresh };
-    }
-    if (Date.now() > until) {
-      return {
-        step,
-        error: { text: `${memberLabel(leader)} is still the leader ${SHORT_CALL_MS} ms after the transfer was accepted`, meaning: null },
-      };
-    }
-    await sleep(POLL_MS);
-  }
-}
-
-/**
- * Waits until the member answers status, is healthy (a NOSPACE alarm alone is fine: defragmenting is how it
- * is fixed) and has applied the leader's raft index as read once the defragment call returned.
- */
-async function waitForMember(
-  context: ActionContext,
-  id: string,
-  timeoutMs: number,
-  raftIndex: number | null = null,
-): Promise<{ member: MemberReport | undefined; target: number | null; problem: string | null }> {
-  const until = Date.now() + timeoutMs;
-  let target = raftIndex;
-  let last: MemberReport | undefined;
-  let why: string;
-  for (;;) {
-    const fresh = await context.inspector.refresh();
-    const leader = fresh.members.find((m) => m.isLeader && m.status);
-    target ??= leader?.status?.raftIndex ?? null;
-    last = fresh.members.find((m) => m.id === id);
-    if (!last) return { member: undefined, target, problem: 'the member left the cluster while being defragmented' };
-    const down = unavailableReason(last, 'defragment');
-    if (down !== null) why = down;
-    else if (target === null) why = 'the cluster names no leader to catch up with';
-    else if ((last.status?.raftAppliedIndex ?? 0) < target)
-      why = `applied index ${last.status?.raftAppliedIndex ?? '?'} < leader's ${target}`;
-    else return { member: last, target, problem: null };
-    if (Date.now() > until) {
-      return {
-        member: last,
-        target,
-        problem: `${memberLabel(last)} did not answer, become healthy and catch up within ${timeoutMs} ms (${why})`,
-      };
-    }
-    await sleep(POLL_MS);
   }
 }
