@@ -24,7 +24,7 @@ const watch = process.argv.includes('--watch');
  * move-leader, member, snapshot, hashkv, verify, recover): a bundle of its own so that `status` does not
  * compile the actions' code on every run.
  */
-export const CLI_COMMANDS = { status: 'src/cli/status.ts', lint: 'src/cli/lint.ts', actions: 'src/cli/actions.ts' };
+export const CLI_COMMANDS = { status: 'src/cli/status.ts', lint: 'src/cli/lint.ts', actions: 'src/cli/actions.ts', ssh: 'src/cli/ssh.ts' };
 
 /**
  * Packages the commands need on one path only, bundled on their own (dist/cli-<name>.js) and loaded when
@@ -88,8 +88,14 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * ssh2's optional native parts: it requires them inside try/catch and falls back to pure JavaScript (and
+ * Node's own crypto) when they are missing, as they are in our bundles (npm runs no install script for them).
+ */
+const SSH2_OPTIONAL_NATIVE = ['cpu-features', '*.node'];
+
 /** @type {import('esbuild').BuildOptions} */
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist' };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', outdir: 'dist', external: SSH2_OPTIONAL_NATIVE };
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */
 export const contexts = {
@@ -97,7 +103,7 @@ export const contexts = {
   extension: {
     ...node,
     entryPoints: { extension: 'src/extension/main.ts' },
-    external: ['vscode'],
+    external: ['vscode', ...SSH2_OPTIONAL_NATIVE],
     plugins: [etcd3Protos()],
   },
   // The language server, started by the extension over IPC (or over stdio by tests).

@@ -15,6 +15,8 @@ Commands:
   status    endpoint status, health, alarms and the runbook checklist of a cluster
   lint      check etcd configuration files (env-style etcd.conf or YAML --config-file)
   diagnose  status plus the suggested runbook steps for every failing check
+            (--ssh: plus clocks, connectivity between the member hosts and log findings over SSH)
+  logs      every member's etcd log over SSH, with a summary of the runbook's patterns per member
 
 Runbook actions (without --yes a mutating one prints its plan and changes nothing):
   defrag       rolling defragment, optionally compacting first, the leader last

@@ -15,7 +15,13 @@ import { ACTION_COMMANDS, registerCommand, runCli } from './cli';
 // lint) is loaded only when that command runs; loading all of them cost every run about 200 ms. The build
 // makes each one a bundle of its own (esbuild.config.mjs, CLI_COMMANDS), so `--help` compiles only this.
 registerCommand('status', async (args, io) => (await import('./status.js')).statusCommand(args, io, false));
-registerCommand('diagnose', async (args, io) => (await import('./status.js')).statusCommand(args, io, true));
+registerCommand('diagnose', async (args, io) =>
+  // With --ssh the SSH layer (ssh2) is needed: its own bundle, so plain diagnose never loads it.
+  args.includes('--ssh')
+    ? (await import('./ssh.js')).diagnoseSshCommand(args, io)
+    : (await import('./status.js')).statusCommand(args, io, true),
+);
+registerCommand('logs', async (args, io) => (await import('./ssh.js')).logsCommand(args, io));
 registerCommand('lint', async (args, io) => (await import('./lint.js')).runLint(args, io));
 // The runbook actions share one bundle (dist/cli-actions.js); the list is cli.ts's, kept free of their imports.
 for (const name of ACTION_COMMANDS) {

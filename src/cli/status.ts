@@ -33,6 +33,13 @@ export const CONNECTION_OPTIONS = {
   'timeout-ms': { type: 'string' },
 } as const;
 
+/** TLS files for https peer URLs (member clocks over GET /raft/probing): status and diagnose take them. */
+export const PEER_TLS_OPTIONS = {
+  'peer-cacert': { type: 'string' },
+  'peer-cert': { type: 'string' },
+  'peer-key': { type: 'string' },
+} as const;
+
 /** Their lines of --help. */
 export const CONNECTION_HELP = `  --endpoints URL[,URL...]   client URLs (one is enough; the rest are discovered). Default: $ETCDCTL_ENDPOINTS
   --cacert FILE              CA bundle to verify the servers ($ETCDCTL_CACERT)
@@ -47,7 +54,10 @@ const STATUS_HELP = `Usage: etcd-inspector status [options]
        etcd-inspector diagnose [options]
 
 Options:
-${CONNECTION_HELP}  --output table|json        output format (default table)
+${CONNECTION_HELP}  --peer-cacert FILE         CA bundle of the https peer URLs (etcd's --peer-trusted-ca-file): member clocks
+  --peer-cert FILE, --peer-key FILE
+                             a certificate the peers accept (with --peer-client-cert-auth), e.g. a member's peer cert
+  --output table|json        output format (default table)
 
 Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or bad arguments.
 `;
@@ -84,6 +94,11 @@ export async function profileFromArgs(
   if (str('key')) tls.keyFile = str('key');
   if (str('server-name')) tls.serverName = str('server-name');
   if (Object.values(tls).some(Boolean)) profile.tls = tls;
+  const peerTls = { ...profile.peerTls };
+  if (str('peer-cacert')) peerTls.caFile = str('peer-cacert');
+  if (str('peer-cert')) peerTls.certFile = str('peer-cert');
+  if (str('peer-key')) peerTls.keyFile = str('peer-key');
+  if (Object.values(peerTls).some(Boolean)) profile.peerTls = peerTls;
   const user = str('user');
   if (user) {
     const parsed = parseUser(user);
@@ -137,6 +152,7 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
       args,
       options: {
         ...CONNECTION_OPTIONS,
+        ...PEER_TLS_OPTIONS,
         output: { type: 'string', short: 'w', default: 'table' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -220,6 +236,8 @@ export function toJson(s: ClusterSnapshot): unknown {
       raftIndexLag: m.raftIndexLag,
       fragmentationPercent: m.fragmentationPercent,
       warnings: m.warnings,
+      clock: m.clock,
+      ...(m.clockError ? { clockError: m.clockError } : {}),
     })),
     alarms: s.alarms,
     checks: s.checks.map((c) => ({
@@ -260,7 +278,7 @@ export function renderStatus(s: ClusterSnapshot): string {
   return `${head}${renderTable(STATUS_COLUMNS, rows)}${problems}\nRunbook checklist:\n${checks}`;
 }
 
-function renderDiagnosis(s: ClusterSnapshot): string {
+export function renderDiagnosis(s: ClusterSnapshot): string {
   const failing = s.checks.filter((c) => c.ok !== true);
   const lines = failing.map(
     (c) => `${OUTCOME_WORDS[checkOutcome(c.ok)].toUpperCase()} ${c.title}: ${printable(c.actual)}\n  -> ${c.step}: ${c.suggestion}\n`,

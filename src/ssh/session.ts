@@ -217,7 +217,8 @@ export class SshSession {
       const e = error as SshError;
       if (/prohibited/i.test(e.message))
         throw new SshError('other', `${hopName(this.hop)}: port forwarding is disabled on this SSH server`);
-      return e.message.replace(/^.*?: /, '');
+      // The reason only ("connection refused", "no TCP connection … within 3000 ms"): the caller names the link.
+      return /failed: (.*)$/.exec(e.message)?.[1] ?? e.message.replace(/^\S+: /, '');
     }
   }
 

@@ -1,0 +1,296 @@
+// The commands that reach the member hosts over SSH: `etcd-inspector logs` (the per-member log summary) and
+// `etcd-inspector diagnose --ssh` (diagnose plus clocks, the connectivity matrix and log findings). Their own
+// bundle (dist/cli-ssh.js), so status and lint never load ssh2. Host keys as OpenSSH's
+// StrictHostKeyChecking=yes, or accept-new with --ssh-accept-new; ssh-agent from SSH_AUTH_SOCK; an encrypted
+// identity file's passphrase only from $ETCD_INSPECTOR_SSH_PASSPHRASE (never a command-line argument).
+import { appendFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ClusterInspector } from '../etcd/probe';
+import type { ClusterSnapshot } from '../etcd/model';
+import { renderLogSummary } from '../etcd/logs/render';
+import { DEFAULT_COMMANDS } from '../ssh/commands';
+import { MemberHosts } from '../ssh/hosts';
+import { knownHostsEntry } from '../ssh/knownHosts';
+import { connectivityMatrix, fetchLogs, renderMatrix, sshClock, type LogWindow } from '../ssh/operations';
+import { withSshFindings, type SshMeasurements } from '../ssh/findings';
+import { parseHostSpec, type SshOptions } from '../ssh/target';
+import { printable } from '../shared/text';
+import { EXIT, type CliIo } from './cli';
+import { argumentError, CONNECTION_HELP, CONNECTION_OPTIONS, PEER_TLS_OPTIONS, profileFromArgs, renderDiagnosis, toJson } from './status';
+
+export const SSH_OPTIONS = {
+  'ssh-user': { type: 'string' },
+  'ssh-port': { type: 'string' },
+  'ssh-identity': { type: 'string' },
+  'ssh-known-hosts': { type: 'string' },
+  'ssh-config': { type: 'string' },
+  'ssh-jump': { type: 'string' },
+  'ssh-host': { type: 'string', multiple: true },
+  'ssh-accept-new': { type: 'boolean' },
+  'ssh-timeout-ms': { type: 'string' },
+  'ssh-unit': { type: 'string' },
+  'ssh-command': { type: 'string', multiple: true },
+} as const;
+
+export const SSH_HELP = `SSH to the member hosts (a member's host is its peer URL's host unless --ssh-host says otherwise):
+  --ssh-user USER            remote user (default: ~/.ssh/config, else your user name)
+  --ssh-port N               SSH port (default: ~/.ssh/config, else 22)
+  --ssh-identity FILE        private key (default: ~/.ssh/config, else ~/.ssh/id_ed25519, id_ecdsa, id_rsa)
+  --ssh-known-hosts FILE     known_hosts file instead of ~/.ssh/known_hosts (must exist)
+  --ssh-config FILE          ssh client configuration (default ~/.ssh/config; "none" reads none)
+  --ssh-jump [USER@]HOST[:PORT][,...]
+                             jump host(s), like ssh -J
+  --ssh-host NAME=[USER@]HOST[:PORT]
+                             a member's host (repeatable)
+  --ssh-accept-new           trust and record the key of a host never seen before (an unknown key is
+                             refused otherwise; a changed or revoked key is always refused)
+  --ssh-timeout-ms N         deadline of one remote command (default 15000)
+  --ssh-unit NAME            etcd's systemd unit (default etcd)
+  --ssh-command NAME=TEMPLATE
+                             replace a remote command (repeatable): logs, logsSince, clock, ntp, status,
+                             restart, start, portProbe, dataDir, configPath; {name}, {lines}, {since}, {unit}
+                             ... are filled in shell-quoted, e.g. logs='crictl logs --tail {lines} $(crictl ps -q --name etcd)'
+ssh-agent is used when SSH_AUTH_SOCK is set; an encrypted key's passphrase is read from
+$ETCD_INSPECTOR_SSH_PASSPHRASE. Remote commands follow systemd defaults (journalctl -u etcd, date +%s.%N).
+`;
+
+const LOGS_HELP = `Usage: etcd-inspector logs [options]
+
+The last lines of every member's etcd log over SSH (journalctl -u etcd), with a summary per member at the
+top: leader changes, elections, unhealthy peers, clock drift, slow fdatasync, slow applies, late heartbeats,
+NOSPACE and lost peer streams.
+
+Options:
+  --lines N                  the last N lines of each member's log (default 1000)
+  --since TIME               instead, everything since TIME (journalctl's --since: "1 hour ago", "2024-01-02 10:00")
+  --full                     print each member's log under the summary
+  --examples                 show up to three example lines per pattern
+${CONNECTION_HELP}
+${SSH_HELP}
+Exit status: 0 every member's log was read, 1 some member's log could not be read, 2 bad arguments or no
+endpoint answered.
+`;
+
+class SshArgumentError extends Error {}
+
+/** The cluster's `ssh` block from --ssh-* options. */
+export function sshOptionsFromArgs(values: Record<string, unknown>): { options: SshOptions; acceptNew: boolean } {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const options: SshOptions = {};
+  if (str('ssh-user')) options.user = str('ssh-user');
+  const port = str('ssh-port');
+  if (port !== undefined) {
+    if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+      throw new SshArgumentError(`--ssh-port takes a port number, got "${port}"`);
+    options.port = Number(port);
+  }
+  if (str('ssh-identity')) options.identityFile = str('ssh-identity');
+  if (str('ssh-known-hosts')) options.knownHostsFile = str('ssh-known-hosts');
+  const config = str('ssh-config');
+  if (config !== undefined) options.sshConfig = config === 'none' ? false : config;
+  const jump = str('ssh-jump');
+  if (jump !== undefined) {
+    for (const hop of jump.split(',')) parseHostSpec(hop);
+    options.jumpHost = jump;
+  }
+  for (const entry of (values['ssh-host'] as string[] | undefined) ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new SshArgumentError(`--ssh-host takes NAME=[USER@]HOST[:PORT], got "${printable(entry)}"`);
+    parseHostSpec(entry.slice(eq + 1));
+    options.hosts = { ...options.hosts, [entry.slice(0, eq)]: entry.slice(eq + 1) };
+  }
+  if (str('ssh-unit')) options.unit = str('ssh-unit');
+  for (const entry of (values['ssh-command'] as string[] | undefined) ?? []) {
+    const eq = entry.indexOf('=');
+    const name = entry.slice(0, Math.max(eq, 0));
+    if (eq <= 0 || !(name in DEFAULT_COMMANDS)) {
+      throw new SshArgumentError(`--ssh-command takes NAME=TEMPLATE with NAME one of ${Object.keys(DEFAULT_COMMANDS).join(', ')}`);
+    }
+    options.commands = { ...options.commands, [name]: entry.slice(eq + 1) };
+  }
+  const timeout = str('ssh-timeout-ms');
+  if (timeout !== undefined) {
+    const n = Number(timeout);
+    if (!Number.isInteger(n) || n < 100 || n > 3_600_000)
+      throw new SshArgumentError(`--ssh-timeout-ms must be an integer between 100 and 3600000`);
+    options.timeoutMs = n;
+  }
+  return { options, acceptNew: values['ssh-accept-new'] === true };
+}
+
+/** MemberHosts for the CLI: agent and passphrase from the environment, unknown keys refused unless accept-new. */
+async function cliHosts(options: SshOptions, acceptNew: boolean, io: CliIo): Promise<MemberHosts> {
+  const knownHostsFile = options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+  const recorded = new Set<string>();
+  return MemberHosts.create(options, {
+    credentials: { passphrase: async () => process.env.ETCD_INSPECTOR_SSH_PASSPHRASE },
+    connectTimeoutMs: Math.min(options.timeoutMs ?? 15_000, 15_000),
+    onUnknownHostKey: async (hop, key, fingerprint) => {
+      if (!acceptNew) return false;
+      const entry = knownHostsEntry(hop.host, hop.port, key);
+      if (!recorded.has(entry)) {
+        recorded.add(entry);
+        await appendFile(knownHostsFile, `${entry}\n`, { mode: 0o600 });
+        io.stderr.write(`etcd-inspector: permanently added ${hop.host} port ${hop.port} (${fingerprint}) to ${knownHostsFile}\n`);
+      }
+      return true;
+    },
+  });
+}
+
+/** Parses connection + SSH options (+ extra), prints usage errors; null when the command should exit. */
+async function setUp(
+  args: string[],
+  io: CliIo,
+  help: string,
+  extra: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>,
+): Promise<{ values: Record<string, unknown>; inspector: ClusterInspector; ssh: { options: SshOptions; acceptNew: boolean } } | number> {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args,
+      options: { ...CONNECTION_OPTIONS, ...PEER_TLS_OPTIONS, ...SSH_OPTIONS, ...extra, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    io.stderr.write(`etcd-inspector: ${argumentError(error)}\n\n${help}`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout.write(help);
+    return EXIT.ok;
+  }
+  try {
+    const ssh = sshOptionsFromArgs(values);
+    const profile = await profileFromArgs(values as Record<string, string | boolean | undefined>, process.env);
+    return { values, inspector: new ClusterInspector(profile), ssh };
+  } catch (error) {
+    io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
+    return EXIT.usage;
+  }
+}
+
+async function refreshed(inspector: ClusterInspector, io: CliIo): Promise<ClusterSnapshot | null> {
+  const snapshot = await inspector.refresh();
+  if (snapshot.members.length > 0) return snapshot;
+  io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
+  return null;
+}
+
+/** `etcd-inspector logs`. */
+export async function logsCommand(args: string[], io: CliIo): Promise<number> {
+  const set = await setUp(args, io, LOGS_HELP, {
+    lines: { type: 'string' },
+    since: { type: 'string' },
+    full: { type: 'boolean' },
+    examples: { type: 'boolean' },
+  });
+  if (typeof set === 'number') return set;
+  const { values, inspector, ssh } = set;
+  let window: LogWindow;
+  if (values.since !== undefined && values.lines !== undefined) {
+    io.stderr.write('etcd-inspector: --lines and --since exclude each other\n');
+    inspector.dispose();
+    return EXIT.usage;
+  }
+  if (typeof values.since === 'string') window = { since: values.since };
+  else {
+    const lines = Number(values.lines ?? 1000);
+    if (!Number.isInteger(lines) || lines < 1 || lines > 1_000_000) {
+      io.stderr.write('etcd-inspector: --lines takes a whole number between 1 and 1000000\n');
+      inspector.dispose();
+      return EXIT.usage;
+    }
+    window = { lines };
+  }
+  let hosts: MemberHosts | null = null;
+  try {
+    const snapshot = await refreshed(inspector, io);
+    if (!snapshot) return EXIT.usage;
+    hosts = await cliHosts(ssh.options, ssh.acceptNew, io);
+    for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
+    const members = snapshot.members.filter((m) => m.started);
+    const logs = await fetchLogs(hosts, members, window);
+    const heading = 'lines' in window ? `last ${window.lines} lines` : `since ${window.since}`;
+    io.stdout.write(
+      renderLogSummary(
+        logs.map((l) => ({
+          name: l.member.name || l.member.id,
+          summary: l.value?.summary ?? null,
+          ...(l.error ? { error: l.error.message } : {}),
+        })),
+        { window: heading, examples: values.examples === true },
+      ),
+    );
+    if (values.full === true) {
+      for (const l of logs) {
+        if (!l.value) continue;
+        io.stdout.write(`\n===== ${printable(l.member.name || l.member.id)} =====\n${l.value.text.replace(/[^\P{Cc}\n\t]/gu, '?')}`);
+      }
+    }
+    return logs.some((l) => l.error) ? EXIT.failed : EXIT.ok;
+  } finally {
+    hosts?.close();
+    inspector.dispose();
+  }
+}
+
+/** `etcd-inspector diagnose --ssh`. */
+export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<number> {
+  const set = await setUp(
+    args.filter((a) => a !== '--ssh'),
+    io,
+    `Usage: etcd-inspector diagnose --ssh [options]\n\nOptions:\n${CONNECTION_HELP}  --output table|json\n${SSH_HELP}`,
+    { output: { type: 'string', short: 'w', default: 'table' } },
+  );
+  if (typeof set === 'number') return set;
+  const { values, inspector, ssh } = set;
+  let hosts: MemberHosts | null = null;
+  try {
+    const snapshot = await refreshed(inspector, io);
+    if (!snapshot) return EXIT.usage;
+    hosts = await cliHosts(ssh.options, ssh.acceptNew, io);
+    for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
+    const members = snapshot.members.filter((m) => m.started || m.peerURLs.length > 0);
+    const h = hosts;
+    const [clocks, matrix, logs] = await Promise.all([
+      h.each(members, (m) => sshClock(h, m)),
+      connectivityMatrix(h, members),
+      fetchLogs(
+        h,
+        members.filter((m) => m.started),
+        { lines: 1000 },
+      ),
+    ]);
+    const measured: SshMeasurements = {
+      clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
+      matrix,
+      logs: logs.map((l) => ({ member: l.member.name || l.member.id, summary: l.value?.summary ?? null, error: l.error?.message ?? null })),
+    };
+    const result = withSshFindings(snapshot, measured);
+    if (values.output === 'json') {
+      io.stdout.write(
+        `${JSON.stringify({ ...(toJson(result) as object), ssh: { matrix, clockErrors: clocks.filter((c) => c.error).map((c) => ({ member: c.member.name, error: c.error?.message })), logs: measured.logs } }, null, 2)}\n`,
+      );
+    } else {
+      const clockLines = clocks.map((c) =>
+        c.value
+          ? `  ${printable(c.member.name)}: ${c.value.offsetMs >= 0 ? '+' : ''}${c.value.offsetMs.toFixed(1)} ms ±${c.value.uncertaintyMs.toFixed(1)}${c.value.ntp ? ` · ${printable(c.value.ntp.detail)}` : ''}`
+          : `  ${printable(c.member.name)}: ${printable(c.error?.message ?? '')}`,
+      );
+      io.stdout.write(
+        `${renderDiagnosis(result)}\nOver SSH:\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
+          measured.logs.map((l) => ({ name: l.member, summary: l.summary, ...(l.error ? { error: l.error } : {}) })),
+          { window: 'last 1000 lines' },
+        )}`,
+      );
+    }
+    return result.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
+  } finally {
+    hosts?.close();
+    inspector.dispose();
+  }
+}
