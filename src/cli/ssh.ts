@@ -13,7 +13,7 @@ import { renderLogSummary } from '../etcd/logs/render';
 import { DEFAULT_COMMANDS } from '../ssh/commands';
 import { MemberHosts } from '../ssh/hosts';
 import { knownHostsEntry } from '../ssh/knownHosts';
-import { connectivityMatrix, fetchLogs, renderMatrix, sshClock, type LogWindow } from '../ssh/operations';
+import { connectivityMatrix, fetchLogs, hostInfo, renderMatrix, sshClock, type LogWindow } from '../ssh/operations';
 import { withSshFindings, type SshMeasurements } from '../ssh/findings';
 import { parseHostSpec, type SshOptions } from '../ssh/target';
 import { printable } from '../shared/text';
@@ -31,6 +31,7 @@ export const SSH_OPTIONS = {
   'ssh-accept-new': { type: 'boolean' },
   'ssh-timeout-ms': { type: 'string' },
   'ssh-unit': { type: 'string' },
+  'ssh-data-dir': { type: 'string' },
   'ssh-command': { type: 'string', multiple: true },
 } as const;
 
@@ -48,6 +49,7 @@ export const SSH_HELP = `SSH to the member hosts (a member's host is its peer UR
                              refused otherwise; a changed or revoked key is always refused)
   --ssh-timeout-ms N         deadline of one remote command (default 15000)
   --ssh-unit NAME            etcd's systemd unit (default etcd)
+  --ssh-data-dir DIR         etcd's data dir on the hosts (default /var/lib/etcd), for its size
   --ssh-command NAME=TEMPLATE
                              replace a remote command (repeatable): logs, logsSince, clock, ntp, status,
                              restart, start, portProbe, dataDir, configPath; {name}, {lines}, {since}, {unit}
@@ -102,6 +104,7 @@ export function sshOptionsFromArgs(values: Record<string, unknown>): { options: 
     options.hosts = { ...options.hosts, [entry.slice(0, eq)]: entry.slice(eq + 1) };
   }
   if (str('ssh-unit')) options.unit = str('ssh-unit');
+  if (str('ssh-data-dir')) options.dataDir = str('ssh-data-dir');
   for (const entry of (values['ssh-command'] as string[] | undefined) ?? []) {
     const eq = entry.indexOf('=');
     const name = entry.slice(0, Math.max(eq, 0));
@@ -256,7 +259,7 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
     for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
     const members = snapshot.members.filter((m) => m.started || m.peerURLs.length > 0);
     const h = hosts;
-    const [clocks, matrix, logs] = await Promise.all([
+    const [clocks, matrix, logs, infos] = await Promise.all([
       h.each(members, (m) => sshClock(h, m)),
       connectivityMatrix(h, members),
       fetchLogs(
@@ -264,6 +267,7 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
         members.filter((m) => m.started),
         { lines: 1000 },
       ),
+      h.each(members, (m) => hostInfo(h, m)),
     ]);
     const measured: SshMeasurements = {
       clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
@@ -273,7 +277,7 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
     const result = withSshFindings(snapshot, measured);
     if (values.output === 'json') {
       io.stdout.write(
-        `${JSON.stringify({ ...(toJson(result) as object), ssh: { matrix, clockErrors: clocks.filter((c) => c.error).map((c) => ({ member: c.member.name, error: c.error?.message })), logs: measured.logs } }, null, 2)}\n`,
+        `${JSON.stringify({ ...(toJson(result) as object), ssh: { hosts: infos.map((i) => ({ member: i.member.name, ...(i.value ?? { error: i.error?.message }) })), matrix, clockErrors: clocks.filter((c) => c.error).map((c) => ({ member: c.member.name, error: c.error?.message })), logs: measured.logs } }, null, 2)}\n`,
       );
     } else {
       const clockLines = clocks.map((c) =>
@@ -281,8 +285,18 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
           ? `  ${printable(c.member.name)}: ${c.value.offsetMs >= 0 ? '+' : ''}${c.value.offsetMs.toFixed(1)} ms ±${c.value.uncertaintyMs.toFixed(1)}${c.value.ntp ? ` · ${printable(c.value.ntp.detail)}` : ''}`
           : `  ${printable(c.member.name)}: ${printable(c.error?.message ?? '')}`,
       );
+      const serviceLines = infos.map((i) => {
+        const name = printable(i.member.name || i.member.id);
+        if (!i.value) return `  ${name}: ${printable(i.error?.message ?? '')}`;
+        const { service, serviceError, dataDir, dataDirBytes, dataDirError } = i.value;
+        const state = service
+          ? `${service.active ?? '?'} (${service.sub ?? '?'})${service.mainPid ? `, pid ${service.mainPid}` : ''}${service.since ? `, since ${service.since}` : ''}`
+          : `unknown: ${serviceError ?? ''}`;
+        const size = dataDirBytes !== null ? `${(dataDirBytes / 1024 / 1024).toFixed(1)} MiB` : `unknown (${dataDirError ?? ''})`;
+        return `  ${name}: etcd ${printable(state)}; data dir ${printable(dataDir)} ${printable(size)}`;
+      });
       io.stdout.write(
-        `${renderDiagnosis(result)}\nOver SSH:\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
+        `${renderDiagnosis(result)}\nOver SSH:\nService and data dir:\n${serviceLines.join('\n')}\n\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
           measured.logs.map((l) => ({ name: l.member, summary: l.summary, ...(l.error ? { error: l.error } : {}) })),
           { window: 'last 1000 lines' },
         )}`,

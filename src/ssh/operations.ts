@@ -164,6 +164,54 @@ export async function fetchLogs(hosts: MemberHosts, members: readonly HostMember
   });
 }
 
+/** etcd's service on a member host, from `systemctl show -p ActiveState -p SubState -p MainPID -p ExecMainStartTimestamp`. */
+export interface ServiceState {
+  active: string | null;
+  sub: string | null;
+  mainPid: number | null;
+  since: string | null;
+}
+
+/** Parses systemctl show's KEY=VALUE lines. Pure. */
+export function parseServiceState(output: string): ServiceState {
+  const value = (key: string): string | null => new RegExp(`^${key}=(.*)$`, 'm').exec(output)?.[1]?.trim() || null;
+  const pid = Number(value('MainPID'));
+  return {
+    active: value('ActiveState'),
+    sub: value('SubState'),
+    mainPid: Number.isInteger(pid) && pid > 0 ? pid : null,
+    since: value('ExecMainStartTimestamp'),
+  };
+}
+
+/** A member host's etcd service state and data dir size (the status and dataDir templates). */
+export async function hostInfo(
+  hosts: MemberHosts,
+  member: HostMember,
+): Promise<{
+  service: ServiceState | null;
+  serviceError: string | null;
+  dataDir: string;
+  dataDirBytes: number | null;
+  dataDirError: string | null;
+}> {
+  const dataDir = hosts.options.dataDir ?? '/var/lib/etcd';
+  const [service, du] = await Promise.all([
+    hosts.run(member, 'status').then(
+      (out) => ({ value: parseServiceState(out), error: null }),
+      (e: Error) => ({ value: null, error: e.message }),
+    ),
+    hosts.run(member, 'dataDir', { dataDir }).then(
+      (out) => {
+        const bytes = Number(/^(\d+)\s/.exec(out)?.[1]);
+        return { value: Number.isFinite(bytes) ? bytes : null, error: null };
+      },
+      (e: Error) => ({ value: null, error: e.message }),
+    ),
+  ]);
+  return { service: service.value, serviceError: service.error, dataDir, dataDirBytes: du.value, dataDirError: du.error };
+}
+
 /** The MemberService of the rolling restart over SSH: the restart and start templates on each member's host. */
 export function sshMemberService(hosts: MemberHosts): {
   restart(member: HostMember): Promise<void>;

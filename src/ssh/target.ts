@@ -26,6 +26,8 @@ export interface SshOptions {
   unit?: string;
   /** Path of etcd.conf on the hosts (default: the unit's EnvironmentFile). */
   configFile?: string;
+  /** etcd's data dir on the hosts, for the dataDir command (default /var/lib/etcd, as kubeadm and the packages use). */
+  dataDir?: string;
   /** The ssh client configuration to read (default ~/.ssh/config); false reads none. */
   sshConfig?: string | false;
   /** Deadline of one command (default 15000 ms). */

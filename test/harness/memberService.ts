@@ -1,5 +1,5 @@
 // A stand-in for systemd on the member hosts of a harness cluster, for the SSH tests: a shell script
-// `etcd-service start|restart|stop NAME` that stops a member (SIGTERM, waiting until it is gone, as
+// `etcd-service start|restart|stop|show NAME` (show: systemctl show's ActiveState, SubState, MainPID) that stops a member (SIGTERM, waiting until it is gone, as
 // `systemctl restart` does) and starts etcd again with the flags the harness launched it with, detached,
 // its pid in NAME.pid. The SSH layer runs it through the cluster's command templates, as it would run
 // `sudo -n systemctl restart etcd`. stopAll() ends what the script started (the harness does not know those).
@@ -32,13 +32,18 @@ export class MemberService {
     writeFileSync(
       script,
       `#!/bin/sh
-# etcd-service start|restart|stop NAME
+# etcd-service start|restart|stop|show NAME
 set -e
 cmd="$1"; name="$2"; dir=$(dirname "$0")
 case "$name" in ''|*/*|.*) echo "bad member name" >&2; exit 2;; esac
 [ -x "$dir/$name.run" ] || { echo "Unit etcd-$name.service not found." >&2; exit 5; }
 pidf="$dir/$name.pid"
 running() { [ -s "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; }
+if [ "$cmd" = show ]; then
+  if running; then printf 'ActiveState=active\nSubState=running\nMainPID=%s\n' "$(cat "$pidf")"
+  else printf 'ActiveState=failed\nSubState=failed\nMainPID=0\n'; fi
+  exit 0
+fi
 if [ "$cmd" = stop ] || [ "$cmd" = restart ]; then
   if running; then pid=$(cat "$pidf"); kill -TERM "$pid"; while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; fi
   rm -f "$pidf"

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { quote } from 'shell-quote';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { Sshd, keyPair } from '../../harness/sshd';
+import { MemberService } from '../../harness/memberService';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const CLI = process.env.ETCD_INSPECTOR_CLI ?? join(ROOT, 'dist', 'cli.js');
@@ -34,14 +35,17 @@ const show = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- s
 let sshd: Sshd;
 let cluster: EtcdCluster;
 let logsDir: string;
+let service: MemberService;
 
 before(async () => {
   [sshd, cluster] = await Promise.all([Sshd.start(), EtcdCluster.start({ version: '3.5', size: 3 })]);
+  service = MemberService.install(cluster);
   logsDir = join(cluster.baseDir, 'logs');
   mkdirSync(logsDir);
   for (const m of cluster.members) symlinkSync(m.logFile, join(logsDir, `${m.name}.log`));
 });
 after(async () => {
+  service?.stopAll();
   await cluster?.destroy();
   await sshd?.stop();
 });
@@ -63,6 +67,12 @@ function sshArgs(knownHosts: string): string[] {
     `logs=tail -n {lines} ${quote([logsDir])}/{name}.log`,
     '--ssh-command',
     'ntp=echo NTPSynchronized=yes',
+    '--ssh-command',
+    `status=${quote([service.script])} show {name}`,
+    '--ssh-command',
+    `dataDir=du -sb {dataDir}`,
+    '--ssh-data-dir',
+    cluster.baseDir,
   ];
 }
 
@@ -104,14 +114,16 @@ test('diagnose --ssh: clocks, all links, log summary; then a killed member: its 
   assert.equal(healthy.code, 0, show(healthy));
   assert.match(
     healthy.stdout,
-    /Over SSH:\nClocks \(member minus this machine\):\n {2}etcd-\d: [+-]\d+\.\d ms ±\d+\.\d · timedatectl: NTPSynchronized=yes/,
+    /Clocks \(member minus this machine\):\n {2}etcd-\d: [+-]\d+\.\d ms ±\d+\.\d · timedatectl: NTPSynchronized=yes/,
   );
   assert.match(healthy.stdout, /All 12 links connect\./);
+  assert.match(healthy.stdout, /Service and data dir:\n {2}etcd-\d: etcd active \(running\), pid \d+; data dir \S+ \d+\.\d MiB/);
   assert.match(healthy.stdout, /from the member hosts: all 12 links connect/);
 
   await cluster.kill('etcd-3');
   const broken = await cli(['diagnose', '--ssh', ...sshArgs(known)]);
   assert.equal(broken.code, 1, show(broken));
   assert.match(broken.stdout, /4 of 12 links cut/);
+  assert.match(broken.stdout, /etcd-3: etcd failed \(failed\); data dir/);
   assert.match(broken.stdout, /CUT +etcd-1 → etcd-3 peer http:\/\/127\.0\.0\.1:\d+: connection refused/);
 });
