@@ -2,7 +2,7 @@
 // runbook does by eye (leader agreement, raft lag, alarms). Each failing check names the runbook step
 // that addresses it and one suggested action.
 import { formatBytes } from './format';
-import type { CheckResult, ClusterSnapshot, MemberReport } from './model';
+import type { CheckResult, ClockReading, ClusterSnapshot, MemberReport } from './model';
 import { stepHeading, type StepId } from './runbook/steps';
 
 /** Raft entries a member may trail the newest index before it counts as lagging. */
@@ -11,8 +11,13 @@ export const RAFT_LAG_LIMIT = 1000;
 export const DB_QUOTA_WARN_RATIO = 0.8;
 /** etcd's default backend quota when the server does not report one. */
 export const DEFAULT_QUOTA_BYTES = 2 * 1024 ** 3;
+/**
+ * Largest difference between two members' clocks that passes clock-sync: half of the 1 s at which etcd's
+ * prober logs "prober found high clock drift", so drift is flagged well before etcd complains.
+ */
+export const CLOCK_SPREAD_LIMIT_MS = 500;
 
-const label = (m: MemberReport): string => m.name || m.id;
+const label = (m: Pick<MemberReport, 'name' | 'id'>): string => m.name || m.id;
 
 function check(
   id: string,
@@ -83,15 +88,7 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
       : 'Check that etcd runs on those members and that firewalls allow ports 2379/2380 (Step 2).',
   );
 
-  const clock = check(
-    'clock-sync',
-    'Clock sync',
-    null,
-    'member clocks within 1 s of each other',
-    'not evaluated: needs SSH access to the members',
-    'clock',
-    'Configure SSH for this cluster to compare member clocks, or compare `date` on each member (Step 7).',
-  );
+  const clock = clockCheck(s.members);
 
   const sizes = answered.map((m) => {
     const status = m.status as NonNullable<MemberReport['status']>;
@@ -178,4 +175,84 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
   );
 
   return [leader, memberCount, connectivity, clock, dbSize, health, agreement, lag, alarms];
+}
+
+/** What clock-sync reads of a member. */
+export type ClockMember = Pick<MemberReport, 'id' | 'name' | 'started' | 'clock' | 'clockError'>;
+
+/**
+ * The clock-sync check from the members' clock readings (from /raft/probing, or SSH for the members it
+ * covers): pure, so a reading added later re-evaluates it. Each reading is offset ± uncertainty from this
+ * machine; two members are certainly apart by |a − b| − (ua + ub) and at most by |a − b| + (ua + ub).
+ * FAIL: some pair is certainly apart by more than CLOCK_SPREAD_LIMIT_MS. pass: every started member has
+ * a reading (at least two, or the only member) and every pair is at most the limit apart. unknown
+ * otherwise: members not measured, or readings too uncertain to tell.
+ */
+export function clockCheck(members: readonly ClockMember[]): CheckResult {
+  const started = members.filter((m) => m.started);
+  const read = started.filter((m): m is ClockMember & { clock: ClockReading } => m.clock !== null);
+  const missing = started.filter((m) => m.clock === null);
+  let worst: { a: (typeof read)[number]; b: (typeof read)[number]; apart: number; within: number } | undefined;
+  let widest = 0;
+  for (const [i, a] of read.entries()) {
+    for (const b of read.slice(i + 1)) {
+      const spread = Math.abs(a.clock.offsetMs - b.clock.offsetMs);
+      const slack = a.clock.uncertaintyMs + b.clock.uncertaintyMs;
+      widest = Math.max(widest, spread + slack);
+      if (!worst || spread - slack > worst.apart) worst = { a, b, apart: spread - slack, within: spread };
+    }
+  }
+  const offsets = read.length
+    ? `offsets from here: ${read.map((m) => `${label(m)} ${signedMs(m.clock.offsetMs)} ±${ms(m.clock.uncertaintyMs)}${m.clock.source === 'ssh' ? ' (ssh)' : ''}`).join(', ')}`
+    : '';
+  const unsynced = read.filter((m) => m.clock.ntp?.synchronized === false);
+  const ntp = unsynced.length ? `; NTP not synchronized on ${unsynced.map(label).join(', ')}` : '';
+  const notMeasured = missing.length
+    ? `not measured: ${missing.map((m) => `${label(m)} (${m.clockError ?? 'no peer URL'})`).join('; ')}; SSH access to the members can read their clocks`
+    : '';
+  const maxSpread = read.length ? Math.max(...read.map((m) => m.clock.offsetMs)) - Math.min(...read.map((m) => m.clock.offsetMs)) : 0;
+
+  let ok: boolean | null;
+  let actual: string;
+  if (worst && worst.apart > CLOCK_SPREAD_LIMIT_MS) {
+    const [ahead, behind] = worst.a.clock.offsetMs >= worst.b.clock.offsetMs ? [worst.a, worst.b] : [worst.b, worst.a];
+    ok = false;
+    actual = `${label(ahead)} is ${ms(worst.within)} ms ahead of ${label(behind)} (±${ms(ahead.clock.uncertaintyMs + behind.clock.uncertaintyMs)}); ${offsets}`;
+  } else if (started.length === 0) {
+    ok = null;
+    actual = 'no started member to measure';
+  } else if (read.length < Math.min(2, started.length)) {
+    ok = null;
+    actual = [notMeasured, offsets].filter(Boolean).join('; ');
+  } else if (widest > CLOCK_SPREAD_LIMIT_MS) {
+    ok = null;
+    actual = `max spread ${ms(maxSpread)} ms, but the readings are too uncertain to tell (round trips too long); ${offsets}`;
+  } else if (missing.length > 0) {
+    ok = null;
+    actual = `max spread ${ms(maxSpread)} ms among the measured; ${notMeasured}; ${offsets}`;
+  } else {
+    ok = true;
+    actual = read.length === 1 ? `a single member: no peer clock to drift from; ${offsets}` : `max spread ${ms(maxSpread)} ms; ${offsets}`;
+  }
+  return check(
+    'clock-sync',
+    'Clock sync',
+    ok,
+    `member clocks within ${CLOCK_SPREAD_LIMIT_MS} ms of each other (etcd warns at 1 s)`,
+    actual + ntp,
+    'clock',
+    ok === false
+      ? 'Member clocks drift apart: check NTP on the members (timedatectl, chronyc tracking), step the clock (chronyc makestep) and restart etcd there (Step 7).'
+      : 'Configure SSH for this cluster to read the clocks of members whose peer port cannot be read from here, or compare `date +%s.%N` on each member (Step 7).',
+  );
+}
+
+/** A duration in ms for the checklist: one decimal below 10 ms, whole ms above. */
+function ms(n: number): string {
+  return Math.abs(n) < 10 ? n.toFixed(1) : String(Math.round(n));
+}
+
+/** An offset with its sign and unit: "+1.2 ms", "-3012 ms". */
+function signedMs(n: number): string {
+  return `${n >= 0 ? '+' : '-'}${ms(Math.abs(n))} ms`;
 }

@@ -47,6 +47,21 @@ export interface Connectivity {
   peer: boolean | null;
 }
 
+/**
+ * One member's clock compared with this machine's. offsetMs = the member's clock minus this machine's;
+ * the true offset lies within offsetMs ± uncertaintyMs. raft-probing: measured from here on the member's
+ * peer port (GET /raft/probing, NTP-style, the sample with the shortest round trip kept); ssh: read on the
+ * member's host, with its NTP state when known.
+ */
+export interface ClockReading {
+  source: 'raft-probing' | 'ssh';
+  offsetMs: number;
+  uncertaintyMs: number;
+  /** How many samples were taken (the reading is the best one). */
+  samples: number;
+  ntp?: { synchronized: boolean | null; detail: string };
+}
+
 /** Everything known about one member after a refresh. */
 export interface MemberReport {
   /** 16-digit lowercase hex, like etcdctl. */
@@ -74,6 +89,10 @@ export interface MemberReport {
   fragmentationPercent: number | null;
   /** Findings on this member that are not its status or health: see MemberWarning. */
   warnings: MemberWarning[];
+  /** Its clock compared with this machine's, or null when it could not be measured (clockError says why). */
+  clock: ClockReading | null;
+  /** Why there is no clock reading (peer port refused, no answer, TLS, …); absent when there is one. */
+  clockError?: string;
 }
 
 /**

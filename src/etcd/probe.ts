@@ -21,6 +21,7 @@ import {
 import { evaluateChecklist } from './checklist';
 import { scrapeMetrics } from '../metrics/scrape';
 import { advertisedUrlProblem } from './advertised';
+import { PeerClock, type ClockResult } from './clock';
 
 /** Options of one refresh. */
 export interface RefreshOptions {
@@ -70,8 +71,12 @@ export class ClusterInspector {
   private readonly answeredAs = new Map<string, string>();
   /** (time, highest revision seen) per refresh, oldest first: what revisionAt() answers from. */
   private readonly revisions: Array<{ at: number; revision: number }> = [];
+  /** Reads member clocks on their peer ports (GET /raft/probing), its connections kept between refreshes. */
+  private readonly peerClock: PeerClock;
 
-  constructor(readonly profile: ConnectionProfile) {}
+  constructor(readonly profile: ConnectionProfile) {
+    this.peerClock = new PeerClock(profile.peerTls);
+  }
 
   get timeoutMs(): number {
     return this.profile.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -235,9 +240,13 @@ export class ClusterInspector {
       raftIndexLag: null,
       fragmentationPercent: null,
       warnings,
+      clock: null,
     };
     const peerUrl = raw.peerURLs[0];
     const peer = peerUrl ? this.peerOpen(id, peerUrl, deadline) : Promise.resolve(null);
+    // The clock is read on the peer port, alongside everything else and under the same deadline: a member
+    // whose client port fails may still show its clock, and a hung peer port costs no more than the deadline.
+    const clock = started && peerUrl ? this.measureClock(peerUrl, deadline, timeoutMs) : Promise.resolve(null);
     if (!endpoint) {
       setError(report, {
         kind: 'other',
@@ -248,6 +257,7 @@ export class ClusterInspector {
             : 'the member advertises no client URL',
       });
       report.connectivity.peer = await peer;
+      setClock(report, await clock);
       return report;
     }
     // A client that cannot be built (an unreadable TLS file) is this member's error, not the refresh's.
@@ -257,6 +267,7 @@ export class ClusterInspector {
     } catch (error) {
       setError(report, describeError(error, timeoutMs));
       report.connectivity.peer = await peer;
+      setClock(report, await clock);
       return report;
     }
     // Reached through a given endpoint rather than anything it advertises: the advertised URLs are what
@@ -294,12 +305,14 @@ export class ClusterInspector {
       setError(report, describeError(error, timeoutMs));
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    const [clientPort, peerOk, quotaBytes, advertised] = await Promise.all([
+    const [clientPort, peerOk, quotaBytes, advertised, clockResult] = await Promise.all([
       report.reachable ? 'open' : clientPortTimer,
       peer,
       quota,
       advertisedChecks,
+      clock,
     ]);
+    setClock(report, clockResult);
     report.warnings.push(...advertised.filter((w) => w !== null));
     if (quotaBytes.error) report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${quotaBytes.error}` });
     report.connectivity = { client: clientPort === 'open', peer: peerOk };
@@ -324,6 +337,11 @@ export class ClusterInspector {
     if (open) this.peerChecks.set(id, { url, at: Date.now() });
     else this.peerChecks.delete(id);
     return open;
+  }
+
+  /** The member's clock from its peer port (never rejects). Separate so that benchmarks can time a refresh without it. */
+  private measureClock(peerUrl: string, deadline: Date, timeoutMs: number): Promise<ClockResult> {
+    return this.peerClock.measure(peerUrl, deadline, timeoutMs);
   }
 
   /**
@@ -374,6 +392,7 @@ export class ClusterInspector {
   dispose(): void {
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
+    this.peerClock.dispose();
   }
 }
 
@@ -403,6 +422,13 @@ async function health(
   ];
   if (alarms.length > 0) return { healthy: false, tookMs, error: `Active Alarm(s): ${alarms.join(' ')}`, errorKind: 'other', alarms };
   return { healthy: true, tookMs, error: null };
+}
+
+/** Sets a member's clock reading, or why there is none (nothing for a member whose clock was not read). */
+function setClock(report: MemberReport, result: ClockResult | null): void {
+  if (!result) return;
+  report.clock = result.reading;
+  if (result.error) report.clockError = result.error.text;
 }
 
 /** Sets a member's error and its kind together. */

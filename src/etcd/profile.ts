@@ -17,6 +17,11 @@ export interface ConnectionProfile {
   name: string;
   endpoints: string[];
   tls?: TlsFiles;
+  /**
+   * TLS material for the members' peer URLs (etcd's --peer-trusted-ca-file, and a certificate the peers
+   * accept when they run with --peer-client-cert-auth): used only to read their clocks (GET /raft/probing).
+   */
+  peerTls?: TlsFiles;
   username?: string;
   /** Never logged, never written to settings: comes from SecretStorage or a prompt. */
   password?: string;
@@ -92,7 +97,8 @@ export function profileFromEtcdctlEnv(env: Record<string, string | undefined>, n
 /**
  * A profile from a kubeadm etcd static pod manifest (/etc/kubernetes/manifests/etcd.yaml): the client
  * endpoint from --advertise-client-urls and, since kubeadm requires client certificates, the server's own
- * --trusted-ca-file/--cert-file/--key-file (readable on a control-plane node, where the manifest is).
+ * --trusted-ca-file/--cert-file/--key-file (readable on a control-plane node, where the manifest is), and
+ * for the peer port (member clocks) its --peer-trusted-ca-file/--peer-cert-file/--peer-key-file.
  */
 export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'): ConnectionProfile {
   let doc: unknown;
@@ -125,14 +131,21 @@ export function profileFromKubeadmManifest(text: string, name = 'kubeadm etcd'):
   const advertised = flag('advertise-client-urls');
   if (!advertised) throw new Error('the manifest has no --advertise-client-urls flag');
   const profile: ConnectionProfile = { name, endpoints: parseEndpoints(advertised) };
-  const tls: TlsFiles = {};
-  const ca = flag('trusted-ca-file');
-  const cert = flag('cert-file');
-  const key = flag('key-file');
-  if (ca) tls.caFile = ca;
-  if (cert) tls.certFile = cert;
-  if (key) tls.keyFile = key;
-  if (Object.keys(tls).length > 0) profile.tls = tls;
+  // The same three flags for the client port and, prefixed peer-, for the peer port (the member's own peer
+  // certificate is a client certificate its peers accept).
+  for (const [prefix, key] of [
+    ['', 'tls'],
+    ['peer-', 'peerTls'],
+  ] as const) {
+    const tls: TlsFiles = {};
+    const ca = flag(`${prefix}trusted-ca-file`);
+    const cert = flag(`${prefix}cert-file`);
+    const keyFile = flag(`${prefix}key-file`);
+    if (ca) tls.caFile = ca;
+    if (cert) tls.certFile = cert;
+    if (keyFile) tls.keyFile = keyFile;
+    if (Object.keys(tls).length > 0) profile[key] = tls;
+  }
   return profile;
 }
 

@@ -12,6 +12,9 @@ import { clusterSummary } from '../shared/clusterState';
 import { StatusPanel, registerStatusPanelSerializer } from './webview/statusPanel';
 import { registerActionCommands } from './actions/commands';
 import { SETTING_EFFECTS } from '../shared/settings';
+import { SshHostsFactory } from './ssh/hosts';
+import { ReportDocuments } from './ssh/documents';
+import { registerSshCommands } from './ssh/commands';
 
 let client: LazyLanguageClient | undefined;
 
@@ -85,6 +88,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   registerActionCommands(context, { registry, settings, log });
+  const reports = new ReportDocuments();
+  context.subscriptions.push(reports);
+  registerSshCommands(context, {
+    registry,
+    settings,
+    log,
+    reports,
+    factory: new SshHostsFactory(context.secrets, context.globalStorageUri, log),
+  });
   registerLintCommands(context);
 
   client = new LazyLanguageClient(context, settings, log);

@@ -2,6 +2,7 @@
 // half of the extension's Settings object (src/extension/settings.ts): what each setting's change requires,
 // the declared defaults and bounds read from package.json, checked readers, and edits of the clusters list.
 import { normalizeEndpoint } from '../etcd/profile';
+import type { CommandName, SshOptions } from '../ssh/target';
 
 /** The configuration section the extension owns. */
 export const SECTION = 'etcdInspector';
@@ -15,17 +16,21 @@ export interface TlsSetting {
 }
 
 /**
- * One entry of the etcdInspector.clusters setting. The password is never here: it lives in SecretStorage.
- * SSH settings are not part of it until SSH lands: an `ssh` block in an entry is left alone (kept by every
- * write) but neither read nor documented.
+ * One entry of the etcdInspector.clusters setting. The password is never here: it lives in SecretStorage, as
+ * do SSH key passphrases and SSH passwords. The `ssh` block is honoured where the entry is (a workspace's
+ * clusters only in a trusted workspace); the extension reads ~/.ssh/config only in a trusted workspace.
  */
 export interface ClusterSetting {
   name: string;
   endpoints: string[];
   tls?: TlsSetting;
+  /** TLS files for the members' peer URLs when they are https: used to read member clocks (GET /raft/probing). */
+  peerTls?: TlsSetting;
   username?: string;
   /** Every mutating runbook action is refused on this cluster (production read-only, staging writable). */
   readOnly?: boolean;
+  /** How to reach the member hosts over SSH (logs, clocks, connectivity, restarts). */
+  ssh?: SshOptions;
 }
 
 /** The etcd versions whose configuration rules the linter knows. */
@@ -179,12 +184,17 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       return;
     }
     const cluster: ClusterSetting = { name: entry.name, endpoints };
-    if (typeof entry.tls === 'object' && entry.tls !== null) {
-      const tls = entry.tls as Record<string, unknown>;
+    for (const key of ['tls', 'peerTls'] as const) {
+      if (typeof entry[key] !== 'object' || entry[key] === null) continue;
+      const tls = entry[key] as Record<string, unknown>;
       const pick = (k: string): string | undefined => (typeof tls[k] === 'string' ? (tls[k] as string) : undefined);
-      cluster.tls = { caFile: pick('caFile'), certFile: pick('certFile'), keyFile: pick('keyFile'), serverName: pick('serverName') };
+      cluster[key] = { caFile: pick('caFile'), certFile: pick('certFile'), keyFile: pick('keyFile'), serverName: pick('serverName') };
     }
     if (typeof entry.username === 'string' && entry.username !== '') cluster.username = entry.username;
+    if (entry.ssh !== undefined) {
+      const ssh = parseSshSetting(entry.ssh, `${where} ("${entry.name}").ssh`, problems);
+      if (ssh) cluster.ssh = ssh;
+    }
     if (entry.readOnly === true) cluster.readOnly = true;
     else if (entry.readOnly !== undefined && entry.readOnly !== false) {
       // Anything but a boolean is taken as read-only: a typo must not make a production cluster writable.
@@ -212,4 +222,69 @@ export function clusterIsReadOnly(globalValues: readonly unknown[], cluster: str
         return value !== undefined && value !== false;
       }),
   );
+}
+
+/** The command templates an `ssh.commands` block may replace (src/ssh/commands.ts has their defaults). */
+const SSH_COMMANDS: readonly CommandName[] = [
+  'logs',
+  'logsSince',
+  'status',
+  'restart',
+  'start',
+  'clock',
+  'ntp',
+  'portProbe',
+  'dataDir',
+  'configPath',
+];
+
+/**
+ * A cluster's `ssh` block as written, checked: strings where strings belong, a port 1–65535, a positive
+ * deadline, `hosts` and `commands` maps of strings (commands by their known names). A wrong value is dropped
+ * with a reason (the default applies); a block that is not an object is dropped whole.
+ */
+export function parseSshSetting(value: unknown, where: string, problems: string[]): SshOptions | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where} must be an object: SSH settings ignored`);
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  const ssh: SshOptions = {};
+  for (const key of ['user', 'identityFile', 'jumpHost', 'knownHostsFile', 'unit', 'configFile'] as const) {
+    if (raw[key] === undefined) continue;
+    if (typeof raw[key] === 'string' && raw[key] !== '') ssh[key] = raw[key];
+    else problems.push(`${where}.${key} must be a non-empty string: ignored`);
+  }
+  if (raw.port !== undefined) {
+    if (Number.isInteger(raw.port) && (raw.port as number) >= 1 && (raw.port as number) <= 65535) ssh.port = raw.port as number;
+    else problems.push(`${where}.port must be a port number (1-65535): ignored`);
+  }
+  if (raw.timeoutMs !== undefined) {
+    if (typeof raw.timeoutMs === 'number' && Number.isFinite(raw.timeoutMs) && raw.timeoutMs >= 100) ssh.timeoutMs = raw.timeoutMs;
+    else problems.push(`${where}.timeoutMs must be a number of milliseconds (at least 100): ignored`);
+  }
+  if (raw.sshConfig !== undefined) {
+    if (raw.sshConfig === false || (typeof raw.sshConfig === 'string' && raw.sshConfig !== '')) ssh.sshConfig = raw.sshConfig;
+    else problems.push(`${where}.sshConfig must be a path or false: ignored`);
+  }
+  const stringMap = (key: 'hosts' | 'commands', allowed?: readonly string[]): Record<string, string> | undefined => {
+    const map = raw[key];
+    if (map === undefined) return undefined;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+      problems.push(`${where}.${key} must be an object: ignored`);
+      return undefined;
+    }
+    const out: Record<string, string> = {};
+    for (const [name, v] of Object.entries(map)) {
+      if (allowed && !allowed.includes(name)) problems.push(`${where}.${key}.${name} is not a known command: ignored`);
+      else if (typeof v === 'string' && v.trim() !== '') out[name] = v;
+      else problems.push(`${where}.${key}.${name} must be a non-empty string: ignored`);
+    }
+    return out;
+  };
+  const hosts = stringMap('hosts');
+  if (hosts) ssh.hosts = hosts;
+  const commands = stringMap('commands', SSH_COMMANDS);
+  if (commands) ssh.commands = commands;
+  return ssh;
 }

@@ -94,8 +94,10 @@ export async function connectivityMatrix(
   hosts: MemberHosts,
   members: readonly HostMember[],
   linkTimeoutMs = 3000,
+  /** The hosts to connect from (default every member's): e.g. only those reached over SSH. */
+  sources: readonly HostMember[] = members,
 ): Promise<ConnectivityMatrix> {
-  const perHost = await hosts.each(members, async (from) => {
+  const perHost = await hosts.each(sources, async (from) => {
     const session = await hosts.session(from);
     const links: Link[] = [];
     const tries = members

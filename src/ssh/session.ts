@@ -29,6 +29,8 @@ export class SshError extends Error {
   constructor(
     readonly kind: SshErrorKind,
     message: string,
+    /** The hop the error is about, when it is about one (authentication, host key, connection). */
+    readonly hop?: SshHop,
   ) {
     super(message);
   }
@@ -78,13 +80,15 @@ function connectionError(hop: SshHop, error: Error & { code?: string; level?: st
     return new SshError(
       'auth',
       `${where} refused: permission denied (${error.message.replace(/^All configured authentication methods failed$/, 'no key, agent identity or password was accepted')})`,
+      hop,
     );
-  if (error.code === 'ECONNREFUSED') return new SshError('refused', `${where}: connection refused (no SSH server on that port)`);
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return new SshError('unreachable', `${where}: host name does not resolve`);
-  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return new SshError('unreachable', `${where}: no route to host`);
+  if (error.code === 'ECONNREFUSED') return new SshError('refused', `${where}: connection refused (no SSH server on that port)`, hop);
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+    return new SshError('unreachable', `${where}: host name does not resolve`, hop);
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return new SshError('unreachable', `${where}: no route to host`, hop);
   if (/Timed out while waiting for handshake/.test(error.message))
-    return new SshError('timeout', `${where}: no SSH handshake within the deadline`);
-  return new SshError('other', `${where}: ${error.message}`);
+    return new SshError('timeout', `${where}: no SSH handshake within the deadline`, hop);
+  return new SshError('other', `${where}: ${error.message}`, hop);
 }
 
 /** The authentication methods to try, in OpenSSH's order: agent, identity files, password. */
@@ -264,11 +268,22 @@ async function connectHop(hop: SshHop, known: KnownHostLine[], options: SessionO
   const preferred = knownKeyTypes(known, hop.host, hop.port);
   let hostKeyProblem: SshError | null = null;
   const client = new Client();
+  // The handshake deadline is ours, not ssh2's readyTimeout: it stops while the policy decides on an unknown
+  // host key (a person may be reading a fingerprint) and starts again, whole, once it has decided.
+  let deadline: NodeJS.Timeout | undefined;
+  const startDeadline = (): void => {
+    clearTimeout(deadline);
+    deadline = setTimeout(() => {
+      client.emit('error', Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }));
+      client.end();
+    }, options.connectTimeoutMs);
+  };
+  const stopDeadline = (): void => clearTimeout(deadline);
   const config: ConnectConfig = {
     host: hop.host,
     port: hop.port,
     username: hop.user,
-    readyTimeout: options.connectTimeoutMs,
+    readyTimeout: 0,
     keepaliveInterval: 15_000,
     ...(sock ? { sock } : {}),
     // The key types known_hosts holds for this host first, as OpenSSH orders them, so a host with several
@@ -293,8 +308,10 @@ async function connectHop(hop: SshHop, known: KnownHostLine[], options: SessionO
         return verify(false);
       }
       const shown = fingerprint(key);
+      stopDeadline();
       options.onUnknownHostKey(hop, key, shown).then(
         (ok) => {
+          startDeadline();
           if (!ok)
             hostKeyProblem = new SshError(
               verdict.certAuthorityOnly ? 'host-key-unsupported' : 'host-key-unknown',
@@ -304,24 +321,30 @@ async function connectHop(hop: SshHop, known: KnownHostLine[], options: SessionO
             );
           verify(ok);
         },
-        () => verify(false),
+        () => {
+          startDeadline();
+          verify(false);
+        },
       );
     },
     authHandler: methods,
   };
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
+      stopDeadline();
       client.removeAllListeners('ready');
       client.end();
       reject(hostKeyProblem ?? connectionError(hop, error));
     };
     client.once('error', onError);
     client.once('ready', () => {
+      stopDeadline();
       client.removeListener('error', onError);
       // Later errors (a dropped connection) end the session's pending calls through their channels.
       client.on('error', () => undefined);
       resolve(client);
     });
+    startDeadline();
     client.connect(config);
   });
 }

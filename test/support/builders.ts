@@ -19,7 +19,7 @@ export function member(
     errors?: string[];
   } = {},
 ): MemberReport {
-  const { leader, raftIndex = 100, applied, dbSize = 1000, inUse = 750, quota = 4000, term = 2, errors = [], ...rest } = over;
+  const { leader, raftIndex = 100, applied, dbSize = 1000, inUse = 750, quota = 4000, term = 2, errors = [], clock = null, ...rest } = over;
   const reachable = rest.reachable ?? true;
   return {
     id,
@@ -54,6 +54,7 @@ export function member(
     raftIndexLag: null,
     fragmentationPercent: null,
     warnings: [],
+    clock,
     ...rest,
   };
 }

@@ -65,6 +65,7 @@ export function member(id: string, o: MemberOptions): MemberReport {
     raftIndexLag: null,
     fragmentationPercent: null,
     warnings: [],
+    clock: null,
   };
 }
 

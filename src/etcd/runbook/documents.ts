@@ -105,12 +105,24 @@ export function addMemberDocument({ flags: e, down }: StepContext): string[] {
   ];
 }
 
-export function clockDocument({ members }: StepContext): string[] {
-  return code([
-    ...members.map((m) => `ssh ${hostOf(m.peerURLs[0])} date +%s.%N   # ${memberLabel(m)}`),
-    'timedatectl status',
-    'chronyc tracking',
-  ]);
+export function clockDocument({ members, snapshot }: StepContext): string[] {
+  const measured = (m: MemberReport): string =>
+    !snapshot
+      ? ''
+      : m.clock
+        ? `: ${m.clock.offsetMs >= 0 ? '+' : '-'}${Math.abs(m.clock.offsetMs).toFixed(1)} ms ±${m.clock.uncertaintyMs.toFixed(1)} from here`
+        : ': not measured from here';
+  return [
+    'etcd logs "prober found high clock drift" at 1 s between peers; the checklist flags 500 ms. Each member\'s offset from this machine is read on its peer port (GET /raft/probing, the shortest of up to 5 round trips, ± half of it); a member whose peer port cannot be read from here (down, firewalled, https peer URLs without the cluster\'s peerTls files) is compared by hand:',
+    '',
+    ...code([
+      ...members.map((m) => `ssh ${hostOf(m.peerURLs[0])} date +%s.%N   # ${memberLabel(m)}${measured(m)}`),
+      'timedatectl status',
+      'chronyc tracking',
+    ]),
+    'If a clock is off: `chronyc makestep` (or `ntpd -gq`) on that member, then restart etcd there (Step 4).',
+    '',
+  ];
 }
 
 export function timeoutsDocument(): string[] {

@@ -44,7 +44,11 @@ import {
 } from './runner';
 
 /** The cluster a mutating command runs on, after the host's read-only check; undefined when refused or cancelled. */
-async function writableCluster(deps: ActionDeps, arg: unknown, title: string): Promise<{ cluster: string; memberId?: string } | undefined> {
+export async function writableCluster(
+  deps: ActionDeps,
+  arg: unknown,
+  title: string,
+): Promise<{ cluster: string; memberId?: string } | undefined> {
   const target = targetOf(arg);
   const cluster = await pickCluster(deps, target, title, true);
   if (cluster === undefined || refusedAsReadOnly(deps, cluster, title)) return undefined;

@@ -32,8 +32,9 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   const members = json.members as Array<Record<string, unknown>>;
   assert.equal(members.length, 3);
   for (const m of members) {
-    for (const key of ['id', 'name', 'peerURLs', 'clientURLs', 'isLearner', 'isLeader', 'reachable', 'error', 'status', 'health'])
+    for (const key of ['id', 'name', 'peerURLs', 'clientURLs', 'isLearner', 'isLeader', 'reachable', 'error', 'status', 'health', 'clock'])
       assert.ok(key in m, key);
+    assert.deepEqual(Object.keys(m.clock as object).sort(), ['offsetMs', 'samples', 'source', 'uncertaintyMs']);
     assert.match(String(m.id), /^[0-9a-f]{16}$/);
     const status = m.status as Record<string, unknown>;
     for (const key of [
@@ -92,7 +93,7 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   }
   // The checklist's words are the status panel's: pass, FAIL, unknown.
   assert.match(table.stdout, /\| leader-exists +\| pass +\| one member is leader/);
-  assert.match(table.stdout, /\| clock-sync +\| unknown +\|/);
+  assert.match(table.stdout, /\| clock-sync +\| pass +\| member clocks within 500 ms of each other/);
 
   // A kubeadm static pod manifest gives the endpoint (and, on a real node, the certificates).
   const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-kubeadm-'));

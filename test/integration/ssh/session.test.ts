@@ -72,6 +72,14 @@ test('an unknown host key is put to the policy with its SHA256 fingerprint; no: 
   session.close();
 });
 
+test('the handshake deadline stops while the policy decides on an unknown key (a person reading a fingerprint)', async () => {
+  const known = sshd.writeKnownHosts('known-slow', []);
+  const target = await resolveTarget('127.0.0.1', optionsFor(known), null);
+  const slowYes: SessionOptions['onUnknownHostKey'] = () => new Promise((resolve) => setTimeout(() => resolve(true), 1500));
+  const session = await SshSession.open(target, { credentials: { agent: null }, onUnknownHostKey: slowYes, connectTimeoutMs: 700 });
+  session.close();
+});
+
 test('a changed host key refuses to connect and names both fingerprints; the policy is never asked', async () => {
   const other = await keyPair(sshd.dir, 'other_host');
   const known = sshd.writeKnownHosts('known-changed', [sshd.knownHostsLine('plain', other)]);

@@ -99,12 +99,65 @@ test('clusters writes: an entry replaces the one of its name in place or is appe
   assert.equal(raw.length, 3, 'the value read from VS Code is not modified');
 });
 
-test('an ssh block is neither read nor documented until SSH lands', () => {
+test('an ssh block is read (well-formed values kept, each wrong one dropped with a reason) and documented in package.json', () => {
   const { clusters, problems } = parseClusterSettings([{ name: 'a', endpoints: ['http://a:2379'], ssh: { user: 'core', port: 22 } }]);
-  assert.deepEqual(clusters, [{ name: 'a', endpoints: ['http://a:2379'] }]);
+  assert.deepEqual(clusters, [{ name: 'a', endpoints: ['http://a:2379'], ssh: { user: 'core', port: 22 } }]);
   assert.deepEqual(problems, []);
-  const item = (properties[`${SECTION}.clusters`] as { items?: { properties?: Record<string, unknown> } }).items;
-  assert.ok(item?.properties && !('ssh' in item.properties), 'package.json does not describe an ssh block');
+  const full = {
+    user: 'core',
+    port: 2222,
+    identityFile: '~/.ssh/etcd',
+    jumpHost: 'bastion',
+    knownHostsFile: '/etc/ssh/etcd_known_hosts',
+    hosts: { 'etcd-1': 'root@10.0.0.1:22' },
+    commands: { logs: 'tail -n {lines} /var/log/etcd.log' },
+    unit: 'etcd-member',
+    configFile: '/etc/etcd/etcd.conf',
+    sshConfig: false,
+    timeoutMs: 5000,
+  };
+  assert.deepEqual(parseClusterSettings([{ name: 'b', endpoints: ['http://b:2379'], ssh: full }]).clusters[0].ssh, full);
+  const wrong = parseClusterSettings([
+    {
+      name: 'c',
+      endpoints: ['http://c:2379'],
+      ssh: {
+        user: 7,
+        port: 70000,
+        hosts: { 'etcd-1': 3, 'etcd-2': 'h2' },
+        commands: { rm: 'rm -rf /', clock: 'date +%s' },
+        sshConfig: true,
+        timeoutMs: 0,
+      },
+    },
+    { name: 'd', endpoints: ['http://d:2379'], ssh: 'root@host' },
+  ]);
+  assert.deepEqual(wrong.clusters[0].ssh, { hosts: { 'etcd-2': 'h2' }, commands: { clock: 'date +%s' } });
+  assert.equal(wrong.clusters[1].ssh, undefined);
+  assert.deepEqual(wrong.problems, [
+    'etcdInspector.clusters[0] ("c").ssh.user must be a non-empty string: ignored',
+    'etcdInspector.clusters[0] ("c").ssh.port must be a port number (1-65535): ignored',
+    'etcdInspector.clusters[0] ("c").ssh.timeoutMs must be a number of milliseconds (at least 100): ignored',
+    'etcdInspector.clusters[0] ("c").ssh.sshConfig must be a path or false: ignored',
+    'etcdInspector.clusters[0] ("c").ssh.hosts.etcd-1 must be a non-empty string: ignored',
+    'etcdInspector.clusters[0] ("c").ssh.commands.rm is not a known command: ignored',
+    'etcdInspector.clusters[1] ("d").ssh must be an object: SSH settings ignored',
+  ]);
+  const item = (properties[`${SECTION}.clusters`] as { items?: { properties?: Record<string, { properties?: Record<string, unknown> }> } })
+    .items;
+  assert.deepEqual(Object.keys(item?.properties?.ssh?.properties ?? {}).sort(), [
+    'commands',
+    'configFile',
+    'hosts',
+    'identityFile',
+    'jumpHost',
+    'knownHostsFile',
+    'port',
+    'sshConfig',
+    'timeoutMs',
+    'unit',
+    'user',
+  ]);
 });
 
 test('readOnly: the setting defaults to false; a cluster entry may be read-only on its own, and a malformed value counts as read-only', () => {

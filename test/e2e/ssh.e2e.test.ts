@@ -1,0 +1,137 @@
+/// <reference lib="dom" />
+// The member hosts over SSH in a real VS Code: a real 3-member etcd 3.5 cluster whose members' host is
+// 127.0.0.1 (their peer URLs' host), reached through the harness's real sshd on loopback. "Show Member Logs"
+// from the palette opens one read-only editor with the pattern summary of every member on top (the cluster's
+// first election counted) and each member's log under its header. The logs template reads the members' log
+// files, as `journalctl -u etcd` would read their journals. A second cluster entry names an empty known_hosts
+// file: its unknown host key is put in a modal with its SHA256 fingerprint, asked once for the three members on
+// that host, and once trusted the logs are read.
+//
+// Needs scripts/setup-etcd.sh, scripts/setup-code-server.sh, Debian's openssh-server and a packaged .vsix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { quote } from 'shell-quote';
+import type { Page } from 'playwright-core';
+import { EtcdCluster } from '../harness/etcdCluster';
+import { Sshd } from '../harness/sshd';
+import { openViewContainer, runCommand, waitFor } from './harness/codeServer';
+import { startE2eSession, type E2eSession } from './harness/session';
+
+const UI_TIMEOUT_MS = 60_000;
+const NAMES = ['etcd-1', 'etcd-2', 'etcd-3'];
+
+let cluster: EtcdCluster;
+let sshd: Sshd;
+let session: E2eSession;
+
+/** The text of the active editor's visible lines (Monaco renders spaces as no-break spaces). */
+async function editorText(page: Page): Promise<string> {
+  const lines = page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first();
+  return ((await lines.innerText().catch(() => '')) ?? '').replace(/\u00a0/g, ' ');
+}
+
+/** Waits for the quick input titled `title` and accepts the row containing `row` (the first row when omitted). */
+async function accept(page: Page, title: string, row?: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  if (row !== undefined) {
+    const input = widget.locator('.quick-input-box input');
+    await input.fill(row);
+    await widget
+      .locator('.quick-input-list .monaco-list-row', { hasText: row })
+      .first()
+      .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  }
+  await page.keyboard.press('Enter');
+}
+
+before(async () => {
+  [sshd, cluster] = await Promise.all([Sshd.start(), EtcdCluster.start({ version: '3.5', size: 3, names: NAMES })]);
+  const logsDir = join(cluster.baseDir, 'logs');
+  mkdirSync(logsDir);
+  for (const m of cluster.members) symlinkSync(m.logFile, join(logsDir, `${m.name}.log`));
+  const ssh = {
+    port: sshd.port,
+    identityFile: sshd.userKey.file,
+    sshConfig: false,
+    commands: { logs: `tail -n {lines} ${quote([logsDir])}/{name}.log` },
+  };
+  session = await startE2eSession({
+    name: 'ssh',
+    userSettings: {
+      'etcdInspector.clusters': [
+        {
+          name: 'known',
+          endpoints: [cluster.endpoints[0]],
+          ssh: { ...ssh, knownHostsFile: sshd.writeKnownHosts('known_hosts', [sshd.knownHostsLine('hashed')]) },
+        },
+        {
+          name: 'fresh',
+          endpoints: [cluster.endpoints[1]],
+          ssh: { ...ssh, knownHostsFile: sshd.writeKnownHosts('empty_known_hosts', []) },
+        },
+      ],
+      'etcdInspector.refreshIntervalSeconds': 5,
+    },
+  });
+  await openViewContainer(session.workbench.page, 'etcd Inspector', UI_TIMEOUT_MS);
+});
+
+after(async () => {
+  await session?.close();
+  await cluster?.destroy();
+  await sshd?.stop();
+});
+
+test('Show Member Logs from the palette: one editor, the summary of every member on top, then each log', async () => {
+  await session.step('logs', async (wb) => {
+    const page = wb.page;
+    await cluster.waitForLeader();
+    await runCommand(page, 'etcd Inspector: Show Member Logs');
+    await accept(page, 'Show member logs: which cluster?', 'known');
+    await accept(page, 'Show member logs of "known": which part?');
+    const text = await waitFor(
+      () => editorText(page),
+      (t) => t.includes('etcd log summary: 3 members'),
+      UI_TIMEOUT_MS,
+    );
+    await wb.screenshot('ssh-member-logs');
+    assert.match(text, /etcd log summary: 3 members \(last 1000 lines, cluster known\)/);
+    assert.match(text, /Counts are lower bounds/);
+    for (const name of NAMES) assert.match(text, new RegExp(`\\n${name}: [\\d,]+ lines`), `${name}'s summary line`);
+    // Every member saw the first election: raft's "elected leader" is counted in each summary.
+    assert.equal((text.match(/\n {2}elected leader +\d+/g) ?? []).length, 3, text);
+    const tab = page.locator('.part.editor .tab.active', { hasText: 'etcd logs of known' });
+    await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await runCommand(page, 'View: Close All Editors');
+  });
+});
+
+test('an unknown host key is asked once in a modal with its SHA256 fingerprint; trusted, the logs are read', async () => {
+  await session.step('host-key', async (wb) => {
+    const page = wb.page;
+    const fingerprint = `SHA256:${createHash('sha256').update(sshd.hostKey.blob).digest('base64').replace(/=+$/, '')}`;
+    await runCommand(page, 'etcd Inspector: Show Member Logs');
+    await accept(page, 'Show member logs: which cluster?', 'fresh');
+    await accept(page, 'Show member logs of "fresh": which part?');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const question = (await dialog.textContent()) ?? '';
+    await wb.screenshot('ssh-host-key-question');
+    assert.ok(
+      question.includes(`The host key of 127.0.0.1 port ${sshd.port} is not known. ${fingerprint} Trust it and connect?`),
+      question,
+    );
+    await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).first().click();
+    const text = await waitFor(
+      () => editorText(page),
+      (t) => t.includes('etcd log summary: 3 members'),
+      UI_TIMEOUT_MS,
+    );
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'asked once for the three members on that host');
+    for (const name of NAMES) assert.match(text, new RegExp(`\\n${name}: [\\d,]+ lines`));
+  });
+});
