@@ -10,6 +10,7 @@ import { connectivityMatrix, fetchLogs, sshClock, sshMemberService, type LogWind
 import { writableCluster } from '../actions/commands';
 import { latestSnapshot, pickCluster, pickMember, runPlanned, targetOf, withCancellableProgress, type ActionDeps } from '../actions/runner';
 import type { ReportDocuments } from './documents';
+import { MEMBER_CONF_SCHEME, MemberConfigFileSystem, openMemberConfig } from './remoteConfig';
 import type { ClusterHosts, MemberError, SshHostsFactory } from './hosts';
 import { DEFAULT_LOG_LINES, clocksDocument, hostMembers, linesProblem, logsDocument, matrixDocument, outcomes, startItems } from './text';
 
@@ -232,5 +233,7 @@ export function registerSshCommands(context: vscode.ExtensionContext, deps: SshD
     command('compareClocks', compareClocks),
     command('rollingRestart', rollingRestartCommand),
     command('startMember', startMemberCommand),
+    command('openMemberConfig', openMemberConfig),
+    vscode.workspace.registerFileSystemProvider(MEMBER_CONF_SCHEME, new MemberConfigFileSystem(deps), { isCaseSensitive: true }),
   );
 }
