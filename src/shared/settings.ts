@@ -250,7 +250,7 @@ export function parseSshSetting(value: unknown, where: string, problems: string[
   }
   const raw = value as Record<string, unknown>;
   const ssh: SshOptions = {};
-  for (const key of ['user', 'identityFile', 'jumpHost', 'knownHostsFile', 'unit', 'configFile'] as const) {
+  for (const key of ['user', 'identityFile', 'jumpHost', 'knownHostsFile', 'unit', 'configFile', 'dataDir'] as const) {
     if (raw[key] === undefined) continue;
     if (typeof raw[key] === 'string' && raw[key] !== '') ssh[key] = raw[key];
     else problems.push(`${where}.${key} must be a non-empty string: ignored`);
@@ -277,7 +277,9 @@ export function parseSshSetting(value: unknown, where: string, problems: string[
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(map)) {
       if (allowed && !allowed.includes(name)) problems.push(`${where}.${key}.${name} is not a known command: ignored`);
-      else if (typeof v === 'string' && v.trim() !== '') out[name] = v;
+      // defineProperty: a member named "__proto__" is a key like any other, never the object's prototype.
+      else if (typeof v === 'string' && v.trim() !== '')
+        Object.defineProperty(out, name, { value: v, enumerable: true, writable: true, configurable: true });
       else problems.push(`${where}.${key}.${name} must be a non-empty string: ignored`);
     }
     return out;

@@ -131,7 +131,12 @@ test('an ssh block is read (well-formed values kept, each wrong one dropped with
       },
     },
     { name: 'd', endpoints: ['http://d:2379'], ssh: 'root@host' },
+    // As JSON.parse makes it: "__proto__" is an own key there, and a member name like any other.
+    { name: 'e', endpoints: ['http://e:2379'], ssh: JSON.parse('{"hosts": {"__proto__": "h-proto"}}') },
   ]);
+  const protoHosts = wrong.clusters[2].ssh?.hosts ?? {};
+  assert.equal(Object.getPrototypeOf(protoHosts), Object.prototype, 'the map keeps its prototype');
+  assert.ok(Object.hasOwn(protoHosts, '__proto__') && Object.getOwnPropertyDescriptor(protoHosts, '__proto__')?.value === 'h-proto');
   assert.deepEqual(wrong.clusters[0].ssh, { hosts: { 'etcd-2': 'h2' }, commands: { clock: 'date +%s' } });
   assert.equal(wrong.clusters[1].ssh, undefined);
   assert.deepEqual(wrong.problems, [
@@ -148,6 +153,7 @@ test('an ssh block is read (well-formed values kept, each wrong one dropped with
   assert.deepEqual(Object.keys(item?.properties?.ssh?.properties ?? {}).sort(), [
     'commands',
     'configFile',
+    'dataDir',
     'hosts',
     'identityFile',
     'jumpHost',
