@@ -67,6 +67,12 @@ export interface CommandResult {
   tookMs: number;
 }
 
+/**
+ * Session channels (commands, SFTP) open at once on one connection. OpenSSH refuses more than MaxSessions
+ * (10 by default) with "open failed"; members sharing a host share the connection, so the rest wait their turn.
+ */
+export const MAX_CHANNELS = 8;
+
 /** Output kept per stream; the rest is dropped and said so. */
 const OUTPUT_CAP = 8 * 1024 * 1024;
 
@@ -122,10 +128,25 @@ async function authMethods(hop: SshHop, credentials: SshCredentials): Promise<An
 
 /** An open connection to a member host. Close it when done. */
 export class SshSession {
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+
   private constructor(
     readonly target: SshTarget,
     private readonly clients: Client[],
   ) {}
+
+  /** Runs `work` once fewer than MAX_CHANNELS session channels are open on this connection. */
+  private async withChannel<T>(work: () => Promise<T>): Promise<T> {
+    if (this.open >= MAX_CHANNELS) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.open++;
+    try {
+      return await work();
+    } finally {
+      this.open--;
+      this.waiting.shift()?.();
+    }
+  }
 
   /** The host this session runs commands on. */
   get hop(): SshHop {
@@ -170,6 +191,10 @@ export class SshSession {
    * the channel does not stop the process).
    */
   exec(command: string, timeoutMs: number): Promise<CommandResult> {
+    return this.withChannel(() => this.execNow(command, timeoutMs));
+  }
+
+  private execNow(command: string, timeoutMs: number): Promise<CommandResult> {
     const started = performance.now();
     const bounded = `timeout -k 2 ${Math.ceil(timeoutMs / 1000) + 1} sh -c ${quote([command])}`;
     return new Promise((resolve, reject) => {

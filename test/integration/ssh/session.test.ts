@@ -127,6 +127,20 @@ test('a wrong identity is refused with a clear permission-denied sentence', asyn
   assert.match(error.message, /^SSH to \S+@127\.0\.0\.1:\d+ refused: permission denied/);
 });
 
+test("more commands at once than sshd's MaxSessions (10) on one connection: they take turns, none is refused", async () => {
+  const known = sshd.writeKnownHosts('known-many', [sshd.knownHostsLine('plain')]);
+  const session = await open(known);
+  try {
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => session.exec(`sleep 0.2; echo ${i}`, 10_000)));
+    assert.deepEqual(
+      results.map((r) => [r.code, r.stdout]),
+      Array.from({ length: 25 }, (_, i) => [0, `${i}\n`]),
+    );
+  } finally {
+    session.close();
+  }
+});
+
 test('a command past its deadline is stopped and says so', async () => {
   const known = sshd.writeKnownHosts('known-timeout', [sshd.knownHostsLine('plain')]);
   const session = await open(known);
