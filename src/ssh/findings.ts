@@ -11,6 +11,15 @@ export interface SshMeasurements {
   clocks: Map<string, { reading: ClockReading | null; error: string | null }>;
   matrix: ConnectivityMatrix | null;
   logs: { member: string; summary: LogSummary | null; error: string | null }[];
+  /** When the matrix was measured (ms since the epoch), if not just now: the check says how long ago. */
+  matrixAt?: number;
+}
+
+/** "2 min ago" for a measurement older than a refresh; "" for one just made. */
+function age(at: number | undefined, now: number): string {
+  if (at === undefined || now - at < 30_000) return '';
+  const minutes = Math.round((now - at) / 60_000);
+  return minutes < 1 ? ' (measured under a minute ago)' : ` (measured ${minutes} min ago)`;
 }
 
 /**
@@ -33,8 +42,8 @@ export function withSshFindings(s: ClusterSnapshot, measured: SshMeasurements): 
       const cut = links.filter((l) => l.problem !== null);
       const fromHosts =
         cut.length === 0
-          ? `from the member hosts: all ${links.length} links connect`
-          : `from the member hosts: ${cut.length} of ${links.length} links cut (${cut.map((l) => `${l.from} → ${l.to} ${l.port}: ${l.problem}`).join('; ')})`;
+          ? `from the member hosts${age(measured.matrixAt, Date.parse(s.takenAt))}: all ${links.length} links connect`
+          : `from the member hosts${age(measured.matrixAt, Date.parse(s.takenAt))}: ${cut.length} of ${links.length} links cut (${cut.map((l) => `${l.from} → ${l.to} ${l.port}: ${l.problem}`).join('; ')})`;
       const unreached = unreachableHosts.length ? `; not reached over SSH: ${unreachableHosts.map((h) => h.member).join(', ')}` : '';
       const ok = c.ok === false || cut.length > 0 ? false : links.length > 0 ? (c.ok ?? true) : c.ok;
       return {

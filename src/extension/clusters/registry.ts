@@ -9,6 +9,7 @@ import { SETTING_EFFECTS, type ClusterSetting, type SettingKey } from '../../sha
 import type { Settings } from '../settings';
 import { leaderNotice, clusterState, type NoticeState } from '../../shared/clusterState';
 import type { ClusterStateSource } from './source';
+import { withSshFindings, type SshMeasurements } from '../../ssh/findings';
 
 /** The SecretStorage key of a cluster user's password. */
 export function passwordKey(cluster: string, username: string): string {
@@ -24,7 +25,12 @@ interface Entry {
   leaderChanges: number;
   lastErrors: Map<string, string>;
   announced: NoticeState;
+  /** The latest SSH measurements (Compare Clocks, Check Connectivity), applied to every refresh until stale. */
+  ssh?: { measured: SshMeasurements; at: number };
 }
+
+/** How long SSH measurements keep feeding the checks: a link cut then may be open now, so they age out. */
+export const SSH_FINDINGS_TTL_MS = 15 * 60_000;
 
 /** The settings the registry reads each time it needs them, so settings changes apply without a restart. */
 export type RegistrySettings = Pick<Settings, 'clusters' | 'requestTimeoutMs' | 'refreshIntervalSeconds'>;
@@ -123,6 +129,41 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return this.entries.get(name)?.live;
   }
 
+  /**
+   * Records what the SSH commands measured (clocks merged per member, the matrix replaced) and applies it to
+   * the cluster's checks now and on every refresh for SSH_FINDINGS_TTL_MS: the clocks of members whose peer
+   * port is not reachable from here, every host's NTP state, the links between the member hosts.
+   */
+  recordSsh(name: string, measured: Partial<Pick<SshMeasurements, 'clocks' | 'matrix'>>): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const now = Date.now();
+    const previous = entry.ssh && now - entry.ssh.at < SSH_FINDINGS_TTL_MS ? entry.ssh.measured : undefined;
+    entry.ssh = {
+      at: now,
+      measured: {
+        clocks: new Map([...(previous?.clocks ?? []), ...(measured.clocks ?? [])]),
+        matrix: measured.matrix ?? previous?.matrix ?? null,
+        matrixAt: measured.matrix ? now : previous?.matrixAt,
+        logs: [],
+      },
+    };
+    if (entry.live) {
+      entry.live = this.withSsh(entry, entry.live);
+      this.changed.fire(name);
+    }
+  }
+
+  /** The snapshot with the cluster's SSH measurements applied, unless there are none or they are stale. */
+  private withSsh(entry: Entry, snapshot: ClusterSnapshot): ClusterSnapshot {
+    if (!entry.ssh) return snapshot;
+    if (Date.now() - entry.ssh.at >= SSH_FINDINGS_TTL_MS) {
+      entry.ssh = undefined;
+      return snapshot;
+    }
+    return withSshFindings(snapshot, entry.ssh.measured);
+  }
+
   isRefreshing(name: string): boolean {
     return this.entries.get(name)?.refreshing !== undefined;
   }
@@ -194,7 +235,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     }
     const previous = entry.live;
     try {
-      const snapshot = await entry.inspector.refresh({ onMember: (m) => this.arrived(name, entry, m) });
+      const snapshot = this.withSsh(entry, await entry.inspector.refresh({ onMember: (m) => this.arrived(name, entry, m) }));
       entry.live = snapshot;
       entry.leaderChanges += snapshot.termChanges ?? 0;
       this.logRefresh(name, entry, snapshot);

@@ -137,6 +137,8 @@ async function checkConnectivity(deps: SshDeps, arg: unknown): Promise<void> {
     // Every member is a destination; only the hosts reached over SSH are sources (the others are listed as failed).
     const matrix = await connectivityMatrix(hosts.hosts, target.members, undefined, connected);
     matrix.unreachableHosts.push(...failed.map((f) => ({ member: hostLabel(f.member), error: f.error.message })));
+    // The matrix feeds the cluster's connectivity check (tree, status panel) for the next minutes.
+    deps.registry.recordSsh(target.cluster, { matrix });
     return matrixDocument(target.cluster, matrix);
   });
   if (text !== undefined) await deps.reports.show(`etcd connectivity of ${target.cluster}`, text);
@@ -148,6 +150,10 @@ async function compareClocks(deps: SshDeps, arg: unknown): Promise<void> {
   if (!target) return;
   const text = await onHosts(deps, target.cluster, title, target.members, async (hosts, connected, failed) => {
     const clocks = await hosts.hosts.each(connected, (m) => sshClock(hosts.hosts, m));
+    // The readings feed the cluster's clock-sync check: members /raft/probing cannot reach, every host's NTP state.
+    deps.registry.recordSsh(target.cluster, {
+      clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
+    });
     hosts.explain([...failed.map((f) => f.error), ...clocks.flatMap((c) => c.error ?? [])]);
     return clocksDocument(target.cluster, deps.registry.snapshot(target.cluster), outcomes(target.members, failed, clocks, hosts.where));
   });
