@@ -6,7 +6,7 @@ import type { ClockReading } from '../etcd/model';
 import { summarizeLog, type LogSummary } from '../etcd/logs/patterns';
 import { hostLabel, type HostMember, type MemberHosts, type PerMember } from './hosts';
 import { SshError } from './session';
-import { template } from './commands';
+import { commandFor, template } from './commands';
 import { memberHostSpec } from './target';
 
 /** Samples of a member's clock over SSH; the one with the shortest round trip is kept. */
@@ -227,6 +227,19 @@ export function sshMemberService(hosts: MemberHosts): {
   return {
     restart: async (member) => void (await hosts.run(member, 'restart', {}, Math.max(hosts.commandTimeoutMs, 90_000))),
     start: async (member) => void (await hosts.run(member, 'start', {}, Math.max(hosts.commandTimeoutMs, 90_000))),
-    describe: (member, what) => `${where(member)}: ${template(what, hosts.options).replace('{unit}', hosts.options.unit ?? 'etcd')}`,
+    // The command as it will run for this member (values shell-quoted), or the template if it cannot be filled in.
+    describe: (member, what) => {
+      let command: string;
+      try {
+        command = commandFor(what, hosts.options, {
+          name: member.name,
+          peerUrl: member.peerURLs[0] ?? '',
+          clientUrl: member.clientURLs[0] ?? '',
+        });
+      } catch {
+        command = template(what, hosts.options);
+      }
+      return `${where(member)}: ${command}`;
+    },
   };
 }

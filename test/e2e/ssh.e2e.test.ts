@@ -5,7 +5,9 @@
 // first election counted) and each member's log under its header. The logs template reads the members' log
 // files, as `journalctl -u etcd` would read their journals. A second cluster entry names an empty known_hosts
 // file: its unknown host key is put in a modal with its SHA256 fingerprint, asked once for the three members on
-// that host, and once trusted the logs are read.
+// that host, and once trusted the logs are read. Rolling Restart from the palette: the plan modal names the
+// cluster and every member, and once confirmed every member runs as a new process (through the harness's
+// stand-in for systemd, test/harness/memberService.ts, which the restart template calls) and the toast says done.
 //
 // Needs scripts/setup-etcd.sh, scripts/setup-code-server.sh, Debian's openssh-server and a packaged .vsix.
 import { test, before, after } from 'node:test';
@@ -17,6 +19,7 @@ import { quote } from 'shell-quote';
 import type { Page } from 'playwright-core';
 import { EtcdCluster } from '../harness/etcdCluster';
 import { Sshd } from '../harness/sshd';
+import { MemberService } from '../harness/memberService';
 import { openViewContainer, runCommand, waitFor } from './harness/codeServer';
 import { startE2eSession, type E2eSession } from './harness/session';
 
@@ -26,6 +29,7 @@ const NAMES = ['etcd-1', 'etcd-2', 'etcd-3'];
 let cluster: EtcdCluster;
 let sshd: Sshd;
 let session: E2eSession;
+let service: MemberService;
 
 /** The text of the active editor's visible lines (Monaco renders spaces as no-break spaces). */
 async function editorText(page: Page): Promise<string> {
@@ -53,11 +57,12 @@ before(async () => {
   const logsDir = join(cluster.baseDir, 'logs');
   mkdirSync(logsDir);
   for (const m of cluster.members) symlinkSync(m.logFile, join(logsDir, `${m.name}.log`));
+  service = MemberService.install(cluster);
   const ssh = {
     port: sshd.port,
     identityFile: sshd.userKey.file,
     sshConfig: false,
-    commands: { logs: `tail -n {lines} ${quote([logsDir])}/{name}.log` },
+    commands: { logs: `tail -n {lines} ${quote([logsDir])}/{name}.log`, restart: `${quote([service.script])} restart {name}` },
   };
   session = await startE2eSession({
     name: 'ssh',
@@ -82,6 +87,7 @@ before(async () => {
 
 after(async () => {
   await session?.close();
+  service?.stopAll();
   await cluster?.destroy();
   await sshd?.stop();
 });
@@ -133,5 +139,32 @@ test('an unknown host key is asked once in a modal with its SHA256 fingerprint; 
     );
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'asked once for the three members on that host');
     for (const name of NAMES) assert.match(text, new RegExp(`\\n${name}: [\\d,]+ lines`));
+  });
+});
+
+test('Rolling Restart from the palette: the plan names the cluster and every member; confirmed, each runs as a new process', async () => {
+  await session.step('rolling-restart', async (wb) => {
+    const page = wb.page;
+    await cluster.waitForLeader();
+    const before = NAMES.map((n) => service.pid(n));
+    await runCommand(page, 'etcd Inspector: Rolling Restart');
+    await accept(page, 'Rolling restart: which cluster?', 'known');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const text = (await dialog.textContent()) ?? '';
+    await wb.screenshot('ssh-rolling-restart-modal');
+    assert.match(text, /Rolling restart of cluster "known": 3 members, one at a time, followers first, the leader last/);
+    for (const name of NAMES) assert.ok(text.includes(`restart ${name}`), `${name} in the plan: ${text}`);
+    assert.ok(text.includes(`etcd-service restart etcd-2)`) && !text.includes('{name}'), `the commands as they will run: ${text}`);
+    await dialog.locator('.monaco-button', { hasText: 'Restart' }).first().click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Rolling restart of cluster "known": done' });
+    await toast.first().waitFor({ state: 'visible', timeout: 3 * UI_TIMEOUT_MS });
+    await wb.screenshot('ssh-rolling-restart-done');
+    const after = NAMES.map((n) => service.pid(n));
+    for (let i = 0; i < NAMES.length; i++) assert.notEqual(after[i], before[i], `${NAMES[i]} was restarted`);
+    // The harness no longer owns the restarted processes: ask every member itself (etcdctl endpoint status).
+    const leaders = await Promise.all(cluster.members.map((m) => cluster.endpointStatus(m.clientUrl)));
+    assert.equal(new Set(leaders.map((l) => l?.leader)).size, 1, JSON.stringify(leaders.map((l) => l?.leader)));
+    assert.notEqual(leaders[0]?.leader ?? '0', '0', 'every member names the same leader after the restart');
   });
 });
