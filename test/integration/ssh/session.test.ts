@@ -119,6 +119,35 @@ test('a known_hosts file that cannot be read fails closed; a configured one that
   }
 });
 
+test('ssh-agent: a key only the agent holds authenticates (no identity file given)', async (t) => {
+  const known = sshd.writeKnownHosts('known-agent', [sshd.knownHostsLine('plain')]);
+  const socket = join(sshd.dir, 'agent.sock');
+  const { spawn, execFile } = await import('node:child_process');
+  const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
+  t.after(() => void agent.kill());
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+  await new Promise<void>((resolve, reject) =>
+    execFile('ssh-add', [sshd.userKey.file], { env: { ...process.env, SSH_AUTH_SOCK: socket } }, (e) => (e ? reject(e) : resolve())),
+  );
+  const target = await resolveTarget('127.0.0.1', optionsFor(known, { identityFile: join(sshd.dir, 'no-such-key') }), null);
+  const withAgent = await SshSession.open(target, {
+    credentials: { agent: socket },
+    onUnknownHostKey: refuseUnknown,
+    connectTimeoutMs: 5000,
+  });
+  try {
+    assert.equal((await withAgent.exec('echo agent', 5000)).stdout, 'agent\n');
+  } finally {
+    withAgent.close();
+  }
+  // Without the agent the same target has no credentials at all, and says so.
+  const none = await refusal(
+    SshSession.open(target, { credentials: { agent: null }, onUnknownHostKey: refuseUnknown, connectTimeoutMs: 5000 }),
+  );
+  assert.equal(none.kind, 'auth');
+  assert.match(none.message, /no credentials: no ssh-agent/);
+});
+
 test('a wrong identity is refused with a clear permission-denied sentence', async () => {
   const stranger = await keyPair(sshd.dir, 'stranger');
   const known = sshd.writeKnownHosts('known-auth', [sshd.knownHostsLine('plain')]);
