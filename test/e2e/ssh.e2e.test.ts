@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Page } from 'playwright-core';
@@ -30,6 +30,7 @@ let cluster: EtcdCluster;
 let sshd: Sshd;
 let session: E2eSession;
 let service: MemberService;
+let memberConf: string;
 
 /** The text of the active editor's visible lines (Monaco renders spaces as no-break spaces). */
 async function editorText(page: Page): Promise<string> {
@@ -58,11 +59,14 @@ before(async () => {
   mkdirSync(logsDir);
   for (const m of cluster.members) symlinkSync(m.logFile, join(logsDir, `${m.name}.log`));
   service = MemberService.install(cluster);
+  memberConf = join(sshd.dir, 'etcd.conf');
+  writeFileSync(memberConf, 'ETCD_NAME=etcd-1\nETCD_HEARTBEAT_INTERVAL=100\nETCD_ELECTION_TIMEOUT=1000\n');
   const ssh = {
     port: sshd.port,
     identityFile: sshd.userKey.file,
     sshConfig: false,
     commands: { logs: `tail -n {lines} ${quote([logsDir])}/{name}.log`, restart: `${quote([service.script])} restart {name}` },
+    configFile: memberConf,
   };
   session = await startE2eSession({
     name: 'ssh',
@@ -166,5 +170,45 @@ test('Rolling Restart from the palette: the plan names the cluster and every mem
     const leaders = await Promise.all(cluster.members.map((m) => cluster.endpointStatus(m.clientUrl)));
     assert.equal(new Set(leaders.map((l) => l?.leader)).size, 1, JSON.stringify(leaders.map((l) => l?.leader)));
     assert.notEqual(leaders[0]?.leader ?? '0', '0', 'every member names the same leader after the restart');
+  });
+});
+
+test('Open Member Configuration: the etcd.conf of a member over SFTP in an editor; saving asks, then writes it with a backup', async () => {
+  await session.step('member-config', async (wb) => {
+    const page = wb.page;
+    await runCommand(page, 'etcd Inspector: Open Member Configuration (over SSH)');
+    await accept(page, 'Open member configuration: which cluster?', 'known');
+    await accept(page, 'Open member configuration of "known": which member?', 'etcd-1');
+    await waitFor(
+      () => editorText(page),
+      (t) => t.includes('ETCD_HEARTBEAT_INTERVAL=100'),
+      UI_TIMEOUT_MS,
+    );
+    const tab = page.locator('.part.editor .tab.active', { hasText: 'etcd.conf' });
+    await tab.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // Append a line and save: the modal names the file, the member and the cluster.
+    await page.locator('.part.editor .editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('ETCD_SNAPSHOT_COUNT=10000\n');
+    await page.keyboard.press('Control+S');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const question = (await dialog.textContent()) ?? '';
+    await wb.screenshot('ssh-member-config-save');
+    assert.ok(question.includes(`Write ${memberConf} on member etcd-1 of cluster "known"?`), question);
+    assert.equal(readFileSync(memberConf, 'utf8').includes('ETCD_SNAPSHOT_COUNT'), false, 'nothing written before the answer');
+    await dialog.locator('.monaco-button', { hasText: 'Write to the Host' }).first().click();
+    await waitFor(
+      async () => readFileSync(memberConf, 'utf8'),
+      (t) => t.includes('ETCD_SNAPSHOT_COUNT=10000'),
+      UI_TIMEOUT_MS,
+    );
+    const backups = readdirSync(sshd.dir).filter((f) => /^etcd\.conf\.etcd-inspector-\d{8}T\d{6}Z\.bak$/.test(f));
+    assert.equal(backups.length, 1, readdirSync(sshd.dir).join(', '));
+    assert.equal(
+      readFileSync(join(sshd.dir, backups[0]), 'utf8'),
+      'ETCD_NAME=etcd-1\nETCD_HEARTBEAT_INTERVAL=100\nETCD_ELECTION_TIMEOUT=1000\n',
+    );
+    await runCommand(page, 'View: Close All Editors');
   });
 });

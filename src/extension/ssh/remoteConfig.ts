@@ -30,7 +30,12 @@ function parse(uri: vscode.Uri): { cluster: string; member: string } {
 interface Opened {
   remote: RemoteFile;
   where: string;
+  /** When it was read (Date.now()). */
+  at: number;
 }
+
+/** VS Code stats a file right before reading it: a read this recent answers both from one SSH connection. */
+const FRESH_READ_MS = 3000;
 
 export class MemberConfigFileSystem implements vscode.FileSystemProvider {
   private readonly opened = new Map<string, Opened>();
@@ -52,15 +57,23 @@ export class MemberConfigFileSystem implements vscode.FileSystemProvider {
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const recent = this.opened.get(uri.toString());
+    if (recent && Date.now() - recent.at < FRESH_READ_MS) return Buffer.from(recent.remote.text, 'utf8');
+    return Buffer.from((await this.read(uri)).remote.text, 'utf8');
+  }
+
+  /** Reads the file from the member's host and remembers that version. */
+  private async read(uri: vscode.Uri): Promise<Opened> {
     const { hosts, member } = await this.open(uri);
     try {
       const path = await configPathOf(hosts.hosts, member);
       const sftp = await (await hosts.hosts.session(member)).sftp();
       const where = `${hostLabel(member)} (${hosts.where(member) ?? '?'})`;
       const remote = await readRemoteFile(sftp, path, where);
-      this.opened.set(uri.toString(), { remote, where });
+      const opened = { remote, where, at: Date.now() };
+      this.opened.set(uri.toString(), opened);
       this.deps.log.info(`read ${path} of ${where}: ${remote.text.length} characters`);
-      return Buffer.from(remote.text, 'utf8');
+      return opened;
     } catch (error) {
       if (error instanceof SshError) hosts.explain([error]);
       throw vscode.FileSystemError.Unavailable((error as Error).message);
@@ -89,7 +102,11 @@ export class MemberConfigFileSystem implements vscode.FileSystemProvider {
     try {
       const sftp = await (await hosts.hosts.session(member)).sftp();
       const backup = await writeRemoteFile(sftp, opened.remote, Buffer.from(content).toString('utf8'), opened.where);
-      this.opened.set(uri.toString(), { remote: await readRemoteFile(sftp, opened.remote.path, opened.where), where: opened.where });
+      this.opened.set(uri.toString(), {
+        remote: await readRemoteFile(sftp, opened.remote.path, opened.where),
+        where: opened.where,
+        at: Date.now(),
+      });
       this.deps.log.info(`wrote ${opened.remote.path} of ${opened.where}; the old file is ${backup}`);
       void vscode.window.showInformationMessage(
         `Wrote ${opened.remote.path} on ${memberName}; the old file is ${basename(backup)} beside it.`,
@@ -102,14 +119,13 @@ export class MemberConfigFileSystem implements vscode.FileSystemProvider {
     }
   }
 
-  stat(uri: vscode.Uri): vscode.FileStat {
-    const opened = this.opened.get(uri.toString());
-    return {
-      type: vscode.FileType.File,
-      ctime: 0,
-      mtime: (opened?.remote.version.mtime ?? 0) * 1000,
-      size: opened?.remote.version.size ?? 0,
-    };
+  /**
+   * The version last read or written (VS Code compares it before a save: a stat of 0 would make every save
+   * look like a conflict); a file not read yet is read now, so its first stat is the host's.
+   */
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const opened = this.opened.get(uri.toString()) ?? (await this.read(uri));
+    return { type: vscode.FileType.File, ctime: 0, mtime: opened.remote.version.mtime * 1000, size: opened.remote.version.size };
   }
 
   watch(): vscode.Disposable {
