@@ -9,14 +9,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import type { ClusterSnapshot } from '../etcd/model';
-import { renderLogSummary } from '../etcd/logs/render';
+import { renderLogSummary, type MemberLog } from '../etcd/logs/render';
+import { safeText } from '../etcd/logs/patterns';
 import { DEFAULT_COMMANDS } from '../ssh/commands';
 import { MemberHosts } from '../ssh/hosts';
 import { knownHostsEntry } from '../ssh/knownHosts';
-import { connectivityMatrix, fetchLogs, hostInfo, renderMatrix, sshClock, type LogWindow } from '../ssh/operations';
+import { connectivityMatrix, fetchLogs, hostInfo, renderMatrix, sshClock, type LogWindow, type MemberLogs } from '../ssh/operations';
 import { withSshFindings, type SshMeasurements } from '../ssh/findings';
 import { parseHostSpec, type SshOptions } from '../ssh/target';
-import { printable } from '../shared/text';
+import { formatBinaryBytes, printable } from '../shared/text';
 import { EXIT, type CliIo } from './cli';
 import { argumentError, CONNECTION_HELP, CONNECTION_OPTIONS, PEER_TLS_OPTIONS, profileFromArgs, renderDiagnosis, toJson } from './status';
 
@@ -176,11 +177,35 @@ async function setUp(
   }
 }
 
-async function refreshed(inspector: ClusterInspector, io: CliIo): Promise<ClusterSnapshot | null> {
-  const snapshot = await inspector.refresh();
-  if (snapshot.members.length > 0) return snapshot;
-  io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
-  return null;
+/**
+ * What logs and diagnose --ssh share once their arguments are read: one refresh (for the member list), the
+ * member hosts with the ssh configuration's notes printed, then `work`; the inspector and the SSH sessions are
+ * closed whatever happens. Exit 2 when no endpoint answered.
+ */
+async function onClusterHosts(
+  set: { inspector: ClusterInspector; ssh: { options: SshOptions; acceptNew: boolean } },
+  io: CliIo,
+  work: (snapshot: ClusterSnapshot, hosts: MemberHosts) => Promise<number>,
+): Promise<number> {
+  let hosts: MemberHosts | null = null;
+  try {
+    const snapshot = await set.inspector.refresh();
+    if (snapshot.members.length === 0) {
+      io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
+      return EXIT.usage;
+    }
+    hosts = await cliHosts(set.ssh.options, set.ssh.acceptNew, io);
+    for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
+    return await work(snapshot, hosts);
+  } finally {
+    hosts?.close();
+    set.inspector.dispose();
+  }
+}
+
+/** A member's fetched log as the summary renders it. */
+function memberLog(l: MemberLogs): MemberLog {
+  return { name: l.member.name || l.member.id, summary: l.value?.summary ?? null, ...(l.error ? { error: l.error.message } : {}) };
 }
 
 /** `etcd-inspector logs`. */
@@ -192,11 +217,11 @@ export async function logsCommand(args: string[], io: CliIo): Promise<number> {
     examples: { type: 'boolean' },
   });
   if (typeof set === 'number') return set;
-  const { values, inspector, ssh } = set;
+  const { values } = set;
   let window: LogWindow;
   if (values.since !== undefined && values.lines !== undefined) {
     io.stderr.write('etcd-inspector: --lines and --since exclude each other\n');
-    inspector.dispose();
+    set.inspector.dispose();
     return EXIT.usage;
   }
   if (typeof values.since === 'string') window = { since: values.since };
@@ -204,41 +229,28 @@ export async function logsCommand(args: string[], io: CliIo): Promise<number> {
     const lines = Number(values.lines ?? 1000);
     if (!Number.isInteger(lines) || lines < 1 || lines > 1_000_000) {
       io.stderr.write('etcd-inspector: --lines takes a whole number between 1 and 1000000\n');
-      inspector.dispose();
+      set.inspector.dispose();
       return EXIT.usage;
     }
     window = { lines };
   }
-  let hosts: MemberHosts | null = null;
-  try {
-    const snapshot = await refreshed(inspector, io);
-    if (!snapshot) return EXIT.usage;
-    hosts = await cliHosts(ssh.options, ssh.acceptNew, io);
-    for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
-    const members = snapshot.members.filter((m) => m.started);
-    const logs = await fetchLogs(hosts, members, window);
-    const heading = 'lines' in window ? `last ${window.lines} lines` : `since ${window.since}`;
-    io.stdout.write(
-      renderLogSummary(
-        logs.map((l) => ({
-          name: l.member.name || l.member.id,
-          summary: l.value?.summary ?? null,
-          ...(l.error ? { error: l.error.message } : {}),
-        })),
-        { window: heading, examples: values.examples === true },
-      ),
+  return onClusterHosts(set, io, async (snapshot, hosts) => {
+    const logs = await fetchLogs(
+      hosts,
+      snapshot.members.filter((m) => m.started),
+      window,
     );
+    const heading = 'lines' in window ? `last ${window.lines} lines` : `since ${window.since}`;
+    io.stdout.write(renderLogSummary(logs.map(memberLog), { window: heading, examples: values.examples === true }));
     if (values.full === true) {
       for (const l of logs) {
-        if (!l.value) continue;
-        io.stdout.write(`\n===== ${printable(l.member.name || l.member.id)} =====\n${l.value.text.replace(/[^\P{Cc}\n\t]/gu, '?')}`);
+        // Each line made printable as the summary's are (ANSI sequences removed, controls escaped).
+        if (l.value)
+          io.stdout.write(`\n===== ${safeText(l.member.name || l.member.id)} =====\n${l.value.text.split('\n').map(safeText).join('\n')}`);
       }
     }
     return logs.some((l) => l.error) ? EXIT.failed : EXIT.ok;
-  } finally {
-    hosts?.close();
-    inspector.dispose();
-  }
+  });
 }
 
 /** `etcd-inspector diagnose --ssh`. */
@@ -250,35 +262,35 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
     { output: { type: 'string', short: 'w', default: 'table' } },
   );
   if (typeof set === 'number') return set;
-  const { values, inspector, ssh } = set;
-  let hosts: MemberHosts | null = null;
-  try {
-    const snapshot = await refreshed(inspector, io);
-    if (!snapshot) return EXIT.usage;
-    hosts = await cliHosts(ssh.options, ssh.acceptNew, io);
-    for (const note of hosts.notes) io.stderr.write(`etcd-inspector: ${printable(note)}\n`);
+  return onClusterHosts(set, io, async (snapshot, hosts) => {
     const members = snapshot.members.filter((m) => m.started || m.peerURLs.length > 0);
-    const h = hosts;
     const [clocks, matrix, logs, infos] = await Promise.all([
-      h.each(members, (m) => sshClock(h, m)),
-      connectivityMatrix(h, members),
+      hosts.each(members, (m) => sshClock(hosts, m)),
+      connectivityMatrix(hosts, members),
       fetchLogs(
-        h,
+        hosts,
         members.filter((m) => m.started),
         { lines: 1000 },
       ),
-      h.each(members, (m) => hostInfo(h, m)),
+      hosts.each(members, (m) => hostInfo(hosts, m)),
     ]);
     const measured: SshMeasurements = {
       clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
       matrix,
-      logs: logs.map((l) => ({ member: l.member.name || l.member.id, summary: l.value?.summary ?? null, error: l.error?.message ?? null })),
     };
     const result = withSshFindings(snapshot, measured);
-    if (values.output === 'json') {
-      io.stdout.write(
-        `${JSON.stringify({ ...(toJson(result) as object), ssh: { hosts: infos.map((i) => ({ member: i.member.name, ...(i.value ?? { error: i.error?.message }) })), matrix, clockErrors: clocks.filter((c) => c.error).map((c) => ({ member: c.member.name, error: c.error?.message })), logs: measured.logs } }, null, 2)}\n`,
-      );
+    if (set.values.output === 'json') {
+      const ssh = {
+        hosts: infos.map((i) => ({ member: i.member.name, ...(i.value ?? { error: i.error?.message }) })),
+        matrix,
+        clockErrors: clocks.filter((c) => c.error).map((c) => ({ member: c.member.name, error: c.error?.message })),
+        logs: logs.map((l) => ({
+          member: l.member.name || l.member.id,
+          summary: l.value?.summary ?? null,
+          error: l.error?.message ?? null,
+        })),
+      };
+      io.stdout.write(`${JSON.stringify({ ...(toJson(result) as object), ssh }, null, 2)}\n`);
     } else {
       const clockLines = clocks.map((c) =>
         c.value
@@ -292,19 +304,16 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
         const state = service
           ? `${service.active ?? '?'} (${service.sub ?? '?'})${service.mainPid ? `, pid ${service.mainPid}` : ''}${service.since ? `, since ${service.since}` : ''}`
           : `unknown: ${serviceError ?? ''}`;
-        const size = dataDirBytes !== null ? `${(dataDirBytes / 1024 / 1024).toFixed(1)} MiB` : `unknown (${dataDirError ?? ''})`;
+        const size = dataDirBytes !== null ? formatBinaryBytes(dataDirBytes) : `unknown (${dataDirError ?? ''})`;
         return `  ${name}: etcd ${printable(state)}; data dir ${printable(dataDir)} ${printable(size)}`;
       });
       io.stdout.write(
         `${renderDiagnosis(result)}\nOver SSH:\nService and data dir:\n${serviceLines.join('\n')}\n\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
-          measured.logs.map((l) => ({ name: l.member, summary: l.summary, ...(l.error ? { error: l.error } : {}) })),
+          logs.map(memberLog),
           { window: 'last 1000 lines' },
         )}`,
       );
     }
     return result.checks.some((c) => c.ok === false) ? EXIT.failed : EXIT.ok;
-  } finally {
-    hosts?.close();
-    inspector.dispose();
-  }
+  });
 }

@@ -63,26 +63,28 @@ export class TlsSettingsError extends Error {
   }
 }
 
+/** Reads a TLS file named in a profile; a file that cannot be read is a TlsSettingsError naming it. */
+export function readTlsFile(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new TlsSettingsError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
 /** The credentials part of a profile, read once per client. */
 function credentialsOf(profile: ConnectionProfile): IOptions['credentials'] {
   const tls = profile.tls;
   if (!tls?.caFile && !tls?.certFile && !tls?.keyFile) return undefined;
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new TlsSettingsError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-        cause: error,
-      });
-    }
-  };
   if (!tls.caFile) throw new TlsSettingsError('a CA file (--cacert) is needed to verify the servers');
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile))
     throw new TlsSettingsError('a client certificate needs its key, and a key its certificate');
   return {
-    rootCertificate: read(tls.caFile, 'CA'),
-    ...(tls.certFile ? { certChain: read(tls.certFile, 'client certificate') } : {}),
-    ...(tls.keyFile ? { privateKey: read(tls.keyFile, 'client key') } : {}),
+    rootCertificate: readTlsFile(tls.caFile, 'CA'),
+    ...(tls.certFile ? { certChain: readTlsFile(tls.certFile, 'client certificate') } : {}),
+    ...(tls.keyFile ? { privateKey: readTlsFile(tls.keyFile, 'client key') } : {}),
   };
 }
 

@@ -11,11 +11,10 @@
 // nor a suspend (the monotonic clock stops while a laptop sleeps): in a long-lived extension host it would
 // drift from the wall clock by hours. Date.now() counts whole milliseconds, which adds 0.5 ms to the
 // uncertainty; the member's timestamp has nanoseconds and adds nothing that matters.
-import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { DeadlineError, TlsSettingsError, describeError, type Failure } from './client';
+import { DeadlineError, TlsSettingsError, describeError, readTlsFile, type Failure } from './client';
 import type { ClockReading } from './model';
 import type { TlsFiles } from './profile';
 
@@ -92,25 +91,20 @@ function goodEnough(samples: readonly ClockSample[]): boolean {
 /** An answer on the peer port that is not etcd's /raft/probing. */
 class ProbingAnswerError extends Error {}
 
-/** TLS options of a peer request, the files read now (an unreadable one is this measurement's failure). */
-function tlsOptions(tls: TlsFiles | undefined, host: string): Record<string, unknown> {
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new TlsSettingsError(`cannot read the peer ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-        cause: error,
-      });
-    }
-  };
+/** The peer TLS files' contents (read once per PeerClock, as a client reads its own once). */
+interface PeerTlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+function readPeerTls(tls: TlsFiles | undefined): PeerTlsFiles {
   if (Boolean(tls?.certFile) !== Boolean(tls?.keyFile))
     throw new TlsSettingsError('a peer client certificate needs its key, and a key its certificate');
   return {
-    ...(tls?.caFile ? { ca: read(tls.caFile, 'CA') } : {}),
-    ...(tls?.certFile ? { cert: read(tls.certFile, 'certificate') } : {}),
-    ...(tls?.keyFile ? { key: read(tls.keyFile, 'key') } : {}),
-    // SNI carries host names only (RFC 6066); the certificate is still checked against the IP.
-    servername: tls?.serverName ?? (isIP(host) ? '' : host),
+    ...(tls?.caFile ? { ca: readTlsFile(tls.caFile, 'peer CA') } : {}),
+    ...(tls?.certFile ? { cert: readTlsFile(tls.certFile, 'peer certificate') } : {}),
+    ...(tls?.keyFile ? { key: readTlsFile(tls.keyFile, 'peer key') } : {}),
   };
 }
 
@@ -122,7 +116,23 @@ export class PeerClock {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 1, timeout: IDLE_SOCKET_MS });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 1, timeout: IDLE_SOCKET_MS });
 
+  /** The peer TLS files, read on the first https measurement; an unreadable one fails every measurement with the file named. */
+  private files: PeerTlsFiles | TlsSettingsError | undefined;
+
   constructor(private readonly tls?: TlsFiles) {}
+
+  private tlsOptions(host: string): Record<string, unknown> {
+    if (this.files === undefined) {
+      try {
+        this.files = readPeerTls(this.tls);
+      } catch (error) {
+        this.files = error as TlsSettingsError;
+      }
+    }
+    if (this.files instanceof TlsSettingsError) throw this.files;
+    // SNI carries host names only (RFC 6066); the certificate is still checked against the IP.
+    return { ...this.files, servername: this.tls?.serverName ?? (isIP(host) ? '' : host) };
+  }
 
   /**
    * Up to `samples` sequential samples of the member's clock, ending by the deadline. A deadline or an
@@ -136,7 +146,7 @@ export class PeerClock {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new ProbingAnswerError(`peer URL scheme ${url.protocol} is not http or https`);
       const https = url.protocol === 'https:';
-      const options = https ? tlsOptions(this.tls, url.hostname.replace(/^\[|\]$/g, '')) : {};
+      const options = https ? this.tlsOptions(url.hostname.replace(/^\[|\]$/g, '')) : {};
       let retried = false;
       while (taken.length < samples && Date.now() < deadline.getTime() && !goodEnough(taken)) {
         try {

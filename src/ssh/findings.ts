@@ -1,16 +1,14 @@
 // What SSH adds to a refresh: clock readings for the members /raft/probing could not measure (and every
-// host's NTP state), the connectivity matrix into the `connectivity` check, and the log patterns found.
+// host's NTP state) and the connectivity matrix into the `connectivity` check.
 // Pure: it takes what operations.ts measured and gives a snapshot with its checks re-evaluated.
 import { clockCheck } from '../etcd/checklist';
 import type { ClockReading, ClusterSnapshot } from '../etcd/model';
-import type { LogSummary } from '../etcd/logs/patterns';
 import type { ConnectivityMatrix } from './operations';
 
-/** What the SSH side measured, per member id (clocks) or for the cluster. */
+/** What the SSH side measured that the checks use, per member id (clocks) or for the cluster. */
 export interface SshMeasurements {
   clocks: Map<string, { reading: ClockReading | null; error: string | null }>;
   matrix: ConnectivityMatrix | null;
-  logs: { member: string; summary: LogSummary | null; error: string | null }[];
   /** When the matrix was measured (ms since the epoch), if not just now: the check says how long ago. */
   matrixAt?: number;
 }

@@ -75,14 +75,19 @@ export class MemberHosts {
     return opening;
   }
 
-  /** Runs a named command for a member and returns its output; throws SshError (timeout, sudo, exit code). */
-  async run(member: HostMember, name: CommandName, values: CommandValues = {}, timeoutMs = this.commandTimeoutMs): Promise<string> {
-    const command = commandFor(name, this.options, {
+  /** The command line of a named command for a member: the cluster's template, the member's values shell-quoted. */
+  command(member: HostMember, name: CommandName, values: CommandValues = {}): string {
+    return commandFor(name, this.options, {
       name: member.name,
       peerUrl: member.peerURLs[0] ?? '',
       clientUrl: member.clientURLs[0] ?? '',
       ...values,
     });
+  }
+
+  /** Runs a named command for a member and returns its output; throws SshError (timeout, sudo, exit code). */
+  async run(member: HostMember, name: CommandName, values: CommandValues = {}, timeoutMs = this.commandTimeoutMs): Promise<string> {
+    const command = this.command(member, name, values);
     const session = await this.session(member);
     return outputOf(await session.exec(command, timeoutMs), name, hostLabel(member));
   }

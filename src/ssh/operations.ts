@@ -6,7 +6,8 @@ import type { ClockReading } from '../etcd/model';
 import { summarizeLog, type LogSummary } from '../etcd/logs/patterns';
 import { hostLabel, type HostMember, type MemberHosts, type PerMember } from './hosts';
 import { SshError } from './session';
-import { commandFor, template } from './commands';
+import { template } from './commands';
+import type { MemberService } from '../etcd/actions/restart';
 import { memberHostSpec } from './target';
 
 /** Samples of a member's clock over SSH; the one with the shortest round trip is kept. */
@@ -215,31 +216,21 @@ export async function hostInfo(
 }
 
 /** The MemberService of the rolling restart over SSH: the restart and start templates on each member's host. */
-export function sshMemberService(hosts: MemberHosts): {
-  restart(member: HostMember): Promise<void>;
-  start(member: HostMember): Promise<void>;
-  describe(member: HostMember, what: 'restart' | 'start'): string;
-} {
-  const where = (member: HostMember): string => {
-    const spec = memberHostSpec(member, hosts.options) ?? '(no host)';
-    return `over SSH to ${spec}`;
-  };
+export function sshMemberService(hosts: MemberHosts): MemberService {
+  // A restart waits for etcd to stop (it flushes its WAL) and start: longer than an ordinary command.
+  const timeoutMs = Math.max(hosts.commandTimeoutMs, 90_000);
   return {
-    restart: async (member) => void (await hosts.run(member, 'restart', {}, Math.max(hosts.commandTimeoutMs, 90_000))),
-    start: async (member) => void (await hosts.run(member, 'start', {}, Math.max(hosts.commandTimeoutMs, 90_000))),
+    restart: async (member) => void (await hosts.run(member, 'restart', {}, timeoutMs)),
+    start: async (member) => void (await hosts.run(member, 'start', {}, timeoutMs)),
     // The command as it will run for this member (values shell-quoted), or the template if it cannot be filled in.
     describe: (member, what) => {
       let command: string;
       try {
-        command = commandFor(what, hosts.options, {
-          name: member.name,
-          peerUrl: member.peerURLs[0] ?? '',
-          clientUrl: member.clientURLs[0] ?? '',
-        });
+        command = hosts.command(member, what);
       } catch {
         command = template(what, hosts.options);
       }
-      return `${where(member)}: ${command}`;
+      return `over SSH to ${memberHostSpec(member, hosts.options) ?? '(no host)'}: ${command}`;
     },
   };
 }

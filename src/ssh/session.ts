@@ -238,17 +238,13 @@ export class SshSession {
    * Resolves null on success, else why not; rejects only when the server forbids forwarding.
    */
   async connectFromHost(host: string, port: number, timeoutMs: number): Promise<string | null> {
-    try {
-      const channel = await forward(this.client, host, port, timeoutMs, this.hop);
-      channel.destroy();
+    const opened = await tryForward(this.client, host, port, timeoutMs);
+    if ('channel' in opened) {
+      opened.channel.destroy();
       return null;
-    } catch (error) {
-      const e = error as SshError;
-      if (/prohibited/i.test(e.message))
-        throw new SshError('other', `${hopName(this.hop)}: port forwarding is disabled on this SSH server`);
-      // The reason only ("connection refused", "no TCP connection … within 3000 ms"): the caller names the link.
-      return /failed: (.*)$/.exec(e.message)?.[1] ?? e.message.replace(/^\S+: /, '');
     }
+    if (opened.prohibited) throw new SshError('other', `${hopName(this.hop)}: port forwarding is disabled on this SSH server`);
+    return opened.reason;
   }
 
   /** The SFTP subsystem (for remote configuration files). */
@@ -266,20 +262,50 @@ export class SshSession {
 }
 
 /** Opens a direct-tcpip channel to host:port through `client`, with a deadline. */
-function forward(client: Client, host: string, port: number, timeoutMs: number, via: SshHop): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new SshError('timeout', `${hopName(via)}: no TCP connection to ${host}:${port} within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+/** SSH's channel-open failure codes (RFC 4254 5.1) that tryForward tells apart. */
+const OPEN_PROHIBITED = 1;
+const OPEN_CONNECT_FAILED = 2;
+
+/**
+ * Opens a direct-tcpip channel to host:port through `client`, with a deadline: the channel, or why not (the
+ * reason alone, for the caller to place; prohibited: the server forbids forwarding).
+ */
+function tryForward(
+  client: Client,
+  host: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ channel: ClientChannel } | { reason: string; prohibited: boolean; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      resolve({ reason: `no TCP connection within ${timeoutMs} ms`, prohibited: false, timedOut: true });
+    }, timeoutMs);
     client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => {
       clearTimeout(timer);
-      if (error) {
-        const reason = /connect failed|refused/i.test(error.message) ? 'connection refused' : error.message;
-        reject(new SshError('unreachable', `${hopName(via)}: TCP connection to ${host}:${port} failed: ${reason}`));
-      } else resolve(channel);
+      // A channel that opens after the deadline is nobody's: closed at once.
+      if (late) return void channel?.destroy();
+      if (!error) return resolve({ channel });
+      const code = (error as Error & { reason?: number }).reason;
+      resolve({
+        reason: code === OPEN_CONNECT_FAILED ? 'connection refused' : error.message.replace(/^\(SSH\) /, ''),
+        prohibited: code === OPEN_PROHIBITED,
+        timedOut: false,
+      });
     });
   });
+}
+
+/** A direct-tcpip channel to the next hop, or an SshError naming the hop it was asked of. */
+async function forward(client: Client, host: string, port: number, timeoutMs: number, via: SshHop): Promise<ClientChannel> {
+  const opened = await tryForward(client, host, port, timeoutMs);
+  if ('channel' in opened) return opened.channel;
+  throw new SshError(
+    opened.timedOut ? 'timeout' : 'unreachable',
+    `${hopName(via)}: TCP connection to ${host}:${port} failed: ${opened.reason}`,
+    via,
+  );
 }
 
 /** Connects and authenticates one hop, verifying its host key under its own name and port. */

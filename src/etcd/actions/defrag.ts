@@ -22,7 +22,7 @@ import {
 } from './action';
 import { memberLabel, quorumGuard, unavailableReason, type GuardVerdict } from './guard';
 import { mostCaughtUpFollower } from './leadership';
-import { moveLeadershipAway, waitForMember } from './rolling';
+import { nextMember, waitForMember } from './rolling';
 
 /** Options of a rolling defragment. */
 export interface DefragOptions {
@@ -266,31 +266,28 @@ export async function rollingDefrag(context: ActionContext, options: DefragOptio
     }
     const started = Date.now();
     const base = { memberId: member.id, memberName: member.name, tookMs: 0 };
-    let fresh = await context.inspector.refresh();
-    let current = fresh.members.find((m) => m.id === member.id);
-    if (!current)
-      return fail({ ...base, ok: false, text: `defragment ${label}` }, { text: `${label} is no longer a member`, meaning: null });
-
     // The leader's defragment stops its applies (see LEADER_IN_PLACE_MS): leadership moves first when that is predicted to be long.
-    const predicted = current.isLeader ? predictedDefragMs(samples, current.status?.dbSize ?? 0) : null;
-    if (current.isLeader && !movesLeadership(options.moveLeader ?? 'auto', predicted) && predicted !== null) {
-      log(
-        `${label} is the leader; its defragment is predicted to take ${Math.round(predicted)} ms (≤ ${LEADER_IN_PLACE_MS} ms): defragmenting it in place`,
-      );
-    }
-    if (current.isLeader && movesLeadership(options.moveLeader ?? 'auto', predicted)) {
-      const moved = await moveLeadershipAway(context, fresh, current);
-      if ('error' in moved) return fail(moved.step, moved.error);
-      steps.push(moved.step);
-      fresh = moved.snapshot;
-      current = fresh.members.find((m) => m.id === member.id) ?? current;
-    }
-
-    const guard = quorumGuard(fresh, member.id, 'defragment');
-    if (!guard.allowed && !context.insist) {
+    const next = await nextMember(context, member.id, 'defragment', (leader) => {
+      const predicted = predictedDefragMs(samples, leader.status?.dbSize ?? 0);
+      const moves = movesLeadership(options.moveLeader ?? 'auto', predicted);
+      if (!moves && predicted !== null)
+        log(
+          `${label} is the leader; its defragment is predicted to take ${Math.round(predicted)} ms (≤ ${LEADER_IN_PLACE_MS} ms): defragmenting it in place`,
+        );
+      return moves;
+    });
+    if ('gone' in next)
+      return fail({ ...base, ok: false, text: `defragment ${label}` }, { text: `${label} is no longer a member`, meaning: null });
+    if ('error' in next) return fail(next.step, next.error);
+    if (next.moved) steps.push(next.moved);
+    let current = next.member;
+    if (!next.guard.allowed && !context.insist) {
       return fail(
         { ...base, ok: false, text: `defragment ${label}`, details: { dbSizeBefore: current.status?.dbSize ?? null, dbSizeAfter: null } },
-        { text: `the quorum guard refuses: ${guard.text}`, meaning: 'the cluster changed since the plan; nothing more was defragmented' },
+        {
+          text: `the quorum guard refuses: ${next.guard.text}`,
+          meaning: 'the cluster changed since the plan; nothing more was defragmented',
+        },
       );
     }
 

@@ -18,7 +18,7 @@ import {
 } from './action';
 import { memberLabel, quorumGuard, type GuardVerdict } from './guard';
 import { mostCaughtUpFollower } from './leadership';
-import { moveLeadershipAway, waitForMember } from './rolling';
+import { nextMember, waitForMember } from './rolling';
 
 /** Runs etcd's service on a member's host. */
 export interface MemberService {
@@ -111,19 +111,16 @@ export async function rollingRestart(context: ActionContext, options: RestartOpt
     }
     const started = Date.now();
     const base: StepOutcome = { memberId: planned.id, memberName: planned.name, ok: true, text: `restart ${label}`, tookMs: 0 };
-    let fresh = await context.inspector.refresh();
-    let member = fresh.members.find((m) => m.id === planned.id);
-    if (!member) return fail(base, { text: `${label} is no longer a member`, meaning: null });
-    if (member.isLeader && fresh.members.some((m) => !m.isLearner && !m.isLeader)) {
-      const moved = await moveLeadershipAway(context, fresh, member);
-      if ('error' in moved) return fail(moved.step, moved.error);
-      steps.push(moved.step);
-      fresh = moved.snapshot;
-      member = fresh.members.find((m) => m.id === planned.id) ?? member;
-    }
-    const guard = quorumGuard(fresh, member.id, 'restart');
-    if (!guard.allowed && !context.insist)
-      return fail(base, { text: `the quorum guard refuses: ${guard.text}`, meaning: 'nothing more was restarted' });
+    // A leader that stops makes the cluster wait an election timeout: leadership moves first, when there is a voter to take it.
+    const next = await nextMember(context, planned.id, 'restart', (_leader, snapshot) =>
+      snapshot.members.some((m) => !m.isLearner && !m.isLeader),
+    );
+    if ('gone' in next) return fail(base, { text: `${label} is no longer a member`, meaning: null });
+    if ('error' in next) return fail(next.step, next.error);
+    if (next.moved) steps.push(next.moved);
+    const { member } = next;
+    if (!next.guard.allowed && !context.insist)
+      return fail(base, { text: `the quorum guard refuses: ${next.guard.text}`, meaning: 'nothing more was restarted' });
     context.progress?.(`restarting ${label}`);
     log(`restart ${label}: ${options.service.describe(member, 'restart')}`);
     try {

@@ -1,8 +1,9 @@
-// What the rolling actions (defragment, restart) do between members: move leadership off a member before
-// it goes out of service, and wait until a member answers, is healthy and has caught up with the leader.
+// What the rolling actions (defragment, restart) do between members: take a fresh look at the next member,
+// move leadership off it when asked, ask the quorum guard, and afterwards wait until the member answers, is
+// healthy and has caught up with the leader.
 import type { ClusterSnapshot, MemberReport } from '../model';
 import { callMember, deadlineIn, SHORT_CALL_MS, type ActionContext, type ActionError, type StepOutcome } from './action';
-import { memberLabel, unavailableReason, type OutOfServiceAction } from './guard';
+import { memberLabel, quorumGuard, unavailableReason, type GuardVerdict, type OutOfServiceAction } from './guard';
 import { mostCaughtUpFollower } from './leadership';
 
 /** Pause between two looks at a member that is catching up. */
@@ -88,4 +89,34 @@ export async function moveLeadershipAway(
     }
     await sleep(POLL_MS);
   }
+}
+
+/**
+ * The next member of a rolling action, just before it goes out of service: from a fresh refresh; when it
+ * leads and `movesLeadership(it, snapshot)` says so, leadership moved to the most caught-up follower first (that step
+ * returned as `moved`); and the quorum guard's verdict on the cluster as it is then. The caller decides what
+ * a refusal means (`context.insist`) and words its own failure.
+ */
+export async function nextMember(
+  context: ActionContext,
+  id: string,
+  action: OutOfServiceAction,
+  movesLeadership: (leader: MemberReport, snapshot: ClusterSnapshot) => boolean,
+): Promise<
+  | { member: MemberReport; snapshot: ClusterSnapshot; moved: StepOutcome | null; guard: GuardVerdict }
+  | { gone: true }
+  | { step: StepOutcome; error: ActionError }
+> {
+  let snapshot = await context.inspector.refresh();
+  let member = snapshot.members.find((m) => m.id === id);
+  if (!member) return { gone: true };
+  let moved: StepOutcome | null = null;
+  if (member.isLeader && movesLeadership(member, snapshot)) {
+    const away = await moveLeadershipAway(context, snapshot, member);
+    if ('error' in away) return away;
+    moved = away.step;
+    snapshot = away.snapshot;
+    member = snapshot.members.find((m) => m.id === id) ?? member;
+  }
+  return { member, snapshot, moved, guard: quorumGuard(snapshot, id, action) };
 }

@@ -145,7 +145,6 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
         clocks: new Map([...(previous?.clocks ?? []), ...(measured.clocks ?? [])]),
         matrix: measured.matrix ?? previous?.matrix ?? null,
         matrixAt: measured.matrix ? now : previous?.matrixAt,
-        logs: [],
       },
     };
     if (entry.live) {

@@ -3,42 +3,17 @@
 // refusal exits 1 with its arithmetic; usage errors and a cluster nobody answers for exit 2; Ctrl-C cancels.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdCluster } from '../../harness/etcdCluster';
+import { CLI, cliEnv, runCli, showRun, type CliRun as Run } from '../../harness/cli';
 import { freePorts } from '../../harness/ports';
 
-const ROOT = join(__dirname, '..', '..', '..');
-// ETCD_INSPECTOR_CLI points the tests at another build (used to show that they fail on the old code).
-const CLI = process.env.ETCD_INSPECTOR_CLI ?? join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cleanEnv(): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL')));
-}
-
-function cli(args: string[], timeout = 60000, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...cleanEnv(), ...env }, timeout, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-const show = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+const cli = (args: string[], timeout = 60000, env: Record<string, string> = {}): Promise<Run> => runCli(args, { env, timeoutMs: timeout });
+const show = showRun;
 
 interface StatusJson {
   leaderName: string | null;
@@ -283,7 +258,7 @@ test('usage errors and a cluster nobody answers for exit 2; unknown members are 
 test('Ctrl-C during a rolling defragment stops before the next member and exits 1 saying so', async (t) => {
   const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
   t.after(() => cluster.destroy());
-  const child = spawn(process.execPath, [CLI, 'defrag', '--endpoints', cluster.endpoints.join(','), '--yes'], { env: cleanEnv() });
+  const child = spawn(process.execPath, [CLI, 'defrag', '--endpoints', cluster.endpoints.join(','), '--yes'], { env: cliEnv() });
   t.after(() => child.kill('SIGKILL'));
   let stdout = '';
   let stderr = '';

@@ -13,32 +13,11 @@ import { freePorts } from '../../harness/ports';
 import { generatePki } from '../../harness/tls';
 import { startGarbageServer } from '../../harness/garbage';
 import { startEndlessMetricsServer, startRecordingListener } from '../../harness/hostile';
+import { CLI, runCli, type CliRun as Run } from '../../harness/cli';
+
+const cli = (args: string[], env: Record<string, string> = {}, timeout = 20000): Promise<Run> => runCli(args, { env, timeoutMs: timeout });
 
 const ROOT = join(__dirname, '..', '..', '..');
-// ETCD_INSPECTOR_CLI points the tests at another build (used to show that they fail on the old code).
-const CLI = process.env.ETCD_INSPECTOR_CLI ?? join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function cli(args: string[], env: Record<string, string> = {}, timeout = 20000): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL')));
-  const started = Date.now();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { ...clean, ...env }, timeout, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, ms: Date.now() - started });
-      },
-    );
-  });
-}
 
 interface JsonMember {
   name: string;

@@ -5,32 +5,17 @@
 // matrix (a killed member's links cut, exit 1) and the log summary.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { quote } from 'shell-quote';
 import { EtcdCluster } from '../../harness/etcdCluster';
+import { runCli, showRun } from '../../harness/cli';
 import { Sshd, keyPair } from '../../harness/sshd';
 import { MemberService } from '../../harness/memberService';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const CLI = process.env.ETCD_INSPECTOR_CLI ?? join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL') && k !== 'SSH_AUTH_SOCK'));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
-const show = (r: Run): string => `exit ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+// Without the developer's ssh-agent: the tests authenticate with the harness's key only.
+const cli = (args: string[]) => runCli(args, { unset: ['SSH_AUTH_SOCK'], timeoutMs: 60_000 });
+const show = showRun;
 
 let sshd: Sshd;
 let cluster: EtcdCluster;
@@ -117,7 +102,7 @@ test('diagnose --ssh: clocks, all links, log summary; then a killed member: its 
     /Clocks \(member minus this machine\):\n {2}etcd-\d: [+-]\d+\.\d ms ±\d+\.\d · timedatectl: NTPSynchronized=yes/,
   );
   assert.match(healthy.stdout, /All 12 links connect\./);
-  assert.match(healthy.stdout, /Service and data dir:\n {2}etcd-\d: etcd active \(running\), pid \d+; data dir \S+ \d+\.\d MiB/);
+  assert.match(healthy.stdout, /Service and data dir:\n {2}etcd-\d: etcd active \(running\), pid \d+; data dir \S+ [\d.]+ MiB/);
   assert.match(healthy.stdout, /from the member hosts: all 12 links connect/);
 
   await cluster.kill('etcd-3');

@@ -2,22 +2,13 @@
 // Pins the JSON shape documented in README and the exit codes (0 pass, 1 a check failed, 2 no answer/usage).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EtcdCluster } from '../../harness/etcdCluster';
+import { CLI, runCli } from '../../harness/cli';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL')));
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...clean, ...env }, timeout: 20000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 before(() => assert.ok(existsSync(CLI), 'dist/cli.js is built (npm run build)'));
 

@@ -15,7 +15,7 @@ const ssh = (offsetMs: number): ClockReading => ({
   samples: 3,
   ntp: { synchronized: true, detail: 'timedatectl: NTPSynchronized=yes' },
 });
-const measured = (over: Partial<SshMeasurements>): SshMeasurements => ({ clocks: new Map(), matrix: null, logs: [], ...over });
+const measured = (over: Partial<SshMeasurements>): SshMeasurements => ({ clocks: new Map(), matrix: null, ...over });
 
 function unmeasured() {
   const s = snapshot([member(A, { clock: probing(1) }), member(B, { clock: probing(-2) }), member(C)]);
