@@ -20,7 +20,7 @@ Commands:
 
 Runbook actions (without --yes a mutating one prints its plan and changes nothing):
   defrag       rolling defragment, optionally compacting first, the leader last
-  alarm        list the alarms | disarm NOSPACE once the db is below its quota
+  alarm        list the alarms | disarm NOSPACE once every db has room below its quota
   move-leader  move leadership to a member (default: the most caught-up follower)
   member       add a member (a learner by default) | remove | promote a learner
   snapshot     save a snapshot to a file, with its sha256 and a restore guide

@@ -81,7 +81,7 @@ ${EXIT_HELP}`,
        etcd-inspector alarm disarm [MEMBER] [options]
 
 list: the active alarms. disarm: the NOSPACE alarm of MEMBER (a name or hex id), by default of every member
-whose db is back under its quota. CORRUPT is never disarmed from here.
+with one; refused until every member's db is below 95% of its quota. CORRUPT is never disarmed from here.
 
 Options:
 ${RUN_HELP}${COMMON_HELP}

@@ -1,4 +1,4 @@
-// Alarms: list them, and disarm NOSPACE on a member once its db is below its quota again. Never every
+// Alarms: list them, and disarm NOSPACE once every member's db has room below its quota again. Never every
 // alarm at once (member 0 with no alarm type would disarm CORRUPT too); CORRUPT is explained, not disarmed.
 import { toHexId } from '../ids';
 import { formatBytes } from '../format';
@@ -25,16 +25,34 @@ export const CORRUPT_EXPLANATION =
   '(Hash-KV check), then replace it (remove it and add it back with an empty data dir) or restore every member from a good ' +
   'snapshot (runbook step 5, option 2: etcdutl snapshot restore). It is never disarmed from here.';
 
+/**
+ * How full a db may be for NOSPACE to be disarmed. etcd raises NOSPACE when a request would take a member's
+ * db over its quota (size + the request's cost), so a db just under the quota raises it again at the next
+ * write; deletes and compaction work under the alarm, so there is no reason to disarm before there is room.
+ */
+export const DISARM_HEADROOM = 0.95;
+
 /** Why a member's NOSPACE alarm may or may not be disarmed now. */
 interface DisarmDecision {
   memberId: string;
   member: MemberReport | undefined;
-  /** The check, as shown in the plan: "etcd-1: db 1.2 MB < quota 2 MB: may disarm". */
+  /** The check, as shown in the plan: "etcd-1: db 1.2 MB < 95% of quota 2 MB: may disarm". */
   text: string;
   allowed: boolean;
 }
 
-/** The NOSPACE check of one alarmed member: its db size must be below its quota. */
+const NOT_YET = 'compact, then defragment, then disarm';
+
+/** The db check of one member: below DISARM_HEADROOM of its quota, or why it is not. Null when it cannot be told. */
+function fullness(member: MemberReport): { full: boolean; text: string } | null {
+  if (!member.status || member.status.dbSizeQuota === null || member.status.dbSizeQuota <= 0) return null;
+  const { dbSize, dbSizeQuota } = member.status;
+  const full = dbSize >= dbSizeQuota * DISARM_HEADROOM;
+  const percent = Math.round(DISARM_HEADROOM * 100);
+  return { full, text: `db ${formatBytes(dbSize)} ${full ? '≥' : '<'} ${percent}% of quota ${formatBytes(dbSizeQuota)}` };
+}
+
+/** The NOSPACE check of one alarmed member: its db size must be below DISARM_HEADROOM of its quota. */
 function decide(snapshot: ClusterSnapshot, memberId: string): DisarmDecision {
   const member = snapshot.members.find((m) => m.id === memberId);
   const label = member ? memberLabel(member) : memberId;
@@ -43,28 +61,44 @@ function decide(snapshot: ClusterSnapshot, memberId: string): DisarmDecision {
   if (!member.status) {
     return refuse(`db size unknown (${member.error ?? 'its status did not answer'}): NOSPACE not disarmed until it answers`);
   }
-  const { dbSize, dbSizeQuota } = member.status;
-  if (dbSizeQuota === null || dbSizeQuota <= 0) {
+  const check = fullness(member);
+  if (!check) {
     return refuse(
-      `db ${formatBytes(dbSize)}, quota unknown (its /metrics page gave no etcd_server_quota_backend_bytes): NOSPACE not disarmed without the check`,
+      `db ${formatBytes(member.status.dbSize)}, quota unknown (its /metrics page gave no etcd_server_quota_backend_bytes): NOSPACE not disarmed without the check`,
     );
   }
-  if (dbSize >= dbSizeQuota) {
-    return refuse(
-      `db ${formatBytes(dbSize)} ≥ quota ${formatBytes(dbSizeQuota)}: may not disarm yet (compact, then defragment this member, then disarm)`,
-    );
-  }
-  return { memberId, member, allowed: true, text: `${label}: db ${formatBytes(dbSize)} < quota ${formatBytes(dbSizeQuota)}: may disarm` };
+  if (check.full) return refuse(`${check.text}: may not disarm yet (${NOT_YET} this member)`);
+  return { memberId, member, allowed: true, text: `${label}: ${check.text}: may disarm` };
 }
 
-/** The decisions of a plan: for `ref`, that member's; by default every member with a NOSPACE alarm. */
+/**
+ * Members without a NOSPACE alarm whose db is as full: disarming would let writes through that raise
+ * NOSPACE again on them at once.
+ */
+function fullBystanders(snapshot: ClusterSnapshot, alarmed: Set<string>): string[] {
+  return snapshot.members.flatMap((m) => {
+    const check = alarmed.has(m.id) ? null : fullness(m);
+    return check?.full ? [`${memberLabel(m)} (no alarm yet): ${check.text}`] : [];
+  });
+}
+
+/**
+ * The decisions of a plan: for `ref`, that member's; by default every member with a NOSPACE alarm. Any
+ * alarm still active keeps writes stopped, and any full member raises one again, so the plan is refused
+ * unless every alarmed member may be disarmed and no other member is full.
+ */
 function decisions(snapshot: ClusterSnapshot, ref?: string): { decisions: DisarmDecision[]; refusal: string | null } {
   const nospace = snapshot.alarms.filter((a) => a.alarm === 'NOSPACE');
+  const alarmed = new Set(nospace.map((a) => a.memberId));
+  const others = (): string | null => {
+    const full = fullBystanders(snapshot, alarmed);
+    return full.length > 0 ? `writes would raise NOSPACE again at once: ${full.join('; ')} (${NOT_YET})` : null;
+  };
   if (ref !== undefined) {
     const member = findMember(snapshot, ref);
     if (!member) return { decisions: [], refusal: `no member named or with id "${ref}" in cluster "${snapshot.name}"` };
     const label = memberLabel(member);
-    if (!nospace.some((a) => a.memberId === member.id)) {
+    if (!alarmed.has(member.id)) {
       const corrupt = snapshot.alarms.some((a) => a.memberId === member.id && a.alarm === 'CORRUPT');
       return {
         decisions: [],
@@ -72,20 +106,21 @@ function decisions(snapshot: ClusterSnapshot, ref?: string): { decisions: Disarm
       };
     }
     const decision = decide(snapshot, member.id);
-    return { decisions: [decision], refusal: decision.allowed ? null : decision.text };
+    return { decisions: [decision], refusal: decision.allowed ? others() : decision.text };
   }
   if (nospace.length === 0) return { decisions: [], refusal: `no member of cluster "${snapshot.name}" has a NOSPACE alarm` };
-  const all = [...new Set(nospace.map((a) => a.memberId))].map((id) => decide(snapshot, id));
+  const all = [...alarmed].map((id) => decide(snapshot, id));
+  const refused = all.filter((d) => !d.allowed);
   return {
     decisions: all,
-    refusal: all.some((d) => d.allowed) ? null : `no NOSPACE alarm may be disarmed yet: ${all.map((d) => d.text).join('; ')}`,
+    refusal: refused.length > 0 ? `no NOSPACE alarm may be disarmed yet: ${refused.map((d) => d.text).join('; ')}` : others(),
   };
 }
 
 /**
- * What disarming NOSPACE would do: on member `ref`, or by default on every member with a NOSPACE alarm
- * whose db is below its quota (the others are shown with the reason they are left alone). Refused when no
- * alarm may be disarmed. CORRUPT alarms are listed with what they mean; they are never disarmed.
+ * What disarming NOSPACE would do: on member `ref`, or by default on every member with a NOSPACE alarm.
+ * Refused (each member's check shown) while an alarmed member's db, or another member's, is at or above
+ * DISARM_HEADROOM of its quota. CORRUPT alarms are listed with what they mean; they are never disarmed.
  */
 export function planDisarm(snapshot: ClusterSnapshot, ref?: string): ActionPlan {
   const { decisions: list, refusal } = decisions(snapshot, ref);
@@ -108,7 +143,7 @@ export function planDisarm(snapshot: ClusterSnapshot, ref?: string): ActionPlan 
     cluster: snapshot.name,
     summary:
       targets.length > 0
-        ? `Disarm the NOSPACE alarm of ${targets.join(', ')} in cluster "${snapshot.name}" (each db is below its quota; writes resume once no NOSPACE alarm is left)`
+        ? `Disarm the NOSPACE alarm of ${targets.join(', ')} in cluster "${snapshot.name}" (each db is below ${Math.round(DISARM_HEADROOM * 100)}% of its quota; writes resume once no NOSPACE alarm is left)`
         : `Disarm NOSPACE alarms in cluster "${snapshot.name}": nothing may be disarmed`,
     steps,
     guard: null,

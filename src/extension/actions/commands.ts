@@ -134,7 +134,7 @@ async function listAlarmsCommand(deps: ActionDeps, arg: unknown): Promise<void> 
       description: a.memberId,
       detail:
         a.alarm === 'NOSPACE'
-          ? 'Writes are refused until it is disarmed: compact and defragment, then select this to disarm it once the db is below its quota.'
+          ? 'Writes are refused until it is disarmed: compact and defragment, then select this to disarm it once every member’s db is below 95% of its quota.'
           : a.alarm === 'CORRUPT'
             ? CORRUPT_EXPLANATION
             : undefined,
@@ -153,7 +153,7 @@ function disarmAlarm(deps: ActionDeps, arg: unknown): Promise<void> {
     if (items.length <= 1) return { ref: undefined };
     const every = {
       label: 'Every member whose NOSPACE may be disarmed',
-      description: 'each one whose db is below its quota',
+      description: 'once every member’s db is below 95% of its quota',
       memberId: '',
     };
     const picked = await vscode.window.showQuickPick([every, ...items], { title: `${title} on "${cluster}": which member?` });

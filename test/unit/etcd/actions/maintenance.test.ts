@@ -8,23 +8,57 @@ import { A, B, C, member, snapshot } from '../../../support/builders';
 
 const nospace = (id: string) => ({ memberId: id, alarm: 'NOSPACE' });
 
-test('planDisarm: only members whose db is below the quota are disarmed, with the check in the plan', () => {
-  const s = snapshot(
-    [member(A, { dbSize: 5000, quota: 4000 }), member(B, { dbSize: 1200, quota: 2000 }), member(C)],
+test("planDisarm: each alarmed member's db against 95% of its quota, the check in the plan; one full member refuses all", () => {
+  const roomy = snapshot(
+    [member(A, { dbSize: 1200, quota: 2000 }), member(B, { dbSize: 1899, quota: 2000 }), member(C)],
     [nospace(A), nospace(B)],
   );
-  const plan = planDisarm(s);
+  const plan = planDisarm(roomy);
   assert.equal(plan.refusal, null);
   assert.equal(plan.mutating, true);
   assert.deepEqual(
     plan.steps.map((x) => x.text),
     [
-      'leave NOSPACE armed: m-a: db 5 kB ≥ quota 4 kB: may not disarm yet (compact, then defragment this member, then disarm)',
-      'disarm NOSPACE of m-b: db 1.2 kB < quota 2 kB: may disarm',
+      'disarm NOSPACE of m-a: db 1.2 kB < 95% of quota 2 kB: may disarm',
+      'disarm NOSPACE of m-b: db 1.9 kB < 95% of quota 2 kB: may disarm',
     ],
   );
-  assert.match(plan.summary, /Disarm the NOSPACE alarm of m-b in cluster "t"/);
-  assert.doesNotMatch(plan.summary, /m-a/);
+  assert.match(plan.summary, /Disarm the NOSPACE alarm of m-a, m-b in cluster "t" \(each db is below 95% of its quota/);
+
+  // etcd raised NOSPACE on m-a because a request would have taken it over: just under the quota is not room.
+  const full = snapshot(
+    [member(A, { dbSize: 1900, quota: 2000 }), member(B, { dbSize: 1200, quota: 2000 }), member(C)],
+    [nospace(A), nospace(B)],
+  );
+  const refused = planDisarm(full);
+  assert.deepEqual(
+    refused.steps.map((x) => x.text),
+    [
+      'leave NOSPACE armed: m-a: db 1.9 kB ≥ 95% of quota 2 kB: may not disarm yet (compact, then defragment, then disarm this member)',
+      'disarm NOSPACE of m-b: db 1.2 kB < 95% of quota 2 kB: may disarm',
+    ],
+  );
+  // Disarming m-b alone would not let a write through while m-a's alarm stays: refused, saying why.
+  assert.equal(
+    refused.refusal,
+    'no NOSPACE alarm may be disarmed yet: m-a: db 1.9 kB ≥ 95% of quota 2 kB: may not disarm yet (compact, then defragment, then disarm this member)',
+  );
+  assert.match(planDisarm(full, 'm-a').refusal ?? '', /^m-a: db 1.9 kB ≥ 95% of quota/);
+});
+
+test('planDisarm: a member without an alarm whose db is as full refuses the disarm: its next write raises NOSPACE again', () => {
+  const s = snapshot([member(A, { dbSize: 1000, quota: 4000 }), member(B, { dbSize: 4100, quota: 4000 }), member(C)], [nospace(A)]);
+  const expected =
+    'writes would raise NOSPACE again at once: m-b (no alarm yet): db 4.1 kB ≥ 95% of quota 4 kB (compact, then defragment, then disarm)';
+  assert.equal(planDisarm(s).refusal, expected);
+  assert.equal(planDisarm(s, 'm-a').refusal, expected);
+  assert.deepEqual(
+    planDisarm(s).steps.map((x) => x.text),
+    ['disarm NOSPACE of m-a: db 1 kB < 95% of quota 4 kB: may disarm'],
+  );
+  // A member that does not answer cannot be judged and does not block the others.
+  const down = snapshot([member(A, { dbSize: 1000, quota: 4000 }), member(B, { reachable: false }), member(C)], [nospace(A)]);
+  assert.equal(planDisarm(down).refusal, null);
 });
 
 test('planDisarm: a db at or over its quota, or an unknown quota, refuses saying why', () => {
@@ -32,7 +66,7 @@ test('planDisarm: a db at or over its quota, or an unknown quota, refuses saying
     [member(A, { dbSize: 4000, quota: 4000 }), member(B, { quota: null }), member(C, { reachable: false })],
     [nospace(A), nospace(B), nospace(C)],
   );
-  assert.match(planDisarm(s, 'm-a').refusal ?? '', /^m-a: db 4 kB ≥ quota 4 kB: may not disarm yet/);
+  assert.match(planDisarm(s, 'm-a').refusal ?? '', /^m-a: db 4 kB ≥ 95% of quota 4 kB: may not disarm yet/);
   assert.match(planDisarm(s, B).refusal ?? '', /^m-b: db 1 kB, quota unknown .*: NOSPACE not disarmed without the check/);
   assert.match(planDisarm(s, 'm-c').refusal ?? '', /^m-c: db size unknown \(connection refused/);
   const all = planDisarm(s);
