@@ -10,6 +10,8 @@ import {
   checkOutcome,
   endpointStatusCells,
   OUTCOME_WORDS,
+  METRICS_COLUMNS,
+  metricsCells,
   renderTable,
   snapshotProblems,
   STATUS_COLUMNS,
@@ -58,9 +60,15 @@ ${CONNECTION_HELP}  --peer-cacert FILE         CA bundle of the https peer URLs 
   --peer-cert FILE, --peer-key FILE
                              a certificate the peers accept (with --peer-client-cert-auth), e.g. a member's peer cert
   --output table|json        output format (default table)
+  --interval SECONDS         diagnose: read /metrics twice, SECONDS apart, and judge disk, peers, leader changes
+                             and proposals over that interval (default 5; 0: one read, figures since each
+                             member started). status reads once.
 
 Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or bad arguments.
 `;
+
+/** diagnose's default --interval: long enough for a few hundred fsyncs on a busy cluster, short for a terminal. */
+const DIAGNOSE_INTERVAL_S = 5;
 
 /** Builds the connection profile from flags, falling back to etcdctl's environment. */
 export async function profileFromArgs(
@@ -154,6 +162,7 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
         ...CONNECTION_OPTIONS,
         ...PEER_TLS_OPTIONS,
         output: { type: 'string', short: 'w', default: 'table' },
+        interval: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -161,6 +170,16 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
     }).values;
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${argumentError(error)}\n\n${STATUS_HELP}`);
+    return EXIT.usage;
+  }
+  const intervalText = typeof values.interval === 'string' ? values.interval : undefined;
+  const interval = intervalText === undefined ? (diagnose ? DIAGNOSE_INTERVAL_S : 0) : Number(intervalText);
+  if (!Number.isFinite(interval) || interval < 0 || interval > 600 || (intervalText !== undefined && !diagnose)) {
+    io.stderr.write(
+      diagnose
+        ? `etcd-inspector: --interval must be a number of seconds between 0 and 600\n`
+        : `etcd-inspector: --interval is an option of diagnose (status reads /metrics once)\n`,
+    );
     return EXIT.usage;
   }
   if (values.help) {
@@ -182,6 +201,12 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   let snapshot: ClusterSnapshot;
   try {
     snapshot = await inspector.refresh();
+    // A second read of every member's /metrics: the figures become those of the interval between the two.
+    if (interval > 0 && snapshot.members.length > 0) {
+      if (values.output !== 'json') io.stderr.write(`reading /metrics again in ${interval} s (--interval 0 to skip)\n`);
+      await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+      snapshot = await inspector.refresh();
+    }
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -238,6 +263,8 @@ export function toJson(s: ClusterSnapshot): unknown {
       warnings: m.warnings,
       clock: m.clock,
       ...(m.clockError ? { clockError: m.clockError } : {}),
+      metrics: m.metrics,
+      ...(m.metricsError ? { metricsError: m.metricsError } : {}),
     })),
     alarms: s.alarms,
     checks: s.checks.map((c) => ({
@@ -286,5 +313,8 @@ export function renderDiagnosis(s: ClusterSnapshot): string {
   const down = s.members
     .filter((m) => m.started && !m.reachable)
     .map((m) => `  ${printable(m.name || m.id)} (${printable(m.endpoint ?? '')}): ${printable(m.error ?? '')}\n`);
-  return `${renderStatus(s)}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
+  const metrics = s.members.some((m) => m.started)
+    ? `\nMetrics (from /metrics; * since the member started):\n${renderTable(METRICS_COLUMNS, s.members.filter((m) => m.started).map(metricsCells))}`
+    : '';
+  return `${renderStatus(s)}${metrics}\n${down.length ? `Unreachable members:\n${down.join('')}\n` : ''}${lines.length ? `What to do:\n${lines.join('')}` : 'Every check passed.\n'}`;
 }

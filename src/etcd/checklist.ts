@@ -4,6 +4,7 @@
 import { formatBytes } from './format';
 import type { CheckResult, ClockReading, ClusterSnapshot, MemberReport } from './model';
 import { stepHeading, type StepId } from './runbook/steps';
+import { dbSpace, diskLatency, leaderChurn, peerLatency, proposalsFailing, type FiguresOf } from '../metrics/judge';
 
 /** Raft entries a member may trail the newest index before it counts as lagging. */
 export const RAFT_LAG_LIMIT = 1000;
@@ -97,14 +98,16 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
   });
   const worst = sizes.sort((a, b) => b.size / b.quota - a.size / a.quota)[0];
   const nospace = s.alarms.some((a) => a.alarm === 'NOSPACE');
-  const dbOk = worst ? worst.size < worst.quota * DB_QUOTA_WARN_RATIO && !nospace : null;
+  const figures: FiguresOf[] = started.map((m) => ({ id: m.id, name: m.name, figures: m.metrics, error: m.metricsError ?? null }));
+  const space = dbSpace(figures);
+  const dbOk = worst ? worst.size < worst.quota * DB_QUOTA_WARN_RATIO && !nospace && space.ok !== false : null;
   const dbSize = check(
     'db-size-quota',
     'DB size',
     dbOk,
     `< ${Math.round(DB_QUOTA_WARN_RATIO * 100)}% of the backend quota`,
     worst
-      ? `largest: ${label(worst.m)} ${formatBytes(worst.size)} of ${formatBytes(worst.quota)}${worst.assumed ? ' (default quota assumed)' : ''} = ${Math.round((100 * worst.size) / worst.quota)}%${nospace ? ', NOSPACE alarm raised' : ''}`
+      ? `largest: ${label(worst.m)} ${formatBytes(worst.size)} of ${formatBytes(worst.quota)}${worst.assumed ? ' (default quota assumed)' : ''} = ${Math.round((100 * worst.size) / worst.quota)}%${nospace ? ', NOSPACE alarm raised' : ''}${space.findings.length ? `; ${space.actual}` : ''}`
       : 'no member answered',
     'defrag',
     'Compact to the current revision, defragment each member, then disarm the NOSPACE alarm (Step 9).',
@@ -174,7 +177,56 @@ export function evaluateChecklist(s: ClusterSnapshot): CheckResult[] {
       : 'CORRUPT: stop writes, compare hashes and replace the corrupted member (Step 6).',
   );
 
-  return [leader, memberCount, connectivity, clock, dbSize, health, agreement, lag, alarms];
+  return [leader, memberCount, connectivity, clock, dbSize, health, agreement, lag, alarms, ...metricsChecks(figures)];
+}
+
+/**
+ * The checks judged from /metrics (src/metrics/judge.ts): slow disk, leader churn, slow peers, failing
+ * proposals. A member whose page was not read is named, never judged slow.
+ */
+export function metricsChecks(figures: FiguresOf[]): CheckResult[] {
+  const disk = diskLatency(figures);
+  const churn = leaderChurn(figures);
+  const peers = peerLatency(figures);
+  const proposals = proposalsFailing(figures);
+  return [
+    check(
+      'disk-latency',
+      'Disk latency',
+      disk.ok,
+      'WAL fsync p99 < 10 ms and backend commit p99 < 25 ms on every member (etcd’s guidance)',
+      disk.actual,
+      'logs',
+      'A slow disk delays heartbeats and triggers elections ("slow fdatasync" in the logs): check iostat on that member, give etcd a dedicated SSD, keep other I/O off its disk (Step 3).',
+    ),
+    check(
+      'leader-churn',
+      'Leader changes',
+      churn.ok,
+      'fewer than 4 leader changes in 15 minutes',
+      churn.actual,
+      'timeouts',
+      'Leadership keeps moving: look for slow disks and network latency between members, then raise the heartbeat interval and election timeout to match (Steps 3, 8).',
+    ),
+    check(
+      'peer-latency',
+      'Peer latency',
+      peers.ok,
+      'round trip p99 between members < 150 ms',
+      peers.actual,
+      'timeouts',
+      'Members are slow to reach each other: check the network between them (Step 2) and set the heartbeat interval to about the round trip and the election timeout to at least 10× it (Step 8).',
+    ),
+    check(
+      'proposals-failing',
+      'Failed proposals',
+      proposals.ok,
+      'at most 5 failed proposals per second',
+      proposals.actual,
+      'quorum',
+      'Proposals fail when there is no leader or no quorum to commit them: restore quorum and a stable leader (Steps 4, 5).',
+    ),
+  ];
 }
 
 /** What clock-sync reads of a member. */

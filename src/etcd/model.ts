@@ -2,6 +2,7 @@
 // agreement, quorum arithmetic, raft lag, fragmentation). The JSON of `etcd-inspector status` is this
 // shape; README documents it.
 import type { StepId } from './runbook/steps';
+import type { MemberFigures } from '../metrics/figures';
 
 /** What `etcdctl endpoint status` reports for one member (sizes in bytes). */
 export interface MemberStatus {
@@ -93,6 +94,10 @@ export interface MemberReport {
   clock: ClockReading | null;
   /** Why there is no clock reading (peer port refused, no answer, TLS, …); absent when there is one. */
   clockError?: string;
+  /** What its /metrics say over the last interval (src/metrics/figures.ts), or null when not read. */
+  metrics: MemberFigures | null;
+  /** Why there are no figures; absent when there are. */
+  metricsError?: string;
 }
 
 /**

@@ -2,6 +2,8 @@
 // list columns and cells, the checklist's words, `-w table` text and the `-w json` export with exact uint64
 // ids. The CLI prints these; the status panel shows the same cells and copies the same text.
 import type { CheckResult, ClusterSnapshot, MemberReport, UnmatchedEndpoint } from './model';
+import type { Quantile } from '../metrics/figures';
+import { seconds } from '../metrics/judge';
 import { formatBytes } from './format';
 import { hexIdToDecimal } from './ids';
 import { printable } from '../shared/text';
@@ -83,6 +85,46 @@ export function endpointCells(m: MemberReport): string[] {
 /** One member's cells in `etcdctl member list -w table` (MEMBER_COLUMNS). */
 export function memberListCells(m: MemberReport): string[] {
   return [m.id, m.started ? 'started' : 'unstarted', m.name, m.peerURLs.join(','), m.clientURLs.join(','), String(m.isLearner)];
+}
+
+/** The figures of each member's /metrics over the interval (`diagnose`, the status panel). */
+export const METRICS_COLUMNS = [
+  'NAME',
+  'INTERVAL',
+  'WAL FSYNC P99',
+  'COMMIT P99',
+  'PEER RTT P99',
+  'LEADER CHANGES',
+  'PROPOSALS/S',
+  'FAILED/S',
+  'PENDING',
+  'MEMORY',
+  'FDS',
+];
+
+const p99Cell = (q: Quantile | null): string =>
+  q === null ? '' : q.seconds === null ? `few (${q.samples})` : `${seconds(q.seconds)}${q.scope === 'since-start' ? '*' : ''}`;
+const rateCell = (n: number | null): string => (n === null ? '' : n < 10 ? n.toFixed(1) : String(Math.round(n)));
+
+/** One member's cells (METRICS_COLUMNS); a member not read has its reason in the second cell. "*": since it started. */
+export function metricsCells(m: MemberReport): string[] {
+  const f = m.metrics;
+  if (!f) return [m.name || m.id, `not read: ${m.metricsError ?? m.error ?? 'no figures'}`, '', '', '', '', '', '', '', '', ''];
+  const rtts = f.peerRoundTripP99.filter((p) => p.quantile.seconds !== null).map((p) => p.quantile.seconds as number);
+  const churn = f.leaderChanges;
+  return [
+    m.name || m.id,
+    f.intervalMs === null ? 'since start*' : `${Math.round(f.intervalMs / 1000)} s${f.restarted ? ' (restarted)' : ''}`,
+    p99Cell(f.walFsyncP99),
+    p99Cell(f.backendCommitP99),
+    rtts.length ? `max ${seconds(Math.max(...rtts))}` : f.peerRoundTripP99.length ? 'few samples' : '',
+    churn === null ? '' : `${churn.count}${churn.scope === 'since-start' ? '*' : ''}`,
+    rateCell(f.proposals.committedPerSecond),
+    rateCell(f.proposals.failedPerSecond),
+    f.proposals.pending === null ? '' : String(f.proposals.pending),
+    f.residentMemoryBytes === null ? '' : formatBytes(f.residentMemoryBytes),
+    f.openFds === null ? '' : `${f.openFds}${f.maxFds ? `/${f.maxFds}` : ''}`,
+  ];
 }
 
 /** One check's cells (CHECKLIST_COLUMNS). */

@@ -20,6 +20,7 @@ import {
 } from './model';
 import { evaluateChecklist } from './checklist';
 import { scrapeMetrics } from '../metrics/scrape';
+import { MetricsHistory, type MemberFigures } from '../metrics/figures';
 import { advertisedUrlProblem } from './advertised';
 import { PeerClock, type ClockResult } from './clock';
 
@@ -44,7 +45,7 @@ const CLIENT_PORT_PROBE_AFTER_MS = 50;
 /** How long an open peer port is believed open while its member keeps answering. */
 const PEER_CHECK_TTL_MS = 30_000;
 
-/** Quotas change only with a restart: re-read them this rarely. */
+/** Quotas change only with a restart: a quota read this recently stands in when a scrape fails. */
 const QUOTA_TTL_MS = 5 * 60_000;
 
 /** Most (time, revision) samples kept for revisionAt(); when full, every other one is dropped (older ones thin out). */
@@ -62,6 +63,8 @@ export function alarmsFromStatusErrors(errors: string[]): AlarmReport[] {
 export class ClusterInspector {
   private readonly clients = new Map<string, EndpointClient>();
   private readonly quotas = new Map<string, { bytes: number; at: number }>();
+  /** Every member's recent /metrics scrapes: the figures of each refresh are differences against them. */
+  readonly metrics = new MetricsHistory();
   private previous: ClusterSnapshot | undefined;
   private knownEndpoints: string[] = [];
   private lastGood: string | undefined;
@@ -198,6 +201,7 @@ export class ClusterInspector {
       r.error ? { endpoint: r.endpoint, error: r.error.text, errorKind: r.error.kind } : { endpoint: r.endpoint, error: null },
     );
     this.dropClientsExcept(new Set([...candidates, ...memberUrls]));
+    this.metrics.keepOnly(new Set(members.map((m) => toHexId(m.ID))));
 
     const alarms = new Map<string, AlarmReport>();
     for (const m of snapshot.members)
@@ -241,6 +245,7 @@ export class ClusterInspector {
       fragmentationPercent: null,
       warnings,
       clock: null,
+      metrics: null,
     };
     const peerUrl = raw.peerURLs[0];
     const peer = peerUrl ? this.peerOpen(id, peerUrl, deadline) : Promise.resolve(null);
@@ -287,7 +292,7 @@ export class ClusterInspector {
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
       report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
     );
-    const quota = this.quota(id, endpoint, deadline);
+    const quota = this.scrape(id, endpoint, deadline);
     // Status and the health read go out together: one round trip per member instead of two.
     const statusStarted = Date.now();
     const healthRead = client.healthGet(deadline, raw.isLearner).then(
@@ -305,7 +310,7 @@ export class ClusterInspector {
       setError(report, describeError(error, timeoutMs));
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    const [clientPort, peerOk, quotaBytes, advertised, clockResult] = await Promise.all([
+    const [clientPort, peerOk, scraped, advertised, clockResult] = await Promise.all([
       report.reachable ? 'open' : clientPortTimer,
       peer,
       quota,
@@ -314,7 +319,9 @@ export class ClusterInspector {
     ]);
     setClock(report, clockResult);
     report.warnings.push(...advertised.filter((w) => w !== null));
-    if (quotaBytes.error) report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${quotaBytes.error}` });
+    if (scraped.error) report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${scraped.error}` });
+    report.metrics = scraped.figures;
+    if (!scraped.figures) report.metricsError = scraped.error ?? (report.error ? 'not read: the member did not answer' : 'not read');
     report.connectivity = { client: clientPort === 'open', peer: peerOk };
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
@@ -322,7 +329,7 @@ export class ClusterInspector {
       setError(report, clientPort === 'refused' ? REFUSED : { kind: 'unavailable', text: `cannot connect: ${clientPort}` });
     }
     if (!report.reachable) this.peerChecks.delete(id);
-    if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = quotaBytes.bytes;
+    if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = scraped.quotaBytes;
     return report;
   }
 
@@ -345,22 +352,30 @@ export class ClusterInspector {
   }
 
   /**
-   * The member's backend quota from its metrics, cached: it only changes when etcd restarts. A page that
-   * could not be read is reported (error), except when the port is closed or the deadline passed: the
-   * member's own error already says that.
+   * The member's /metrics, scraped on every refresh: its figures against the earlier scrapes, and its
+   * backend quota (remembered: it only changes when etcd restarts, and a failed scrape still knows it). A
+   * page that could not be read is reported (error), except when the port is closed or the deadline
+   * passed: the member's own error already says that.
    */
-  private async quota(id: string, endpoint: string, deadline: Date): Promise<{ bytes: number | null; error: string | null }> {
+  private async scrape(
+    id: string,
+    endpoint: string,
+    deadline: Date,
+  ): Promise<{ figures: MemberFigures | null; quotaBytes: number | null; error: string | null }> {
     const cached = this.quotas.get(id);
-    if (cached && Date.now() - cached.at < QUOTA_TTL_MS) return { bytes: cached.bytes, error: null };
+    const cachedBytes = cached && Date.now() - cached.at < QUOTA_TTL_MS ? cached.bytes : null;
     try {
-      const metrics = await scrapeMetrics(endpoint, deadline, this.profile.tls);
-      if (metrics.quotaBackendBytes === null) return { bytes: null, error: null };
-      this.quotas.set(id, { bytes: metrics.quotaBackendBytes, at: Date.now() });
-      return { bytes: metrics.quotaBackendBytes, error: null };
+      const sample = await scrapeMetrics(endpoint, deadline, this.profile.tls);
+      if (sample.quotaBackendBytes !== null) this.quotas.set(id, { bytes: sample.quotaBackendBytes, at: Date.now() });
+      return { figures: this.metrics.add(id, sample), quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || Date.now() >= deadline.getTime();
-      return { bytes: null, error: redundant ? null : error instanceof Error ? error.message : String(error) };
+      return {
+        figures: null,
+        quotaBytes: cachedBytes,
+        error: redundant ? null : error instanceof Error ? error.message : String(error),
+      };
     }
   }
 

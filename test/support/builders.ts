@@ -19,7 +19,19 @@ export function member(
     errors?: string[];
   } = {},
 ): MemberReport {
-  const { leader, raftIndex = 100, applied, dbSize = 1000, inUse = 750, quota = 4000, term = 2, errors = [], clock = null, ...rest } = over;
+  const {
+    leader,
+    raftIndex = 100,
+    applied,
+    dbSize = 1000,
+    inUse = 750,
+    quota = 4000,
+    term = 2,
+    errors = [],
+    clock = null,
+    metrics = null,
+    ...rest
+  } = over;
   const reachable = rest.reachable ?? true;
   return {
     id,
@@ -55,6 +67,7 @@ export function member(
     fragmentationPercent: null,
     warnings: [],
     clock,
+    metrics,
     ...rest,
   };
 }

@@ -2,6 +2,8 @@
 // and the checklist come from the real model code, so wording and steps are what a refresh produces.
 import { NO_LEADER, type AlarmReport, type ClusterSnapshot, type MemberReport } from '../../src/etcd/model';
 import { snapshot as baseSnapshot } from './builders';
+import type { MemberFigures } from '../../src/metrics/figures';
+import { healthyFigures } from './figures';
 
 /** Ids whose top bit is set: their decimal form needs all 64 bits (past Number.MAX_SAFE_INTEGER). */
 export const ID1 = '8e9e05c52164694d';
@@ -27,6 +29,8 @@ interface MemberOptions {
   healthError?: string | null;
   learner?: boolean;
   started?: boolean;
+  /** Its /metrics figures; by default a healthy member's when it is up. */
+  figures?: MemberFigures | null;
 }
 
 export function member(id: string, o: MemberOptions): MemberReport {
@@ -66,6 +70,15 @@ export function member(id: string, o: MemberOptions): MemberReport {
     fragmentationPercent: null,
     warnings: [],
     clock: null,
+    metrics:
+      o.figures !== undefined
+        ? o.figures
+        : started && up
+          ? healthyFigures(
+              {},
+              [ID1, ID2, ID3].filter((x) => x !== id),
+            )
+          : null,
   };
 }
 

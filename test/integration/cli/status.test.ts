@@ -23,7 +23,20 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   const members = json.members as Array<Record<string, unknown>>;
   assert.equal(members.length, 3);
   for (const m of members) {
-    for (const key of ['id', 'name', 'peerURLs', 'clientURLs', 'isLearner', 'isLeader', 'reachable', 'error', 'status', 'health', 'clock'])
+    for (const key of [
+      'id',
+      'name',
+      'peerURLs',
+      'clientURLs',
+      'isLearner',
+      'isLeader',
+      'reachable',
+      'error',
+      'status',
+      'health',
+      'clock',
+      'metrics',
+    ])
       assert.ok(key in m, key);
     assert.deepEqual(Object.keys(m.clock as object).sort(), ['offsetMs', 'samples', 'source', 'uncertaintyMs']);
     assert.match(String(m.id), /^[0-9a-f]{16}$/);
@@ -58,6 +71,10 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
       'leader-agreement',
       'raft-index-lag',
       'alarms-clear',
+      'disk-latency',
+      'leader-churn',
+      'peer-latency',
+      'proposals-failing',
     ],
   );
   for (const c of checks) assert.deepEqual(Object.keys(c).sort(), ['actual', 'expected', 'id', 'ok', 'step', 'stepId', 'suggestion']);
@@ -166,4 +183,48 @@ test('status: a wrong password fails with exit 2 and the password is printed now
   const badFlag = await cli(['status', '--user', `root:${secret}`, '--nope']);
   assert.equal(badFlag.code, 2);
   assert.ok(!(badFlag.stdout + badFlag.stderr).includes(secret));
+});
+
+test('diagnose --interval: /metrics read twice, the figures of the interval under a write load in a Metrics table and the JSON; status refuses --interval', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  t.after(() => cluster.destroy());
+  const conn = ['--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1500'];
+  // Writes while diagnose waits between its two reads.
+  let writing = true;
+  const writer = (async () => {
+    for (let i = 0; writing; i++) await cluster.etcdctl(['put', `/load/${i}`, 'v'.repeat(200)]);
+  })();
+  const table = await cli(['diagnose', ...conn, '--interval', '2']);
+  const json = await cli(['diagnose', ...conn, '--interval', '2', '--output', 'json']);
+  writing = false;
+  await writer;
+  assert.match(table.stderr, /reading \/metrics again in 2 s/);
+  assert.match(
+    table.stdout,
+    /Metrics \(from \/metrics; \* since the member started\):\n\+[-+]+\n\| +NAME +\| +INTERVAL +\| +WAL FSYNC P99 +\|/,
+  );
+  for (const m of cluster.members)
+    assert.match(table.stdout, new RegExp(`\\| +${m.name} +\\| +2 s +\\| +[0-9.]+ (ms|s) +\\|`), table.stdout);
+  assert.match(table.stdout, /disk-latency|Disk latency/);
+  const doc = JSON.parse(json.stdout) as {
+    members: Array<{ name: string; metrics: { intervalMs: number; walFsyncP99: { scope: string; samples: number } } }>;
+    checks: Array<{ id: string }>;
+  };
+  for (const m of doc.members) {
+    assert.ok(m.metrics.intervalMs >= 1900 && m.metrics.intervalMs < 4000, `${m.name}: ${m.metrics.intervalMs}`);
+    assert.equal(m.metrics.walFsyncP99.scope, 'interval', m.name);
+    assert.ok(m.metrics.walFsyncP99.samples > 0);
+  }
+  for (const id of ['disk-latency', 'leader-churn', 'peer-latency', 'proposals-failing'])
+    assert.ok(
+      doc.checks.some((c) => c.id === id),
+      id,
+    );
+
+  const refused = await cli(['status', ...conn, '--interval', '2']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--interval is an option of diagnose/);
+  const bad = await cli(['diagnose', ...conn, '--interval', 'soon']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--interval must be a number of seconds/);
 });

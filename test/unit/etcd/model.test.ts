@@ -5,8 +5,8 @@ import { leaderOf, quorumOf, termChangesBetween, NO_LEADER, type ClusterSnapshot
 import { A, B, C, member, snapshot } from '../../support/builders';
 import { alarmsFromStatusErrors } from '../../../src/etcd/probe';
 import { describeError, DeadlineError } from '../../../src/etcd/client';
-import { parseMetrics } from '../../../src/metrics/scrape';
 import { formatBytes } from '../../../src/etcd/format';
+import { healthyFigures } from '../../support/figures';
 
 const ok = (s: ClusterSnapshot, id: string): boolean | null | undefined => s.checks.find((c) => c.id === id)?.ok;
 
@@ -48,9 +48,21 @@ test('derived figures: raft lag against the newest index, fragmentation, leader 
   assert.match(s.checks.find((c) => c.id === 'raft-index-lag')?.actual ?? '', /m-b behind by 1500/);
 });
 
-test('checklist of a healthy cluster passes everything but clock sync, which needs SSH', () => {
+test('checklist of a healthy cluster passes everything but clock sync, which needs SSH, and the metrics checks before a scrape', () => {
   const s = snapshot([member(A), member(B), member(C)]);
-  for (const c of s.checks) assert.equal(c.ok, c.id === 'clock-sync' ? null : true, c.id);
+  const unknown = ['clock-sync', 'disk-latency', 'leader-churn', 'peer-latency', 'proposals-failing'];
+  for (const c of s.checks) assert.equal(c.ok, unknown.includes(c.id) ? null : true, c.id);
+  const scraped = snapshot(
+    [A, B, C].map((id) =>
+      member(id, {
+        metrics: healthyFigures(
+          {},
+          [A, B, C].filter((x) => x !== id),
+        ),
+      }),
+    ),
+  );
+  for (const c of scraped.checks) assert.equal(c.ok, c.id === 'clock-sync' ? null : true, c.id);
   assert.ok(
     s.checks.filter((c) => c.ok === true).every((c) => c.suggestion === ''),
     'passing checks carry no suggestion',
@@ -129,13 +141,6 @@ test('errors become one actionable line', () => {
     describeError(new Error('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '), 1).text,
     'unavailable: No connection established.',
   );
-});
-
-test('metrics: the wanted series are read from Prometheus text, absent ones are null', () => {
-  const text =
-    '# HELP x\netcd_server_has_leader 1\netcd_server_leader_changes_seen_total 3\netcd_server_quota_backend_bytes 2.147483648e+09\n';
-  assert.deepEqual(parseMetrics(text), { quotaBackendBytes: 2147483648, hasLeader: true, leaderChangesSeen: 3 });
-  assert.deepEqual(parseMetrics('garbage'), { quotaBackendBytes: null, hasLeader: null, leaderChangesSeen: null });
 });
 
 test('sizes print like etcdctl (1000-based)', () => {

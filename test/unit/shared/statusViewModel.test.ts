@@ -43,7 +43,7 @@ test('healthy cluster: summary names the leader and counts healthy members, no b
   assert.equal(vm.endpointRows.filter((r) => r.role === 'leader').length, 1);
   assert.deepEqual(vm.memberColumns, ['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER']);
   assert.deepEqual(vm.memberRows[0].cells, [ID1, 'started', 'etcd-1', 'http://127.0.0.1:2380', 'http://127.0.0.1:2379', 'false']);
-  assert.equal(vm.checks.length, 9);
+  assert.equal(vm.checks.length, 13);
   assert.ok(vm.checks.filter((c) => c.id !== 'clock-sync').every((c) => c.outcome === 'pass' && c.action === null));
   // Step 10 (monitoring) has no check pointing at it: the panel offers it on every cluster.
   assert.deepEqual(vm.monitor, {
