@@ -22,9 +22,15 @@ const watch = process.argv.includes('--watch');
  * `import('./<name>.js')`) only when that command runs: `--help` compiles a few KB instead of 1.6 MB, `lint`
  * never loads gRPC, `status` never loads the linter. `actions` serves every runbook action (defrag, alarm,
  * move-leader, member, snapshot, hashkv, verify, recover): a bundle of its own so that `status` does not
- * compile the actions' code on every run.
+ * compile the actions' code on every run. `alerts` prints Prometheus rules and loads neither gRPC nor the status code.
  */
-export const CLI_COMMANDS = { status: 'src/cli/status.ts', lint: 'src/cli/lint.ts', actions: 'src/cli/actions.ts', ssh: 'src/cli/ssh.ts' };
+export const CLI_COMMANDS = {
+  status: 'src/cli/status.ts',
+  lint: 'src/cli/lint.ts',
+  actions: 'src/cli/actions.ts',
+  ssh: 'src/cli/ssh.ts',
+  alerts: 'src/cli/alerts.ts',
+};
 
 /**
  * Packages the commands need on one path only, bundled on their own (dist/cli-<name>.js) and loaded when

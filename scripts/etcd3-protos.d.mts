@@ -1,7 +1,9 @@
 // Types of what scripts/etcd3-protos.mjs exports (esbuild.config.mjs and the tests use it).
 import type { Plugin } from 'esbuild';
-import type { LoaderOptions, PrecompiledProtos } from './etcd3-grpc-definition';
+import type { Root } from 'protobufjs';
+import type { LoaderOptions, MethodDescriptor } from './etcd3-grpc-definition';
 
 export declare const ETCD3_LOADER_OPTIONS: LoaderOptions;
-export declare function precompileEtcd3Protos(): PrecompiledProtos;
+export declare function parseEtcd3Protos(): { root: Root; services: Record<string, Record<string, MethodDescriptor>> };
+export declare function precompiledProtosModule(): string;
 export declare function etcd3Protos(): Plugin;

@@ -1,9 +1,13 @@
-// etcd3's protobuf definitions, precompiled at build time. etcd3 calls @grpc/proto-loader's
+// etcd3's protobuf definitions, compiled at build time. etcd3 calls @grpc/proto-loader's
 // loadSync('rpc.proto') when its connection pool is first loaded: parsing the .proto text and building
-// descriptors of every type cost about 80 ms of each start of `etcd-inspector status` (and of the extension).
-// The esbuild plugin below replaces that call with a descriptor made here once per build (the same
-// proto-loader, the same files and options) and scripts/etcd3-grpc-definition.ts, which turns it into the
-// package definition grpc-js needs. test/unit/project/etcd3Protos.test.ts checks the two agree.
+// descriptors of every type cost about 80 ms of each start of `etcd-inspector status` (and of the extension),
+// and protobufjs then generated each message type's encoder, decoder and converters with `new Function` on
+// its first use (about 35 ms more). The esbuild plugin below replaces that call with a module made here once
+// per build: the services' method table, and for every message type the services use, the functions
+// protobufjs's own generators (encoder, decoder, converter, as its Type.setup and pbjs's static target use
+// them) write for it, as ordinary JavaScript that needs only protobufjs/minimal at run time.
+// scripts/etcd3-grpc-definition.ts turns them into the package definition grpc-js needs.
+// test/unit/project/etcd3Protos.test.ts checks the two agree with proto-loader.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -18,17 +22,30 @@ const REQUIRE_LOADER = 'const proto_loader_1 = require("@grpc/proto-loader");\n'
 /** The options etcd3 passes with it (they travel at run time too; field names are fixed by keepCase here). */
 export const ETCD3_LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
-/** etcd3's own require, so proto-loader and protobufjs are the copies etcd3 would load. */
-function etcd3Require() {
-  return createRequire(createRequire(import.meta.url).resolve('etcd3'));
+/**
+ * proto-loader and protobufjs as etcd3 loads them. The generators must be the protobufjs that built the
+ * reflection objects (they test `instanceof Enum`), and the generated code runs on that copy's minimal runtime.
+ */
+function etcd3Packages() {
+  const require = createRequire(createRequire(import.meta.url).resolve('etcd3'));
+  const loaderRequire = createRequire(require.resolve('@grpc/proto-loader'));
+  return {
+    require,
+    loader: require('@grpc/proto-loader'),
+    loaderUtil: require('@grpc/proto-loader/build/src/util.js'),
+    protobuf: loaderRequire('protobufjs'),
+    minimal: loaderRequire.resolve('protobufjs/minimal'),
+  };
 }
 
-/** Parses etcd3's rpc.proto (and its imports) as etcd3 does and returns the descriptor the bundles embed. */
-export function precompileEtcd3Protos() {
-  const require = etcd3Require();
+/** A type's full name without protobufjs's leading dot, as proto-loader and the method table spell it. */
+const nameOf = (type) => type.fullName.replace(/^\./, '');
+
+/** Parses etcd3's rpc.proto (and its imports) as etcd3 does: the reflected types and the services' method table. */
+export function parseEtcd3Protos() {
+  const { require, loader, loaderUtil } = etcd3Packages();
   const file = join(dirname(require.resolve('etcd3/package.json')), 'proto', 'rpc.proto');
-  const loader = require('@grpc/proto-loader');
-  const root = require('@grpc/proto-loader/build/src/util.js').loadProtosWithOptionsSync(file, ETCD3_LOADER_OPTIONS);
+  const root = loaderUtil.loadProtosWithOptionsSync(file, ETCD3_LOADER_OPTIONS);
   const definition = loader.loadSync(file, ETCD3_LOADER_OPTIONS);
   const services = {};
   for (const [name, value] of Object.entries(definition)) {
@@ -43,54 +60,106 @@ export function precompileEtcd3Protos() {
         responseStream: m.responseStream,
         originalName: m.originalName,
         options: m.options,
-        requestType: reflected.resolvedRequestType.fullName.replace(/^\./, ''),
-        responseType: reflected.resolvedResponseType.fullName.replace(/^\./, ''),
+        requestType: nameOf(reflected.resolvedRequestType),
+        responseType: nameOf(reflected.resolvedResponseType),
       };
     }
   }
-  const closures = {};
-  for (const methods of Object.values(services)) {
-    for (const m of Object.values(methods)) {
-      for (const name of [m.requestType, m.responseType]) closures[name] ??= closure(root.lookupType(name));
-    }
-  }
-  return { parseOptions: { keepCase: ETCD3_LOADER_OPTIONS.keepCase }, root: root.toJSON(), services, closures };
+  return { root, services };
 }
 
-/** The outermost definition (a message or enum directly in its package) that holds a type. */
-function outermost(type) {
-  while (type.parent && 'fieldsArray' in type.parent) type = type.parent;
-  return type;
-}
-
-/** Every message inside a definition, itself included. */
-function messagesWithin(type) {
-  if (!('fieldsArray' in type)) return [];
-  return [type, ...type.nestedArray.flatMap(messagesWithin)];
-}
-
-/** The outermost definitions a message needs to be encoded and decoded: its own and those of every field, transitively. */
-function closure(type) {
-  const seen = new Set();
-  const pending = [outermost(type)];
+/** The messages and enums the services' request and response types need, transitively, by full name. */
+function usedTypes(root, services) {
+  const seen = new Map();
+  const pending = Object.values(services).flatMap((methods) =>
+    Object.values(methods).flatMap((m) => [root.lookupType(m.requestType), root.lookupType(m.responseType)]),
+  );
   while (pending.length > 0) {
-    const next = pending.pop();
-    if (seen.has(next)) continue;
-    seen.add(next);
-    for (const message of messagesWithin(next)) {
-      for (const field of message.fieldsArray) {
-        const used = field.resolve().resolvedType;
-        if (used) pending.push(outermost(used));
-      }
+    const type = pending.pop();
+    if (seen.has(type.fullName)) continue;
+    seen.set(type.fullName, type);
+    for (const field of type.fieldsArray ?? []) {
+      const used = field.resolve().resolvedType;
+      if (used) pending.push(used);
     }
   }
-  return [...seen].map((t) => t.fullName.replace(/^\./, '')).sort();
+  return [...seen.values()].sort((a, b) => (a.fullName < b.fullName ? -1 : 1));
+}
+
+/**
+ * One message type's functions as Type.setup makes them: protobufjs's generators' source, sharing `types`
+ * (the resolved type of each field, by field index) and protobufjs/minimal's Writer, Reader and util.
+ * The functions run as methods of the type's object (`new this.ctor`), as they do of a reflected Type.
+ */
+function emitMessage(protobuf, type, ref) {
+  // The generated code reads a message's own properties only, except for proto2's required fields, which
+  // it encodes unconditionally from the defaults on a reflected type's prototype: not emitted here.
+  const required = type.fieldsArray.find((field) => field.required);
+  if (required) throw new Error(`etcd3-protos: ${required.fullName} is required; scripts/etcd3-protos.mjs emits no prototype defaults`);
+  // Type.setup wraps these types' converters (google.protobuf.Any): not emitted here either.
+  if (protobuf.wrappers[type.fullName])
+    throw new Error(`etcd3-protos: ${type.fullName} has a protobufjs wrapper; scripts/etcd3-protos.mjs does not emit it`);
+  const types = type.fieldsArray.map((field) => (field.resolve().resolvedType ? ref(field.resolvedType) : 'null'));
+  const functions = {
+    ctor: protobuf.Type.generateConstructor(type),
+    encode: protobuf.encoder(type),
+    decode: protobuf.decoder(type),
+    fromObject: protobuf.converter.fromObject(type),
+    toObject: protobuf.converter.toObject(type),
+  };
+  return [
+    `Object.assign(${ref(type)}, ((types) => ({`,
+    `name: ${JSON.stringify(type.name)},`,
+    ...Object.entries(functions).map(([name, gen]) => `${name}: ${gen.toString()},`),
+    `}))([${types.join(', ')}]));`,
+  ].join('\n');
+}
+
+/**
+ * The source of the bundles' `etcd3-precompiled-protos` module: `packageDefinition(options)` for etcd3's
+ * connection pool, and `protos` (its input: the method table and the message types' functions by full name).
+ */
+export function precompiledProtosModule() {
+  const { protobuf, minimal } = etcd3Packages();
+  const { root, services } = parseEtcd3Protos();
+  const used = usedTypes(root, services);
+  const index = new Map(used.map((type, i) => [type, i]));
+  const ref = (type) => `T[${index.get(type)}]`;
+  const lines = [
+    '"use strict";',
+    `const { packageDefinition } = require(${JSON.stringify(RUNTIME)});`,
+    `const { Reader, Writer, util } = require(${JSON.stringify(minimal)});`,
+    `const T = Array.from({ length: ${used.length} }, () => ({}));`,
+  ];
+  for (const type of used) {
+    lines.push(`// ${nameOf(type)}`);
+    if (type instanceof protobuf.Enum) {
+      // As a reflected Enum's: values by name, inheriting values by id (toObject reads names by id).
+      lines.push(
+        `${ref(type)}.values = Object.assign(Object.create(${JSON.stringify(type.valuesById)}), ${JSON.stringify({ ...type.values })});`,
+      );
+    } else {
+      lines.push(emitMessage(protobuf, type, ref));
+    }
+  }
+  const messages = used.filter((type) => !(type instanceof protobuf.Enum));
+  lines.push(
+    'const protos = {',
+    `parseOptions: ${JSON.stringify({ keepCase: ETCD3_LOADER_OPTIONS.keepCase })},`,
+    `services: ${JSON.stringify(services)},`,
+    `types: { ${messages.map((type) => `${JSON.stringify(nameOf(type))}: ${ref(type)}`).join(', ')} },`,
+    '};',
+    'exports.protos = protos;',
+    'exports.packageDefinition = (options) => packageDefinition(protos, options);',
+  );
+  return lines.join('\n') + '\n';
 }
 
 /**
  * The esbuild plugin: etcd3's connection pool gets the precompiled definition, and proto-loader (with
- * protobufjs's .proto parser) stays out of the bundle. grpc-js requires proto-loader only inside the server
- * side of channelz and ORCA load reporting, which an etcd client never reaches; they get a stand-in that says so.
+ * protobufjs's .proto parser and code generation) stays out of the bundle. grpc-js requires proto-loader only
+ * inside the server side of channelz and ORCA load reporting, which an etcd client never reaches; they get a
+ * stand-in that says so.
  */
 export function etcd3Protos() {
   return {
@@ -113,12 +182,7 @@ export function etcd3Protos() {
         loader: 'js',
       }));
       build.onLoad({ filter: /^etcd3-precompiled-protos$/, namespace: 'etcd3-protos' }, () => {
-        contents ??= [
-          `const { packageDefinition } = require(${JSON.stringify(RUNTIME)});`,
-          // JSON.parse of a string is faster to compile and run than the same object literal.
-          `const protos = JSON.parse(${JSON.stringify(JSON.stringify(precompileEtcd3Protos()))});`,
-          'exports.packageDefinition = (options) => packageDefinition(protos, options);',
-        ].join('\n');
+        contents ??= precompiledProtosModule();
         return { contents, loader: 'js', resolveDir: HERE };
       });
     },

@@ -17,6 +17,7 @@ Commands:
   diagnose  status plus the suggested runbook steps for every failing check
             (--ssh: plus clocks, connectivity between the member hosts and log findings over SSH)
   logs      every member's etcd log over SSH, with a summary of the runbook's patterns per member
+  alerts    Prometheus alerting rules for etcd (etcd's mixin thresholds, the runbook steps to follow)
 
 Runbook actions (without --yes a mutating one prints its plan and changes nothing):
   defrag       rolling defragment, optionally compacting first, the leader last

@@ -23,6 +23,7 @@ registerCommand('diagnose', async (args, io) =>
 );
 registerCommand('logs', async (args, io) => (await import('./ssh.js')).logsCommand(args, io));
 registerCommand('lint', async (args, io) => (await import('./lint.js')).runLint(args, io));
+registerCommand('alerts', async (args, io) => (await import('./alerts.js')).alertsCommand(args, io));
 // The runbook actions share one bundle (dist/cli-actions.js); the list is cli.ts's, kept free of their imports.
 for (const name of ACTION_COMMANDS) {
   registerCommand(name, async (args, io) => (await import('./actions.js')).actionCommand(name, args, io));

@@ -33,6 +33,8 @@ export const CONNECTION_OPTIONS = {
   user: { type: 'string' },
   'kubeadm-manifest': { type: 'string' },
   'timeout-ms': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-scheme': { type: 'string' },
 } as const;
 
 /** TLS files for https peer URLs (member clocks over GET /raft/probing): status and diagnose take them. */
@@ -50,6 +52,8 @@ export const CONNECTION_HELP = `  --endpoints URL[,URL...]   client URLs (one is
   --user NAME[:PASSWORD]     user for etcd auth ($ETCDCTL_USER); without :PASSWORD, $ETCDCTL_PASSWORD is read
   --kubeadm-manifest FILE    take endpoint and certificates from a kubeadm etcd.yaml static pod manifest
   --timeout-ms N             deadline for each member's probes (default 2000)
+  --metrics-port N           read /metrics on this port of each member's host (etcd's --listen-metrics-urls)
+                             instead of its client URL; --metrics-scheme http|https (default: the client URL's)
 `;
 
 const STATUS_HELP = `Usage: etcd-inspector status [options]
@@ -114,6 +118,16 @@ export async function profileFromArgs(
     profile.password = parsed.password ?? env.ETCDCTL_PASSWORD;
     if (profile.password === undefined)
       throw new UsageError(`no password for user "${parsed.username}": use --user NAME:PASSWORD or set ETCDCTL_PASSWORD`);
+  }
+  const metricsPort = str('metrics-port');
+  const metricsScheme = str('metrics-scheme');
+  if (metricsPort !== undefined || metricsScheme !== undefined) {
+    const port = metricsPort === undefined ? undefined : Number(metricsPort);
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
+      throw new UsageError(`--metrics-port must be a port number (1-65535), got "${metricsPort}"`);
+    if (metricsScheme !== undefined && metricsScheme !== 'http' && metricsScheme !== 'https')
+      throw new UsageError(`--metrics-scheme must be http or https, got "${metricsScheme}"`);
+    profile.metrics = { ...(port !== undefined ? { port } : {}), ...(metricsScheme ? { scheme: metricsScheme } : {}) };
   }
   const timeout = str('timeout-ms');
   if (timeout !== undefined) {

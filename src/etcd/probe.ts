@@ -4,7 +4,7 @@
 // delays no other row.
 import { EndpointClient, REFUSED, describeError, type Failure, type RawMember, type RawStatus } from './client';
 import { toHexId } from './ids';
-import { DEFAULT_TIMEOUT_MS, type ConnectionProfile } from './profile';
+import { DEFAULT_TIMEOUT_MS, metricsBaseUrl, type ConnectionProfile } from './profile';
 import { probePort, tcpConnects, type PortState } from './tcp';
 import {
   NO_LEADER,
@@ -319,9 +319,20 @@ export class ClusterInspector {
     ]);
     setClock(report, clockResult);
     report.warnings.push(...advertised.filter((w) => w !== null));
-    if (scraped.error) report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${scraped.error}` });
+    // A member that did not answer has that as its error; its /metrics refused or timing out too says nothing
+    // more (a page too large, or not etcd's, still does).
+    if (scraped.error && (report.reachable || !scraped.redundant)) {
+      report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${scraped.error}` });
+    }
     report.metrics = scraped.figures;
-    if (!scraped.figures) report.metricsError = scraped.error ?? (report.error ? 'not read: the member did not answer' : 'not read');
+    if (!scraped.figures) {
+      report.metricsError =
+        this.profile.metrics === false
+          ? 'metrics are off for this cluster'
+          : !report.reachable && (scraped.redundant || !scraped.error)
+            ? 'the member did not answer'
+            : (scraped.error ?? 'no page');
+    }
     report.connectivity = { client: clientPort === 'open', peer: peerOk };
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
@@ -353,29 +364,29 @@ export class ClusterInspector {
 
   /**
    * The member's /metrics, scraped on every refresh: its figures against the earlier scrapes, and its
-   * backend quota (remembered: it only changes when etcd restarts, and a failed scrape still knows it). A
-   * page that could not be read is reported (error), except when the port is closed or the deadline
-   * passed: the member's own error already says that.
+   * backend quota (remembered: it only changes when etcd restarts, and a failed scrape still knows it).
+   * Never rejects: a page that could not be read comes back as its error.
    */
   private async scrape(
     id: string,
     endpoint: string,
     deadline: Date,
-  ): Promise<{ figures: MemberFigures | null; quotaBytes: number | null; error: string | null }> {
+  ): Promise<{ figures: MemberFigures | null; quotaBytes: number | null; error: string | null; redundant?: boolean }> {
     const cached = this.quotas.get(id);
     const cachedBytes = cached && Date.now() - cached.at < QUOTA_TTL_MS ? cached.bytes : null;
+    // Metrics off for this cluster: only the quota, read when it is not known or too old.
+    if (this.profile.metrics === false && cached && cachedBytes !== null) return { figures: null, quotaBytes: cachedBytes, error: null };
     try {
-      const sample = await scrapeMetrics(endpoint, deadline, this.profile.tls);
+      const sample = await scrapeMetrics(metricsBaseUrl(endpoint, this.profile.metrics), deadline, this.profile.tls);
       if (sample.quotaBackendBytes !== null) this.quotas.set(id, { bytes: sample.quotaBackendBytes, at: Date.now() });
-      return { figures: this.metrics.add(id, sample), quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
+      const figures = this.profile.metrics === false ? null : this.metrics.add(id, sample);
+      return { figures, quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      const text = error instanceof Error ? error.message : String(error);
+      // A closed port or the deadline: what the member's own error says when it did not answer either.
       const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || Date.now() >= deadline.getTime();
-      return {
-        figures: null,
-        quotaBytes: cachedBytes,
-        error: redundant ? null : error instanceof Error ? error.message : String(error),
-      };
+      return { figures: null, quotaBytes: cachedBytes, error: code === 'ECONNREFUSED' ? `connection refused (${text})` : text, redundant };
     }
   }
 

@@ -27,6 +27,27 @@ export interface ConnectionProfile {
   password?: string;
   /** Deadline for each member's probes, in milliseconds. */
   timeoutMs?: number;
+  /**
+   * Where each member's Prometheus /metrics are read: by default on the client URL probed; `port` (and
+   * `scheme`) when the members serve them on --listen-metrics-urls instead (same host). false: not read on
+   * every refresh (no figures, no metrics checks; the quota is still read every few minutes).
+   */
+  metrics?: MetricsSource | false;
+}
+
+/** Where a cluster's members serve /metrics, when not on their client URLs. */
+export interface MetricsSource {
+  port?: number;
+  scheme?: 'http' | 'https';
+}
+
+/** The base URL of a member's /metrics: its client URL, or the same host on the metrics port and scheme. */
+export function metricsBaseUrl(clientUrl: string, source: MetricsSource | false | undefined): string {
+  if (!source || (source.port === undefined && source.scheme === undefined)) return clientUrl;
+  const url = new URL(clientUrl);
+  if (source.scheme) url.protocol = `${source.scheme}:`;
+  if (source.port !== undefined) url.port = String(source.port);
+  return url.origin;
 }
 
 /** Default per-member deadline of a refresh. */

@@ -76,11 +76,17 @@ function notRead(members: FiguresOf[]): string {
 
 const join = (...parts: string[]): string => parts.filter(Boolean).join('; ');
 
-/** Slow disk: WAL fsync p99 over 10 ms (docs), 0.5 s / 1 s (mixin); backend commit p99 over 25 ms / 0.25 s. */
+/**
+ * Slow disk: WAL fsync p99 over 10 ms (etcd's guidance) or backend commit p99 over 25 ms is found and
+ * marked SLOW; the check fails at the mixin's alert levels (fsync 0.5 s warning, 1 s critical; commit
+ * 0.25 s), where etcd's own alerting calls it a problem. Between the two it passes with the finding shown:
+ * busy shared disks (and loaded CI machines) live there without losing leaders.
+ */
 export function diskLatency(members: FiguresOf[]): Verdict {
   const lines: string[] = [];
   const findings: string[] = [];
   let judged = 0;
+  let alerting = false;
   for (const m of members) {
     const f = m.figures;
     if (!f) continue;
@@ -102,13 +108,14 @@ export function diskLatency(members: FiguresOf[]): Verdict {
             : q.seconds > limits.warning
               ? 'warning (mixin)'
               : 'over etcd’s guidance';
+        if (q.seconds > limits.warning) alerting = true;
         findings.push(`${label(m)}: ${what} p99 ${seconds(q.seconds)} > ${seconds(limits.docs)}, ${level}`);
       }
     }
     if (parts.length) lines.push(`${label(m)}${slow ? ' SLOW' : ''}: ${parts.join(', ')}`);
   }
   return {
-    ok: judged === 0 ? null : findings.length === 0,
+    ok: judged === 0 ? null : !alerting,
     actual: join(lines.join('; ') || 'no disk figures', notRead(members)),
     findings,
   };

@@ -1,7 +1,7 @@
 // Shapes of the etcdInspector.* settings, shared by the extension host, the CLI and the tests, and the pure
 // half of the extension's Settings object (src/extension/settings.ts): what each setting's change requires,
 // the declared defaults and bounds read from package.json, checked readers, and edits of the clusters list.
-import { normalizeEndpoint } from '../etcd/profile';
+import { normalizeEndpoint, type MetricsSource } from '../etcd/profile';
 import type { CommandName, SshOptions } from '../ssh/target';
 
 /** The configuration section the extension owns. */
@@ -31,6 +31,8 @@ export interface ClusterSetting {
   readOnly?: boolean;
   /** How to reach the member hosts over SSH (logs, clocks, connectivity, restarts). */
   ssh?: SshOptions;
+  /** Where the members serve /metrics when not on their client URLs, or false to read them rarely (quota only). */
+  metrics?: MetricsSource | false;
 }
 
 /** The etcd versions whose configuration rules the linter knows. */
@@ -195,6 +197,10 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       const ssh = parseSshSetting(entry.ssh, `${where} ("${entry.name}").ssh`, problems);
       if (ssh) cluster.ssh = ssh;
     }
+    if (entry.metrics !== undefined) {
+      const metrics = parseMetricsSetting(entry.metrics, `${where} ("${entry.name}").metrics`, problems);
+      if (metrics !== undefined) cluster.metrics = metrics;
+    }
     if (entry.readOnly === true) cluster.readOnly = true;
     else if (entry.readOnly !== undefined && entry.readOnly !== false) {
       // Anything but a boolean is taken as read-only: a typo must not make a production cluster writable.
@@ -222,6 +228,31 @@ export function clusterIsReadOnly(globalValues: readonly unknown[], cluster: str
         return value !== undefined && value !== false;
       }),
   );
+}
+
+/**
+ * A cluster's `metrics` block: false, or `{ port, scheme }` (a port 1–65535, http or https). A wrong value
+ * is dropped with a reason and the default applies (/metrics on the client URLs).
+ */
+export function parseMetricsSetting(value: unknown, where: string, problems: string[]): MetricsSource | false | undefined {
+  if (value === false) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.push(`${where} must be false or an object { port, scheme }: ignored`);
+    return undefined;
+  }
+  const raw = value as Record<string, unknown>;
+  const source: MetricsSource = {};
+  if (raw.port !== undefined) {
+    if (Number.isInteger(raw.port) && (raw.port as number) >= 1 && (raw.port as number) <= 65535) source.port = raw.port as number;
+    else problems.push(`${where}.port must be a port number (1-65535): ignored`);
+  }
+  if (raw.scheme !== undefined) {
+    if (raw.scheme === 'http' || raw.scheme === 'https') source.scheme = raw.scheme;
+    else problems.push(`${where}.scheme must be "http" or "https": ignored`);
+  }
+  for (const key of Object.keys(raw))
+    if (key !== 'port' && key !== 'scheme') problems.push(`${where}.${key} is not a metrics setting: ignored`);
+  return source;
 }
 
 /** The command templates an `ssh.commands` block may replace (src/ssh/commands.ts has their defaults). */

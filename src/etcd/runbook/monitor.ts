@@ -1,5 +1,7 @@
 // Step 10, "Monitor Cluster Health": the runbook's monitoring script with this cluster's etcdctl flags, the
-// metrics to watch on /metrics, and the runbook's Prometheus alert for a member without a leader.
+// metrics to watch on /metrics, and Prometheus alerting rules for this cluster (src/metrics/alerts.ts: the
+// runbook's EtcdNoLeader and the rest of etcd's alerting mixin).
+import { alertRules, AlertRulesError, DEFAULT_JOB, NO_LEADER_FOR } from '../../metrics/alerts';
 import type { ConnectionProfile } from '../profile';
 import { code, type StepContext } from './documents';
 import { commentText, etcdctlFlags, heredoc, shellQuote } from './shell';
@@ -32,26 +34,15 @@ export function monitorScript(profile: ConnectionProfile): string {
   ].join('\n');
 }
 
-/** How long etcd_server_has_leader must stay 0 before EtcdNoLeader fires (a leader election takes about a second). */
-export const NO_LEADER_FOR = '1m';
-
-/** A Prometheus rule file with the runbook's EtcdNoLeader alert (`promtool check rules` accepts it). */
-export function noLeaderAlertRules(): string {
-  return [
-    '# Prometheus alerting rules from the etcd leader election runbook (step 10). Scrape /metrics on every member.',
-    'groups:',
-    '  - name: etcd',
-    '    rules:',
-    '      - alert: EtcdNoLeader',
-    '        expr: etcd_server_has_leader == 0',
-    `        for: ${NO_LEADER_FOR}`,
-    '        labels:',
-    '          severity: critical',
-    '        annotations:',
-    '          summary: etcd has no leader',
-    `          description: 'etcd member {{ $labels.instance }} has had no leader for ${NO_LEADER_FOR}: the cluster accepts no writes. Check quorum and connectivity (runbook steps 1, 2 and 5).'`,
-    '',
-  ].join('\n');
+/** The rule file for this cluster, or for no named cluster (and why) when its name cannot be a label value. */
+function clusterAlertRules(profile: ConnectionProfile): { rules: string; note: string } {
+  if (profile.name === '') return { rules: alertRules(), note: '' };
+  try {
+    return { rules: alertRules({ cluster: profile.name }), note: '' };
+  } catch (error) {
+    if (!(error instanceof AlertRulesError)) throw error;
+    return { rules: alertRules(), note: ` These rules do not name the cluster: ${error.message}.` };
+  }
 }
 
 /** The curl flags that reach a member's /metrics with this profile's TLS files. */
@@ -66,6 +57,7 @@ function curlTls(profile: ConnectionProfile): string {
 }
 
 export function monitorDocument({ profile }: StepContext): string[] {
+  const { rules, note } = clusterAlertRules(profile);
   return [
     `Save the runbook's monitoring script for this cluster (it needs \`jq\`) and run it by hand, from cron or a systemd timer:`,
     '',
@@ -78,8 +70,8 @@ export function monitorDocument({ profile }: StepContext): string[] {
           `curl -s ${curlTls(profile)}${shellQuote(`${url}/metrics`)} | grep -E '^etcd_server_(has_leader|leader_changes_seen_total) '`,
       ),
     ),
-    `Alert when a member has had no leader for ${NO_LEADER_FOR}: save this as \`etcd-alerts.yml\`, list it under \`rule_files\` in prometheus.yml and check it with \`promtool check rules etcd-alerts.yml\`:`,
+    `Alert when a member has had no leader for ${NO_LEADER_FOR}, when fewer members than a quorum are up, on frequent leader changes, slow WAL fsync, backend commits or peer round trips, failing proposals, a db near its quota, growing towards it or fragmented (etcd's alerting mixin's thresholds, each alert naming the runbook steps to follow): save this as \`etcd-alerts.yml\`, list it under \`rule_files\` in prometheus.yml and check it with \`promtool check rules etcd-alerts.yml\`. The rules select the scrape jobs matching \`${DEFAULT_JOB}\`; \`etcd-inspector alerts --job REGEX\` writes them for another job name.${note}`,
     '',
-    ...code(noLeaderAlertRules().replace(/\n$/, '').split('\n'), 'yaml'),
+    ...code(rules.replace(/\n$/, '').split('\n'), 'yaml'),
   ];
 }

@@ -178,6 +178,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     const profile: ConnectionProfile = { name: setting.name, endpoints: setting.endpoints, timeoutMs: this.settings.requestTimeoutMs };
     if (setting.tls) profile.tls = { ...setting.tls };
     if (setting.peerTls) profile.peerTls = { ...setting.peerTls };
+    if (setting.metrics !== undefined) profile.metrics = setting.metrics === false ? false : { ...setting.metrics };
     if (setting.username) {
       profile.username = setting.username;
       profile.password = (await this.secrets.get(passwordKey(setting.name, setting.username))) ?? undefined;

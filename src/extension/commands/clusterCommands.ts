@@ -1,5 +1,5 @@
 // Palette and tree commands that manage the clusters setting: add, import (etcdctl environment, kubeadm
-// manifest), edit, remove, set password; plus copy, refresh and the runbook step documents.
+// manifest), edit, remove, set password; plus copy, refresh, the runbook step documents and the alert rules.
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import {
@@ -14,6 +14,7 @@ import type { ClusterSetting } from '../../shared/settings';
 import { passwordKey, type ClusterRegistry } from '../clusters/registry';
 import type { Settings } from '../settings';
 import type { TreeNode } from '../tree/clusterTree';
+import { writeAlertRules } from './alertRules';
 
 /** What the commands work with. */
 interface Deps {
@@ -255,6 +256,11 @@ export function registerClusterCommands(
     vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: StepArgument }) =>
       showRunbookStep(registry, args),
     ),
+    vscode.commands.registerCommand('etcdInspector.writeAlertRules', async (node?: TreeNode) => {
+      // With no cluster configured, rules that name none; with several, the one picked (none: cancelled).
+      const cluster = await pickCluster(registry, node, 'Alert rules for which cluster?');
+      if (cluster !== undefined || registry.names().length === 0) await writeAlertRules(cluster);
+    }),
     vscode.commands.registerCommand('etcdInspector.copyMemberId', async (node?: TreeNode) => {
       const m = member(node);
       if (m) await vscode.env.clipboard.writeText(m.id);

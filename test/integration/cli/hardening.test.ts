@@ -223,7 +223,7 @@ test('member names cannot forge table cells or drive the terminal: |, newline, E
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
   const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
   assert.ok(!unsafe.test(run.stdout), 'no control or bidi characters in the output');
-  // Every table row has as many cells as its header: 14 status columns, 4 checklist columns.
+  // Every table row has as many cells as its header: 14 status columns, 4 checklist columns, 11 metrics columns.
   const cellCounts = new Set(
     run.stdout
       .split('\n')
@@ -232,7 +232,7 @@ test('member names cannot forge table cells or drive the terminal: |, newline, E
   );
   assert.deepEqual(
     [...cellCounts].sort((a, b) => a - b),
-    [4, 14],
+    [4, 11, 14],
     run.stdout,
   );
   const quorumRow = run.stdout.split('\n').find((l) => l.startsWith('| member-count-quorum'));

@@ -43,10 +43,13 @@ for (const version of VERSIONS) {
       await cluster.destroy();
     });
     const leaderName = await cluster.waitForLeader();
-    const s = await eventually(
+    await eventually(
       () => inspector.refresh(),
       (x) => x.quorum.healthy === 3,
     );
+    // Writes between two refreshes: the metrics checks judge the interval between their /metrics reads.
+    for (let i = 0; i < 20; i++) await cluster.etcdctl(['put', `/k${i}`, 'v']);
+    const s = await inspector.refresh();
 
     assert.equal(s.members.length, 3, 'the other members are discovered from one endpoint');
     assert.match(s.clusterId ?? '', /^[0-9a-f]{16}$/);
@@ -65,8 +68,10 @@ for (const version of VERSIONS) {
       assert.deepEqual(m.connectivity, { client: true, peer: true });
       assert.equal(m.isLeader, m.name === leaderName);
     }
-    // clock-sync included: the clocks are read on the peer ports (GET /raft/probing).
-    for (const c of s.checks) assert.equal(c.ok, true, `${c.id}: ${c.actual}`);
+    // clock-sync included: the clocks are read on the peer ports (GET /raft/probing). Only peer-latency may
+    // be unknown: etcd samples the peer round trip every 30 s, and a fresh cluster may have too few samples.
+    for (const c of s.checks) assert.equal(c.ok, c.id === 'peer-latency' ? c.ok : true, `${c.id}: ${c.actual}`);
+    assert.notEqual(s.checks.find((c) => c.id === 'peer-latency')?.ok, false);
 
     // What etcdctl says must match: same ids, same leader.
     const json = await cluster.etcdctl(['endpoint', 'status', '-w', 'json']);

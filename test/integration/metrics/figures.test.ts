@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { eventually } from '../../harness/wait';
+import { freePorts } from '../../harness/ports';
 import { ClusterInspector } from '../../../src/etcd/probe';
 import type { ClusterSnapshot, MemberReport } from '../../../src/etcd/model';
 import type { MemberFigures } from '../../../src/metrics/figures';
@@ -113,10 +114,10 @@ test('etcd 3.5: a hung member (SIGSTOP) is judged unreachable, not slow: no figu
   assert.ok(Date.now() - started < TIMEOUT_MS + 500, `refresh took ${Date.now() - started} ms`);
   const m = byName(s, hung);
   assert.equal(m.metrics, null);
-  assert.match(m.metricsError ?? '', /did not answer/);
+  assert.equal(m.metricsError, 'the member did not answer');
   const disk = check(s, 'disk-latency');
   assert.notEqual(disk.ok, false, disk.actual);
-  assert.match(disk.actual, new RegExp(`not read: ${hung} \\(not read: the member did not answer\\)`));
+  assert.match(disk.actual, new RegExp(`not read: ${hung} \\(the member did not answer\\)`));
   assert.doesNotMatch(disk.actual, new RegExp(`${hung} SLOW`));
   for (const other of s.members.filter((x) => x.name !== hung)) assert.ok(other.metrics, other.name);
   cluster.resume(hung);
@@ -155,4 +156,37 @@ test('etcd 3.5: a member restarted between two scrapes is seen as restarted; no 
   assert.ok((f.leaderChanges?.count ?? -1) <= (now?.leaderChanges ?? 0));
   // The other members kept their interval.
   for (const m of after.members.filter((x) => x.name !== name)) assert.equal(m.metrics?.restarted, false, m.name);
+});
+
+test("etcd 3.5: /metrics on --listen-metrics-urls (the cluster's metrics port), a wrong port said as such, and metrics off", async (t) => {
+  const [metricsPort] = await freePorts(1);
+  const cluster = await EtcdCluster.start({
+    version: '3.5',
+    size: 1,
+    extraArgs: ['--listen-metrics-urls', `http://127.0.0.1:${metricsPort}`],
+  });
+  const profile = { name: 'metrics', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS };
+  const onPort = new ClusterInspector({ ...profile, metrics: { port: metricsPort, scheme: 'http' } });
+  const [closed] = await freePorts(1);
+  const wrong = new ClusterInspector({ ...profile, metrics: { port: closed } });
+  const off = new ClusterInspector({ ...profile, metrics: false });
+  t.after(async () => {
+    for (const i of [onPort, wrong, off]) i.dispose();
+    await cluster.destroy();
+  });
+  const read = await eventually(
+    () => onPort.refresh(),
+    (s) => s.members[0]?.metrics !== null,
+  );
+  assert.equal(read.members[0].metrics?.hasLeader, true);
+  const refused = await wrong.refresh();
+  assert.equal(refused.members[0].metrics, null);
+  assert.ok(refused.members[0].reachable, 'the member itself answered');
+  assert.match(refused.members[0].metricsError ?? '', /ECONNREFUSED|refused/);
+  assert.ok(refused.members[0].warnings.some((w) => w.kind === 'metrics' && /could not be read/.test(w.message)));
+  const none = await off.refresh();
+  assert.equal(none.members[0].metrics, null);
+  assert.equal(none.members[0].metricsError, 'metrics are off for this cluster');
+  assert.equal(none.members[0].status?.dbSizeQuota, 2 * 1024 ** 3, 'the quota is still read');
+  assert.equal(none.checks.find((c) => c.id === 'disk-latency')?.ok, null);
 });

@@ -1,5 +1,6 @@
 // The runbook as data: ten steps with ids, numbers and titles, a document for each, and step 10's monitoring
-// script (run by bash) and EtcdNoLeader alert rule (checked and unit-tested by the real promtool).
+// script (run by bash) and the cluster's Prometheus alert rules (checked by the real promtool; what they fire
+// on is tested in test/integration/metrics/alerts.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_LEADER } from '../../../src/etcd/model';
 import { RUNBOOK_STEPS, runbookStep, runbookStepMarkdown, stepByNumber, stepHeading } from '../../../src/etcd/runbook/steps';
-import { MONITOR_SCRIPT, monitorScript, noLeaderAlertRules } from '../../../src/etcd/runbook/monitor';
+import { MONITOR_SCRIPT, monitorScript } from '../../../src/etcd/runbook/monitor';
+import { alertRules } from '../../../src/metrics/alerts';
 import { heredoc } from '../../../src/etcd/runbook/shell';
 import type { ConnectionProfile } from '../../../src/etcd/profile';
 import { A, B, C, member, snapshot } from '../../support/builders';
@@ -49,7 +51,7 @@ test('the runbook has ten steps numbered in order, with unique ids and the runbo
 
 test('every check names a step of the table, and its step text is that step’s heading', () => {
   const s = quorumLost();
-  assert.equal(s.checks.length, 9);
+  assert.equal(s.checks.length, 13);
   for (const c of s.checks) assert.equal(c.step, stepHeading(c.stepId), c.id);
 });
 
@@ -73,7 +75,7 @@ test('step 10: the monitoring script carries the cluster’s etcdctl flags and a
     assert.ok(monitorScript(profile).includes(`${flags} '--key=`) && monitorScript(profile).includes(`--user=root ${command}`), command);
   assert.match(doc, /curl -s --cacert \/pki\/ca\.crt --cert \/pki\/c\.crt --key '.*' https:\/\/10\.0\.0\.1:2379\/metrics \| grep/s);
   assert.ok(doc.includes('etcd_server_has_leader'));
-  assert.ok(doc.includes(noLeaderAlertRules().trimEnd()), 'the alert rule file is in the document');
+  assert.ok(doc.includes(alertRules({ cluster: profile.name }).trimEnd()), 'the rule file for this cluster is in the document');
   assert.ok(!doc.includes('hunter2'), 'never the password');
 });
 
@@ -141,53 +143,32 @@ test('step 10: bash writes the script as shown and runs etcdctl with each flag a
 const promtool = spawnSync('promtool', ['--version']).status === 0;
 const skip = promtool ? false : 'promtool is not installed (Debian: apt-get install prometheus; .ci/run installs it)';
 
-test('step 10: promtool accepts the EtcdNoLeader rule file', { skip }, (t) => {
+/** The step-10 document's rule file, as the user copies it out of the yaml block. */
+function documentRules(p: ConnectionProfile): string {
+  const doc = runbookStepMarkdown('monitor', quorumLost(), p);
+  const block = /```yaml\n([\s\S]*?)\n```/.exec(doc)?.[1];
+  assert.ok(block !== undefined, doc);
+  return `${block}\n`;
+}
+
+test('step 10: the document holds every alert for this cluster, and promtool accepts them as copied', { skip }, (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-rules-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'etcd-alerts.yml'), noLeaderAlertRules());
+  // The profile's name holds a newline and a `#`: it stays one quoted value in the rule file.
+  const rules = documentRules(profile);
+  assert.equal(rules, alertRules({ cluster: profile.name }));
+  writeFileSync(join(dir, 'etcd-alerts.yml'), rules);
   const check = spawnSync('promtool', ['check', 'rules', join(dir, 'etcd-alerts.yml')], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stdout + check.stderr);
-  assert.match(check.stdout, /SUCCESS: 1 rules found/);
+  assert.match(check.stdout, /SUCCESS: 11 rules found/);
 });
 
-test('step 10: EtcdNoLeader fires for the member without a leader after the wait, not before, not for the others', { skip }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-rules-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'etcd-alerts.yml'), noLeaderAlertRules());
-  const description = (instance: string): string =>
-    `etcd member ${instance} has had no leader for 1m: the cluster accepts no writes. Check quorum and connectivity (runbook steps 1, 2 and 5).`;
-  // promtool's unit test format: series sampled every 30 s, the alert's state asked at given times.
-  writeFileSync(
-    join(dir, 'test.yml'),
-    JSON.stringify({
-      rule_files: ['etcd-alerts.yml'],
-      evaluation_interval: '30s',
-      tests: [
-        {
-          interval: '30s',
-          input_series: [
-            { series: 'etcd_server_has_leader{instance="10.0.0.1:2379",job="etcd"}', values: '1 0 0 0 0 0 1' },
-            { series: 'etcd_server_has_leader{instance="10.0.0.2:2379",job="etcd"}', values: '1 1 1 1 1 1 1' },
-          ],
-          alert_rule_test: [
-            { eval_time: '1m', alertname: 'EtcdNoLeader', exp_alerts: [] },
-            {
-              eval_time: '1m30s',
-              alertname: 'EtcdNoLeader',
-              exp_alerts: [
-                {
-                  exp_labels: { severity: 'critical', instance: '10.0.0.1:2379', job: 'etcd' },
-                  exp_annotations: { summary: 'etcd has no leader', description: description('10.0.0.1:2379') },
-                },
-              ],
-            },
-            { eval_time: '3m', alertname: 'EtcdNoLeader', exp_alerts: [] },
-          ],
-        },
-      ],
-    }),
+test('step 10: a cluster without a name, or with one no label can hold, gets rules that name none, and is told why', () => {
+  assert.equal(documentRules({ ...profile, name: '' }), alertRules());
+  const lone = { ...profile, name: 'prod\udc00' };
+  assert.equal(documentRules(lone), alertRules());
+  assert.match(
+    runbookStepMarkdown('monitor', undefined, lone),
+    /These rules do not name the cluster: the cluster name is not valid Unicode/,
   );
-  const run = spawnSync('promtool', ['test', 'rules', 'test.yml'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stdout + run.stderr);
-  assert.match(run.stdout, /SUCCESS/);
 });

@@ -31,6 +31,7 @@ test('the CLI entry holds argument dispatch only and requires each command bundl
   assert.match(cli.text, /require\("\.\/cli-status\.js"\)/);
   assert.match(cli.text, /require\("\.\/cli-lint\.js"\)/);
   assert.match(cli.text, /require\("\.\/cli-actions\.js"\)/);
+  assert.match(cli.text, /require\("\.\/cli-alerts\.js"\)/);
   assert.doesNotMatch(cli.text, /\bimport\(/);
 });
 
@@ -41,6 +42,16 @@ test('lint loads neither gRPC, etcd3 nor the status code; yaml only on demand', 
   assert.deepEqual(from(lint.inputs, /^src\/(etcd|metrics)\//), []);
   assert.deepEqual(from(lint.inputs, YAML), []);
   assert.ok(lint.inputs.includes('cli-lazy:yaml'), 'yaml is a stand-in that loads dist/cli-yaml.js');
+});
+
+test('alerts loads neither gRPC, etcd3, the status code nor the linter; yaml only on demand', async () => {
+  const alerts = (await build('cliCommands')).get('cli-alerts');
+  assert.ok(alerts);
+  assert.ok(alerts.inputs.includes('src/metrics/alerts.ts'));
+  assert.deepEqual(from(alerts.inputs, GRPC), []);
+  assert.deepEqual(from(alerts.inputs, /^src\/(lint|ssh)\/|^src\/etcd\/(probe|client|printer)\.ts$|^src\/cli\/status\.ts$/), []);
+  assert.deepEqual(from(alerts.inputs, YAML), []);
+  assert.ok(alerts.inputs.includes('cli-lazy:yaml'), 'yaml is a stand-in that loads dist/cli-yaml.js');
 });
 
 test('the actions load the member configuration generator but yaml only on demand', async () => {

@@ -19,7 +19,7 @@ import {
   withCluster,
   withoutCluster,
 } from '../../../src/shared/settings';
-import { DEFAULT_TIMEOUT_MS } from '../../../src/etcd/profile';
+import { DEFAULT_TIMEOUT_MS, metricsBaseUrl } from '../../../src/etcd/profile';
 
 const packageJson = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, { default?: unknown; type?: string; minimum?: number }> } };
@@ -209,4 +209,28 @@ test('clusterIsReadOnly: the setting in any scope, or the entry in effect or the
   assert.equal(clusterIsReadOnly([false, true, undefined], 'staging', [user]), true, 'a workspace can turn it on');
   assert.equal(clusterIsReadOnly([false, false, false], 'staging', [user]), false);
   assert.equal(clusterIsReadOnly(['yes'], 'staging', [user]), true, 'a malformed value counts as read-only');
+});
+
+test("a metrics block: false, or a port and scheme of the members' metrics listener; a wrong value is dropped with a reason; documented in package.json", () => {
+  const parse = (metrics: unknown) => parseClusterSettings([{ name: 'm', endpoints: ['https://m:2379'], metrics }]);
+  assert.equal(parse(false).clusters[0].metrics, false);
+  assert.deepEqual(parse({ port: 2381, scheme: 'http' }).clusters[0].metrics, { port: 2381, scheme: 'http' });
+  assert.equal(parse(undefined).clusters[0].metrics, undefined);
+  const wrong = parse({ port: 0, scheme: 'ftp', url: 'http://x' });
+  assert.deepEqual(wrong.clusters[0].metrics, {});
+  assert.deepEqual(wrong.problems, [
+    'etcdInspector.clusters[0] ("m").metrics.port must be a port number (1-65535): ignored',
+    'etcdInspector.clusters[0] ("m").metrics.scheme must be "http" or "https": ignored',
+    'etcdInspector.clusters[0] ("m").metrics.url is not a metrics setting: ignored',
+  ]);
+  const notObject = parse(true);
+  assert.equal(notObject.clusters[0].metrics, undefined);
+  assert.match(notObject.problems[0], /metrics must be false or an object \{ port, scheme \}: ignored/);
+  const item = (properties[`${SECTION}.clusters`] as unknown as { items: { properties: Record<string, { oneOf?: unknown[] }> } }).items;
+  assert.equal(item.properties.metrics?.oneOf?.length, 2);
+  // The URL a member's metrics are read at.
+  assert.equal(metricsBaseUrl('https://10.0.0.1:2379', { port: 2381, scheme: 'http' }), 'http://10.0.0.1:2381');
+  assert.equal(metricsBaseUrl('https://[fd00::1]:2379', { port: 2381 }), 'https://[fd00::1]:2381');
+  assert.equal(metricsBaseUrl('https://10.0.0.1:2379', undefined), 'https://10.0.0.1:2379');
+  assert.equal(metricsBaseUrl('https://10.0.0.1:2379', false), 'https://10.0.0.1:2379');
 });
