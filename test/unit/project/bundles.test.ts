@@ -86,5 +86,7 @@ for (const [context, name] of [
       from(bundle.inputs, /node_modules\/(@grpc\/proto-loader|protobufjs\/src\/(parse|tokenize)\.js|protobufjs\/ext\/)/),
       [],
     );
+    // Nor protobufjs's reflection and code generation: encoders and decoders are generated at build time.
+    assert.deepEqual(from(bundle.inputs, /node_modules\/(@protobufjs\/codegen|protobufjs\/src\/(type|root|encoder|decoder|converter)\.js)/), []);
   });
 }
