@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { ETCD_YAML_GLOBS } from '../shared/documents';
 import { SECTION } from '../shared/settings';
+import { MEASURED_PEERS, type MeasuredPeers } from '../lint/measured';
 import type { Settings } from './settings';
 
 const SELECTOR = [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))];
@@ -42,9 +43,28 @@ export class LazyLanguageClient implements vscode.Disposable {
     // The client sends didOpen for the documents already open when it starts, this one included.
     this.client = new LanguageClient('etcdInspector.languageServer', 'etcd Inspector Language Server', serverOptions, clientOptions);
     this.client.start().then(
-      () => this.log.info('language server started'),
+      () => {
+        this.log.info('language server started');
+        this.sendMeasured();
+      },
       (error: unknown) => this.log.error(`language server failed to start: ${error instanceof Error ? error.message : String(error)}`),
     );
+  }
+
+  /** The clusters' measured peer round trips, for the hovers of heartbeat-interval and election-timeout. */
+  setMeasured(clusters: MeasuredPeers[]): void {
+    const next = JSON.stringify(clusters);
+    if (next === this.lastMeasured) return;
+    this.lastMeasured = next;
+    this.measured = clusters;
+    this.sendMeasured();
+  }
+
+  private measured: MeasuredPeers[] = [];
+  private lastMeasured = '[]';
+
+  private sendMeasured(): void {
+    if (this.client?.isRunning()) void this.client.sendNotification(MEASURED_PEERS, { clusters: this.measured });
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@ import { ClusterRegistry } from './clusters/registry';
 import { ClusterStatusBar } from './statusBar';
 import { Settings } from './settings';
 import { LazyLanguageClient } from './lspClient';
+import { measuredPeers } from '../metrics/judge';
 import { registerLintCommands } from './lint/commands';
 import { registerClusterCommands } from './commands/clusterCommands';
 import { clusterSummary } from '../shared/clusterState';
@@ -99,7 +100,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   });
   registerLintCommands(context);
 
-  client = new LazyLanguageClient(context, settings, log);
+  const lsp = new LazyLanguageClient(context, settings, log);
+  client = lsp;
+  // After each refresh, every cluster's measured peer round trip goes to the hovers of the timeout keys.
+  context.subscriptions.push(
+    registry.onDidChange(() => {
+      const measured = registry.names().flatMap((name) => {
+        const s = registry.snapshot(name);
+        const members = (s?.members ?? []).map((m) => ({ id: m.id, name: m.name, figures: m.metrics, peerURLs: m.peerURLs }));
+        const found = s ? measuredPeers(name, members) : null;
+        return found ? [found] : [];
+      });
+      lsp.setMeasured(measured);
+    }),
+  );
   log.info(`etcd Inspector ${String(context.extension.packageJSON.version)} activated`);
 }
 

@@ -3,6 +3,7 @@ import type { EtcdVersion } from '../shared/settings';
 import { ALL_VERSIONS, enumValues, FLAGS, keyOf, type FlagSpec } from './catalogue';
 import type { ConfigDocument, Entry } from './document';
 import type { Position, Range } from './types';
+import { measuredTimeoutsHover, type MeasuredPeers } from './measured';
 
 const inside = (r: Range, p: Position): boolean =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
@@ -39,10 +40,19 @@ export function describeFlag(spec: FlagSpec, version: EtcdVersion): string {
 }
 
 /** Hover text at a position, with the range it covers. */
-export function hoverAt(doc: ConfigDocument, pos: Position, version: EtcdVersion): { markdown: string; range: Range } | undefined {
+export function hoverAt(
+  doc: ConfigDocument,
+  pos: Position,
+  version: EtcdVersion,
+  measured: readonly MeasuredPeers[] = [],
+): { markdown: string; range: Range } | undefined {
   const hit = entryAt(doc, pos);
   if (!hit?.entry.spec) return undefined;
-  return { markdown: describeFlag(hit.entry.spec, version), range: hit.on === 'key' ? hit.entry.keyRange : hit.entry.valueRange };
+  const extra = measuredTimeoutsHover(doc, hit.entry, measured);
+  return {
+    markdown: describeFlag(hit.entry.spec, version) + (extra ? `\n\n---\n\n${extra}` : ''),
+    range: hit.on === 'key' ? hit.entry.keyRange : hit.entry.valueRange,
+  };
 }
 
 /** A completion item, format-specific. */

@@ -161,6 +161,19 @@ export function recommendedTimeouts(roundTripSeconds: number): { heartbeatMs: nu
   return { heartbeatMs, electionMs };
 }
 
+/**
+ * What the language server shows beside heartbeat-interval and election-timeout for a cluster: its worst
+ * measured peer round trip and the pair it calls for. Null until some link has enough samples.
+ */
+export function measuredPeers(
+  cluster: string,
+  members: Array<FiguresOf & { peerURLs: string[] }>,
+): { cluster: string; peerURLs: string[]; roundTripSeconds: number; heartbeatMs: number; electionMs: number } | null {
+  const worst = peerLatency(members).worstSeconds;
+  if (worst === null) return null;
+  return { cluster, peerURLs: members.flatMap((m) => m.peerURLs), roundTripSeconds: worst, ...recommendedTimeouts(worst) };
+}
+
 /** Slow peers: round trip p99 to any peer over 0.15 s. Also the timeouts the worst round trip calls for. */
 export function peerLatency(members: FiguresOf[]): Verdict & { worstSeconds: number | null } {
   const findings: string[] = [];

@@ -25,6 +25,7 @@ import { splitLines, type ConfigDocument } from '../lint/document';
 import { Linter, lintDocument } from '../lint/engine';
 import { safeFixEdits } from '../lint/fixes';
 import { completionsAt, hoverAt } from '../lint/language';
+import { isMeasuredPeers, MEASURED_PEERS, type MeasuredPeers } from '../lint/measured';
 import { capPerRule, MAX_LINT_BYTES } from '../lint/limits';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { detectFormat, type ConfigFormat } from '../shared/documents';
@@ -265,10 +266,16 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
+/** The clusters' measured peer round trips, as the extension last sent them (shown in timeout hovers). */
+let measured: MeasuredPeers[] = [];
+connection.onNotification(MEASURED_PEERS, (params: { clusters?: unknown }) => {
+  measured = Array.isArray(params?.clusters) ? params.clusters.filter(isMeasuredPeers) : [];
+});
+
 connection.onHover((params) => {
   const s = states.get(params.textDocument.uri);
   if (!s) return null;
-  const h = hoverAt(s.doc, params.position, version);
+  const h = hoverAt(s.doc, params.position, version, measured);
   return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
 });
 

@@ -99,6 +99,24 @@ test('hover on a key shows description, default, unit and versions', async () =>
   assert.match(md, /3\.4, 3\.5, 3\.6/);
 });
 
+test('the measured peer round trip of the cluster this file belongs to joins the timeout hovers; a malformed notification is ignored', async () => {
+  const hover = async (): Promise<string> => {
+    const h = (await conn.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character: 5 } })) as Hover;
+    return (h.contents as MarkupContent).value;
+  };
+  assert.doesNotMatch(await hover(), /Measured/);
+  const measured = { cluster: 'prod', peerURLs: ['http://10.0.0.1:2380'], roundTripSeconds: 0.0008, heartbeatMs: 100, electionMs: 1000 };
+  await conn.sendNotification('etcdInspector/measuredPeers', { clusters: [measured, { cluster: 7 }] });
+  const md = await hover();
+  assert.match(md, /ETCD_HEARTBEAT_INTERVAL/);
+  assert.match(
+    md,
+    /\*\*Measured on cluster "prod"\*\*: worst peer round trip p99 0\.8 ms .* This file: heartbeat 100 ms, election 400 ms\./,
+  );
+  await conn.sendNotification('etcdInspector/measuredPeers', { clusters: 'garbage' });
+  assert.doesNotMatch(await hover(), /Measured/);
+});
+
 test('completion offers keys at line start and enum values after =', async () => {
   await conn.sendNotification(DidChangeTextDocumentNotification.type, {
     textDocument: { uri: URI, version: 2 },
