@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
 import type { ClusterSnapshot } from '../etcd/model';
+import { diagnose as diagnoseCauses, type Diagnosis } from '../etcd/causes';
 import {
   CHECKLIST_COLUMNS,
   checklistCells,
@@ -12,6 +13,9 @@ import {
   OUTCOME_WORDS,
   METRICS_COLUMNS,
   metricsCells,
+  causesMarkdown,
+  markdownText,
+  renderCauses,
   renderTable,
   snapshotProblems,
   STATUS_COLUMNS,
@@ -63,7 +67,7 @@ Options:
 ${CONNECTION_HELP}  --peer-cacert FILE         CA bundle of the https peer URLs (etcd's --peer-trusted-ca-file): member clocks
   --peer-cert FILE, --peer-key FILE
                              a certificate the peers accept (with --peer-client-cert-auth), e.g. a member's peer cert
-  --output table|json        output format (default table)
+  --output table|json        output format (default table); diagnose also markdown
   --interval SECONDS         diagnose: read /metrics twice, SECONDS apart, and judge disk, peers, leader changes
                              and proposals over that interval (default 5; 0: one read, figures since each
                              member started). status reads once.
@@ -200,8 +204,8 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
     io.stdout.write(STATUS_HELP);
     return EXIT.ok;
   }
-  if (values.output !== 'table' && values.output !== 'json') {
-    io.stderr.write(`etcd-inspector: --output must be table or json\n`);
+  if (values.output !== 'table' && values.output !== 'json' && !(diagnose && values.output === 'markdown')) {
+    io.stderr.write(`etcd-inspector: --output must be table or json${diagnose ? ' or markdown' : ''}\n`);
     return EXIT.usage;
   }
   let profile: ConnectionProfile;
@@ -229,8 +233,14 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   }
   const answered = snapshot.members.length > 0;
   // JSON always gets the document; a table only when there is something to show.
-  if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
-  else if (answered) io.stdout.write(diagnose ? renderDiagnosis(snapshot) : renderStatus(snapshot));
+  if (diagnose) {
+    // The ranked causes come first, in every format.
+    const diagnosis = diagnoseCauses({ snapshot });
+    if (values.output === 'json') io.stdout.write(`${JSON.stringify(diagnosisJson(snapshot, diagnosis), null, 2)}\n`);
+    else if (values.output === 'markdown') io.stdout.write(`${causesMarkdown(diagnosis, profile.name)}\n${markdownChecklist(snapshot)}`);
+    else if (answered) io.stdout.write(`${renderCauses(diagnosis)}\n${renderDiagnosis(snapshot)}`);
+  } else if (values.output === 'json') io.stdout.write(`${JSON.stringify(toJson(snapshot), null, 2)}\n`);
+  else if (answered) io.stdout.write(renderStatus(snapshot));
   if (!answered) {
     io.stderr.write(`etcd-inspector: no endpoint answered\n${snapshot.errors.map((e) => `  ${printable(e)}\n`).join('')}`);
     return EXIT.usage;
@@ -317,6 +327,18 @@ export function renderStatus(s: ClusterSnapshot): string {
     s.checks.map((c) => checklistCells(c).slice(0, 4)),
   );
   return `${head}${renderTable(STATUS_COLUMNS, rows)}${problems}\nRunbook checklist:\n${checks}`;
+}
+
+/** diagnose's JSON: the status document with the headline and the ranked causes. */
+export function diagnosisJson(s: ClusterSnapshot, d: Diagnosis): unknown {
+  return { headline: d.headline, causes: d.causes, ...(toJson(s) as Record<string, unknown>) };
+}
+
+/** The checklist as a Markdown table (diagnose --output markdown), every cell escaped. */
+export function markdownChecklist(s: ClusterSnapshot): string {
+  const cell = (t: string): string => markdownText(t).replace(/\n/g, ' ');
+  const rows = s.checks.map((c) => `| ${cell(c.title)} | ${OUTCOME_WORDS[checkOutcome(c.ok)]} | ${cell(c.actual)} | ${cell(c.step)} |`);
+  return ['## Runbook checklist', '', '| check | result | actual | step |', '| --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
 
 export function renderDiagnosis(s: ClusterSnapshot): string {

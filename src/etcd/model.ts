@@ -145,6 +145,9 @@ export interface UnmatchedEndpoint {
   error: string | null;
   /** The kind of error; present exactly when error is set. */
   errorKind?: FailureKind;
+  /** When it answered: the cluster and member it answered as (another cluster's id is a configuration mismatch). */
+  clusterId?: string;
+  memberId?: string;
 }
 
 /** A given or learnt endpoint that did not give the member list, and why. */

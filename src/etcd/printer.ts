@@ -2,6 +2,7 @@
 // list columns and cells, the checklist's words, `-w table` text and the `-w json` export with exact uint64
 // ids. The CLI prints these; the status panel shows the same cells and copies the same text.
 import type { CheckResult, ClusterSnapshot, MemberReport, UnmatchedEndpoint } from './model';
+import type { Cause, Diagnosis, Verdict } from './causes';
 import type { Quantile } from '../metrics/figures';
 import { seconds } from '../metrics/judge';
 import { formatBytes } from './format';
@@ -133,8 +134,12 @@ export function checklistCells(c: CheckResult): string[] {
 }
 
 /** The sentence for an endpoint the user gave that is no member's client URL. */
-export function unmatchedEndpointText(u: UnmatchedEndpoint): string {
-  return `Endpoint ${u.endpoint} is not a member's client URL${u.error ? `: ${u.error}` : ''}`;
+export function unmatchedEndpointText(u: UnmatchedEndpoint, clusterId: string | null = null): string {
+  const foreign =
+    u.clusterId && clusterId && u.clusterId !== clusterId
+      ? `: it answers as member ${u.memberId ?? '?'} of another cluster (${u.clusterId}, not ${clusterId})`
+      : '';
+  return `Endpoint ${u.endpoint} is not a member's client URL${u.error ? `: ${u.error}` : foreign}`;
 }
 
 /**
@@ -144,7 +149,7 @@ export function unmatchedEndpointText(u: UnmatchedEndpoint): string {
 export function snapshotProblems(s: ClusterSnapshot): string[] {
   return [
     ...s.errors,
-    ...s.unmatchedEndpoints.map(unmatchedEndpointText),
+    ...s.unmatchedEndpoints.map((u) => unmatchedEndpointText(u, s.clusterId)),
     ...s.members.flatMap((m) => m.warnings.map((w) => `Member ${m.name || m.id} ${w.message}`)),
   ];
 }
@@ -223,4 +228,53 @@ export function toEtcdctlStatusJson(s: ClusterSnapshot): string {
     return [{ Endpoint: m.endpoint, Status: status }];
   });
   return `${stringifyWithBigInts(entries)}\n`;
+}
+
+/** The words of a verdict in text output. */
+const VERDICT_WORDS: Readonly<Record<Verdict, string>> = {
+  confirmed: 'CONFIRMED',
+  likely: 'likely',
+  unknown: 'unknown',
+  'ruled-out': 'ruled out',
+};
+
+/** `diagnose`'s first block: the headline, then each cause with its verdict, evidence and step. */
+export function renderCauses(d: Diagnosis): string {
+  const lines = [`${printable(d.headline)}`, '', 'Causes, most likely first:'];
+  d.causes.forEach((c, i) => {
+    lines.push(`${i + 1}. ${c.id}: ${VERDICT_WORDS[c.verdict]} — ${printable(c.summary)}`);
+    for (const e of c.evidence.slice(0, 6)) lines.push(`     [${e.source}${e.at ? ` ${e.at}` : ''}] ${printable(e.text)}`);
+    if (c.evidence.length > 6) lines.push(`     … ${c.evidence.length - 6} more`);
+    if (c.decide) lines.push(`     to decide: ${printable(c.decide)}`);
+    if (c.verdict === 'confirmed' || c.verdict === 'likely') {
+      lines.push(`     -> ${c.step}${c.action ? `; ${c.action.title}${c.action.cli ? ` (${c.action.cli})` : ''}` : ''}`);
+    }
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Markdown text of untrusted content, inline: printable, and the characters that start emphasis, code,
+ * links, HTML or table cells escaped (a member name cannot make a link or inject markup).
+ */
+export function markdownText(text: string): string {
+  return printable(text).replace(/[\\`*_[\]<>|~&!]/g, (c) => `\\${c}`);
+}
+
+/** The diagnosis as Markdown (`diagnose --output markdown`, the Diagnose Cluster report). */
+export function causesMarkdown(d: Diagnosis, cluster: string, stepLink: (c: Cause) => string | null = () => null): string {
+  const title = d.hasLeader ? 'Diagnosis' : 'Why is there no leader?';
+  const out = [`# ${title} — cluster "${markdownText(cluster)}"`, '', `**${markdownText(d.headline)}**`, ''];
+  d.causes.forEach((c, i) => {
+    const link = stepLink(c);
+    out.push(`## ${i + 1}. ${c.id} — ${VERDICT_WORDS[c.verdict]}`, '', markdownText(c.summary), '');
+    for (const e of c.evidence) out.push(`- \`${e.source}\`${e.at ? ` ${markdownText(e.at)}` : ''}: ${markdownText(e.text)}`);
+    if (c.evidence.length) out.push('');
+    if (c.decide) out.push(`To decide: ${markdownText(c.decide)}`, '');
+    out.push(
+      `Runbook: ${link ? `[${markdownText(c.step)}](${link})` : markdownText(c.step)}${c.action ? ` · ${markdownText(c.action.title)}` : ''}`,
+      '',
+    );
+  });
+  return out.join('\n');
 }

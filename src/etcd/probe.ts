@@ -198,7 +198,13 @@ export class ClusterInspector {
       }),
     );
     snapshot.unmatchedEndpoints = (await unmatched).map((r) =>
-      r.error ? { endpoint: r.endpoint, error: r.error.text, errorKind: r.error.kind } : { endpoint: r.endpoint, error: null },
+      r.error
+        ? { endpoint: r.endpoint, error: r.error.text, errorKind: r.error.kind }
+        : {
+            endpoint: r.endpoint,
+            error: null,
+            ...(r.list ? { clusterId: toHexId(r.list.clusterId), memberId: toHexId(r.list.memberId) } : {}),
+          },
     );
     this.dropClientsExcept(new Set([...candidates, ...memberUrls]));
     this.metrics.keepOnly(new Set(members.map((m) => toHexId(m.ID))));

@@ -137,11 +137,58 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   assert.equal(leaderCheck?.stepId, 'quorum');
   assert.equal(leaderCheck?.step, 'Step 5: Fix Quorum Loss');
 
-  const diagnose = await cli(['diagnose', '--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1000']);
+  const diagnose = await cli(['diagnose', '--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1000', '--interval', '0']);
   assert.equal(diagnose.code, 1);
+  // The ranked causes first: quorum, with the members down and the steps to take.
+  assert.match(
+    diagnose.stdout,
+    /^No leader: quorum lost — 2 of 3 voting members down \(etcd-1: connection refused[^)]*\), etcd-2: connection refused[^)]*\)\); bring 1 back \(step 4\) or recover \(step 5\)\n\nCauses, most likely first:\n1\. quorum: CONFIRMED/,
+  );
   assert.match(diagnose.stdout, /NO LEADER/);
   assert.match(diagnose.stdout, /QUORUM LOST/);
   assert.match(diagnose.stdout, /Step 5: Fix Quorum Loss/);
+  const causesJson = await cli([
+    'diagnose',
+    '--endpoints',
+    cluster.endpoints.join(','),
+    '--timeout-ms',
+    '1000',
+    '--interval',
+    '0',
+    '-w',
+    'json',
+  ]);
+  const doc = JSON.parse(causesJson.stdout) as {
+    headline: string;
+    causes: Array<{ id: string; verdict: string; evidence: Array<{ source: string; text: string }> }>;
+  };
+  assert.match(doc.headline, /^No leader: quorum lost/);
+  assert.deepEqual([doc.causes[0].id, doc.causes[0].verdict], ['quorum', 'confirmed']);
+  assert.deepEqual(doc.causes.map((c) => c.id).sort(), [
+    'clock-skew',
+    'config-mismatch',
+    'member-failure',
+    'partition',
+    'quorum',
+    'slow-disk',
+  ]);
+  for (const c of doc.causes.slice(1)) assert.notEqual(c.verdict, 'confirmed', c.id);
+  assert.ok(doc.causes[0].evidence.some((e) => e.source === 'status' && /^etcd-1: connection refused/.test(e.text)));
+  const markdown = await cli([
+    'diagnose',
+    '--endpoints',
+    cluster.endpoints.join(','),
+    '--timeout-ms',
+    '1000',
+    '--interval',
+    '0',
+    '-w',
+    'markdown',
+  ]);
+  assert.match(markdown.stdout, /^# Why is there no leader\? — cluster "cluster"\n\n\*\*No leader: quorum lost/);
+  assert.match(markdown.stdout, /## 1\. quorum — CONFIRMED/);
+  assert.match(markdown.stdout, /\| Leader exists \| FAIL \|/);
+  assert.equal((await cli(['status', '--endpoints', cluster.endpoints[0], '-w', 'markdown'])).code, 2, 'markdown is for diagnose');
 });
 
 test('status: exit 2 with a clear reason when no endpoint answers or the arguments are wrong', async () => {
