@@ -160,7 +160,7 @@ test('text and Markdown reports: ranked, with evidence and steps; a hostile memb
   const text = renderCauses(d);
   assert.match(text, /^Leader m-a: 1 member\(s\) down/);
   assert.match(text, /\n1\. member-failure: CONFIRMED — /);
-  assert.match(text, /\n     -> Step 4: Restart Failed Members; Start Member \(SSH\)\n/);
+  assert.match(text, /\n {5}-> Step 4: Restart Failed Members; Start Member \(SSH\)\n/);
   // eslint-disable-next-line no-control-regex -- the point is that no control character gets through
   assert.doesNotMatch(text, /\u001b/);
   const md = causesMarkdown(d, 'prod', (c) => `command:etcdInspector.showRunbookStep?${c.stepId}`);
