@@ -19,7 +19,17 @@ import { withSshFindings, type SshMeasurements } from '../ssh/findings';
 import { parseHostSpec, type SshOptions } from '../ssh/target';
 import { formatBinaryBytes, printable } from '../shared/text';
 import { EXIT, type CliIo } from './cli';
-import { argumentError, CONNECTION_HELP, CONNECTION_OPTIONS, PEER_TLS_OPTIONS, profileFromArgs, renderDiagnosis, toJson } from './status';
+import {
+  argumentError,
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  diagnosisJson,
+  PEER_TLS_OPTIONS,
+  profileFromArgs,
+  renderDiagnosis,
+} from './status';
+import { diagnose as diagnoseCauses } from '../etcd/causes';
+import { renderCauses } from '../etcd/printer';
 
 export const SSH_OPTIONS = {
   'ssh-user': { type: 'string' },
@@ -279,6 +289,20 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
       matrix,
     };
     const result = withSshFindings(snapshot, measured);
+    // The causes, from everything gathered: the refresh, the clocks and matrix merged into it, the logs'
+    // pattern counts and the service states.
+    const diagnosis = diagnoseCauses({
+      snapshot: result,
+      matrix,
+      logs: logs.map((l) => ({ member: l.member.name || l.member.id, summary: l.value?.summary ?? null, error: l.error?.message ?? null })),
+      services: infos.map((i) => ({
+        member: i.member.name || i.member.id,
+        active: i.value?.service?.active ?? null,
+        sub: i.value?.service?.sub ?? null,
+        since: i.value?.service?.since ?? null,
+        error: i.error?.message ?? i.value?.serviceError ?? null,
+      })),
+    });
     if (set.values.output === 'json') {
       const ssh = {
         hosts: infos.map((i) => ({ member: i.member.name, ...(i.value ?? { error: i.error?.message }) })),
@@ -290,7 +314,7 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
           error: l.error?.message ?? null,
         })),
       };
-      io.stdout.write(`${JSON.stringify({ ...(toJson(result) as object), ssh }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ...(diagnosisJson(result, diagnosis) as object), ssh }, null, 2)}\n`);
     } else {
       const clockLines = clocks.map((c) =>
         c.value
@@ -308,7 +332,7 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
         return `  ${name}: etcd ${printable(state)}; data dir ${printable(dataDir)} ${printable(size)}`;
       });
       io.stdout.write(
-        `${renderDiagnosis(result)}\nOver SSH:\nService and data dir:\n${serviceLines.join('\n')}\n\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
+        `${renderCauses(diagnosis)}\n${renderDiagnosis(result)}\nOver SSH:\nService and data dir:\n${serviceLines.join('\n')}\n\nClocks (member minus this machine):\n${clockLines.join('\n')}\n\nConnectivity between the member hosts:\n${renderMatrix(matrix)}\n\n${renderLogSummary(
           logs.map(memberLog),
           { window: 'last 1000 lines' },
         )}`,

@@ -78,6 +78,8 @@ export interface DiagnosisInput {
   config?: { files: number; findings: ConfigEvidence[] };
   /** When each member (by id) was first seen down, from the extension's timeline. */
   downSince?: Record<string, string>;
+  /** The connectivity matrix between the member hosts (SSH): member names, null problem = connected. */
+  matrix?: { links: Array<{ from: string; to: string; port: 'peer' | 'client'; problem: string | null }> } | null;
 }
 
 export interface Diagnosis {
@@ -291,9 +293,11 @@ function partitionCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
       member: label(m),
       text: `${label(m)} answers on its client port, its peer port ${m.peerURLs[0] ?? ''} does not accept connections`,
     });
-  const connectivity = s.checks.find((c) => c.id === 'connectivity');
-  const cutLinks = connectivity && /links cut/.test(connectivity.actual) ? connectivity.actual : null;
-  if (cutLinks) evidence.push({ source: 'connectivity', text: cutLinks });
+  // Links cut between two members that are both up: a link to a dead member is cut because it is dead.
+  const up = new Set(s.members.filter((m) => m.reachable).map(label));
+  const cut = (input.matrix?.links ?? []).filter((l) => l.problem !== null && l.port === 'peer' && up.has(l.from) && up.has(l.to));
+  for (const l of cut) evidence.push({ source: 'connectivity', member: l.from, text: `${l.from} → ${l.to} peer port: ${l.problem}` });
+  const cutLinks = cut.length > 0;
   const logs = logHits(input.logs, ['lost-peer-stream', 'prober-unhealthy']);
   evidence.push(...logs);
   const peers = peerLatency(figuresOf(s));
@@ -309,7 +313,7 @@ function partitionCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
       split ? 0.95 : 0.8,
       split
         ? `network partition — ${cutOff.join(', ')} ${cutOff.length === 1 ? 'is' : 'are'} up and answering but cut off from ${leaders.length === 1 ? `the leader ${nameOf(leaders[0])}` : 'each other'}: check the peer links (step 2)`
-        : `peer links cut — ${[...peerClosed.map(label)].join(', ') || 'between member hosts'}: check firewalls and routes on the peer port (step 2)`,
+        : `peer links cut — ${[...peerClosed.map(label), ...cut.map((l) => `${l.from} → ${l.to}`)].join(', ')}: check firewalls and routes on the peer port (step 2)`,
       evidence,
       'connectivity',
       ACTIONS.connectivity,

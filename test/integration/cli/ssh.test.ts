@@ -109,6 +109,13 @@ test('diagnose --ssh: clocks, all links, log summary; then a killed member: its 
   const broken = await cli(['diagnose', '--ssh', ...sshArgs(known)]);
   assert.equal(broken.code, 1, show(broken));
   assert.match(broken.stdout, /4 of 12 links cut/);
+  // The causes first: the dead member, with its service state over SSH; its cut links are not a partition.
+  assert.match(broken.stdout, /^Leader etcd-\d: 1 member\(s\) down \(etcd-3\), quorum kept/);
+  assert.match(
+    broken.stdout,
+    /\n1\. member-failure: CONFIRMED — [^\n]*\n(?: {5}\[[^\n]*\n)*? {5}\[service\] etcd-3: etcd's service is failed/,
+  );
+  assert.doesNotMatch(broken.stdout, /partition: CONFIRMED/);
   assert.match(broken.stdout, /etcd-3: etcd failed \(failed\); data dir/);
   assert.match(broken.stdout, /CUT +etcd-1 → etcd-3 peer http:\/\/127\.0\.0\.1:\d+: connection refused/);
 });

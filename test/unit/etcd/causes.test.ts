@@ -170,3 +170,21 @@ test('text and Markdown reports: ranked, with evidence and steps; a hostile memb
   assert.doesNotMatch(md, /(?<!\\)<img|(?<!\\)\[link(?<!\\)\]/);
   assert.match(md, /\\<img src=x\\>\\\[link\\\]\(http:\/\/evil\)\\\|\\`x\\`/);
 });
+
+test('the connectivity matrix: a peer link cut between two members that are up is a partition; links to a dead member are not', () => {
+  const link = (from: string, to: string, problem: string | null) => ({ from, to, port: 'peer' as const, problem });
+  const cut = diagnose({
+    snapshot: snapshot([ok(A), ok(B), ok(C)]),
+    matrix: { links: [link('m-a', 'm-b', 'timeout'), link('m-b', 'm-a', null)] },
+  });
+  assert.equal(cut.causes[0].id, 'partition');
+  assert.match(cut.causes[0].summary, /^peer links cut — m-a → m-b/);
+  const dead = ranksFirst(
+    {
+      snapshot: snapshot([ok(A), ok(B), down(C)]),
+      matrix: { links: [link('m-a', 'm-c', 'connection refused'), link('m-b', 'm-c', 'connection refused')] },
+    },
+    'member-failure',
+  );
+  assert.notEqual(byId(dead, 'partition').verdict, 'confirmed');
+});
