@@ -10,6 +10,7 @@ import type { Settings } from '../settings';
 import { leaderNotice, clusterState, type NoticeState } from '../../shared/clusterState';
 import type { ClusterStateSource } from './source';
 import { withSshFindings, type SshMeasurements } from '../../ssh/findings';
+import { Timeline } from '../../etcd/timeline';
 
 /** The SecretStorage key of a cluster user's password. */
 export function passwordKey(cluster: string, username: string): string {
@@ -27,6 +28,8 @@ interface Entry {
   announced: NoticeState;
   /** The latest SSH measurements (Compare Clocks, Check Connectivity), applied to every refresh until stale. */
   ssh?: { measured: SshMeasurements; at: number };
+  /** What happened to the cluster while VS Code runs (src/etcd/timeline.ts), fed by every complete refresh. */
+  timeline: Timeline;
 }
 
 /** How long SSH measurements keep feeding the checks: a link cut then may be open now, so they age out. */
@@ -108,6 +111,8 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
           leaderChanges: 0,
           lastErrors: new Map(),
           announced: 'ok',
+          // A changed setting is the same cluster (an edited endpoint list): its history stays.
+          timeline: old?.timeline ?? new Timeline(),
         });
       }
     }
@@ -134,6 +139,17 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
    * the cluster's checks now and on every refresh for SSH_FINDINGS_TTL_MS: the clocks of members whose peer
    * port is not reachable from here, every host's NTP state, the links between the member hosts.
    */
+  /** The cluster's timeline (undefined for an unknown cluster). */
+  timeline(name: string): Timeline | undefined {
+    return this.entries.get(name)?.timeline;
+  }
+
+  /** The connectivity matrix SSH measured for the cluster, while it is fresh. */
+  sshMatrix(name: string): SshMeasurements['matrix'] {
+    const ssh = this.entries.get(name)?.ssh;
+    return ssh && Date.now() - ssh.at < SSH_FINDINGS_TTL_MS ? ssh.measured.matrix : null;
+  }
+
   recordSsh(name: string, measured: Partial<Pick<SshMeasurements, 'clocks' | 'matrix'>>): void {
     const entry = this.entries.get(name);
     if (!entry) return;
@@ -237,6 +253,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     try {
       const snapshot = this.withSsh(entry, await entry.inspector.refresh({ onMember: (m) => this.arrived(name, entry, m) }));
       entry.live = snapshot;
+      entry.timeline.observe(snapshot);
       entry.leaderChanges += snapshot.termChanges ?? 0;
       this.logRefresh(name, entry, snapshot);
       const { notice, announced } = leaderNotice(entry.announced, previous, snapshot);

@@ -15,6 +15,7 @@ import { passwordKey, type ClusterRegistry } from '../clusters/registry';
 import type { Settings } from '../settings';
 import type { TreeNode } from '../tree/clusterTree';
 import { writeAlertRules } from './alertRules';
+import { diagnoseCluster, exportTimeline } from './diagnose';
 
 /** What the commands work with. */
 interface Deps {
@@ -256,6 +257,18 @@ export function registerClusterCommands(
     vscode.commands.registerCommand('etcdInspector.showRunbookStep', (args?: { cluster?: string; step?: StepArgument }) =>
       showRunbookStep(registry, args),
     ),
+    vscode.commands.registerCommand('etcdInspector.diagnoseCluster', async (arg?: TreeNode | { cluster?: string }) => {
+      const given =
+        arg && 'cluster' in arg && typeof arg.cluster === 'string' && registry.names().includes(arg.cluster) ? arg.cluster : undefined;
+      const cluster = given ?? (await pickCluster(registry, undefined, 'Diagnose which cluster?'));
+      if (cluster) await diagnoseCluster(registry, cluster, log);
+    }),
+    vscode.commands.registerCommand('etcdInspector.exportTimeline', async (arg?: TreeNode | { cluster?: string }) => {
+      const given =
+        arg && 'cluster' in arg && typeof arg.cluster === 'string' && registry.names().includes(arg.cluster) ? arg.cluster : undefined;
+      const cluster = given ?? (await pickCluster(registry, undefined, 'Timeline of which cluster?'));
+      if (cluster) await exportTimeline(registry, cluster);
+    }),
     vscode.commands.registerCommand('etcdInspector.writeAlertRules', async (node?: TreeNode) => {
       // With no cluster configured, rules that name none; with several, the one picked (none: cancelled).
       const cluster = await pickCluster(registry, node, 'Alert rules for which cluster?');

@@ -122,6 +122,8 @@ async function showMemberLogs(deps: SshDeps, arg: unknown): Promise<void> {
   if (!window) return;
   const text = await onHosts(deps, target.cluster, title, target.members, async (hosts, connected, failed) => {
     const logs = await fetchLogs(hosts.hosts, connected, window);
+    // The log patterns' times join the cluster's timeline (what happened first).
+    for (const l of logs) if (l.value) deps.registry.timeline(target.cluster)?.addLogs(l.member.name || l.member.id, l.value.summary);
     hosts.explain([...failed.map((f) => f.error), ...logs.flatMap((l) => l.error ?? [])]);
     return logsDocument(target.cluster, window, outcomes(target.members, failed, logs, hosts.where));
   });
