@@ -136,10 +136,11 @@ function cause(
   return { id, verdict, confidence, summary, evidence, stepId, step: stepHeading(stepId), action, ...(decide ? { decide } : {}) };
 }
 
-/** Down members, with the reason and since when. */
+/** Down members, by name, with the reason and since when. */
 function downEvidence(s: ClusterSnapshot, input: DiagnosisInput): Evidence[] {
   return s.members
     .filter((m) => m.started && !m.reachable)
+    .sort((a, b) => label(a).localeCompare(label(b)))
     .map((m) => {
       const since = input.downSince?.[m.id];
       return {
@@ -192,7 +193,7 @@ function quorumCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
 
 function memberFailureCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
   const evidence: Evidence[] = [];
-  const down = s.members.filter((m) => m.started && !m.reachable);
+  const down = s.members.filter((m) => m.started && !m.reachable).sort((a, b) => label(a).localeCompare(label(b)));
   evidence.push(...downEvidence(s, input));
   const stopped = (input.services ?? []).filter((sv) => sv.active !== null && sv.active !== 'active');
   for (const sv of stopped) {
