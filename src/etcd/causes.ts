@@ -283,7 +283,7 @@ function partitionCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
   for (const [leader, names] of views) {
     evidence.push({
       source: 'status',
-      text: `${names.join(', ')} ${leader === NO ? 'know no leader' : `name ${nameOf(leader)} as leader`}`,
+      text: `${names.join(', ')} ${leader === NO ? (names.length === 1 ? 'knows no leader' : 'know no leader') : `${names.length === 1 ? 'names' : 'name'} ${nameOf(leader)} as leader`}`,
       at: s.takenAt,
     });
   }

@@ -97,7 +97,7 @@ test('one member down, quorum kept: a member failure, confirmed; quorum ruled ou
 test('a partition: a member up and answering follows no leader while the others follow one', () => {
   const causes = ranksFirst({ snapshot: snapshot([ok(A), ok(B), ok(C, { leader: NO_LEADER })]) }, 'partition');
   assert.match(causes[0].summary, /^network partition — m-c is up and answering but cut off from the leader m-a/);
-  assert.ok(causes[0].evidence.some((e) => e.source === 'status' && /m-c know no leader/.test(e.text)));
+  assert.ok(causes[0].evidence.some((e) => e.source === 'status' && /^m-c knows no leader$/.test(e.text)));
   // Logs of lost peer streams make it likely where the status alone says nothing.
   const hinted = diagnose({
     snapshot: snapshot([ok(A), ok(B), ok(C)]),
