@@ -1,6 +1,7 @@
 // Starts real etcd clusters on loopback for integration tests, the demo and the benchmarks, and injects
-// faults into them: kill, hang (SIGSTOP), resume, restart, add members. Every process and folder it
-// creates is removed by destroy(), and by an exit hook if a test dies first.
+// faults into them: kill, hang (SIGSTOP), resume, restart, add members; with peerProxy, cut peer links
+// (peerProxy.ts). Every process and folder it creates is removed by destroy(), and by an exit hook if a test
+// dies first.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { etcdBinaries, type HarnessEtcdVersion } from './binaries';
 import { freePorts } from './ports';
 import { trackDir, trackProcess } from './cleanup';
+import { startPeerProxy, type CutMode, type PeerProxy } from './peerProxy';
 import { parseDocument } from '../../src/lint/engine';
 import { EndpointClient } from '../../src/etcd/client';
 
@@ -42,6 +44,11 @@ export interface StartClusterOptions {
    * plain-http listener in a TLS cluster, a hostile server (the member list is data a member controls).
    */
   advertiseClientUrls?: Record<string, string | ((listenUrl: string) => string)>;
+  /**
+   * Route peer traffic through a proxy (peerProxy.ts) that can cut links between members: each member listens
+   * on its own peer port and advertises the proxy's front for it. Client ports stay direct. Plain-http peers only.
+   */
+  peerProxy?: boolean;
 }
 
 /** One member of a harness cluster. */
@@ -49,6 +56,8 @@ export interface HarnessMember {
   name: string;
   clientUrl: string;
   peerUrl: string;
+  /** Where it listens for peers when that is not peerUrl (behind the peer proxy, peerUrl is the proxy's front). */
+  listenPeerUrl?: string;
   dataDir: string;
   logFile: string;
   process: ChildProcess | undefined;
@@ -73,6 +82,8 @@ export class EtcdCluster {
   private readonly untrackDir: () => void;
   private readonly untrackPids = new Map<string, () => void>();
   private destroyed = false;
+  /** The peer proxy, when started with peerProxy. */
+  peerProxy: PeerProxy | undefined;
 
   private constructor(
     readonly options: StartClusterOptions,
@@ -92,19 +103,23 @@ export class EtcdCluster {
     const cluster = new EtcdCluster(options, baseDir, token, binaries);
     try {
       const names = options.names ?? Array.from({ length: options.size }, (_, i) => `etcd-${i + 1}`);
-      const ports = await freePorts(names.length * 2);
+      if (options.peerProxy && options.peerTls) throw new Error('the peer proxy supports plain-http peers only');
+      const perMember = options.peerProxy ? 3 : 2;
+      const ports = await freePorts(names.length * perMember);
       const scheme = options.tls ? 'https' : 'http';
       names.forEach((name, i) => {
         cluster.members.push({
           name,
-          clientUrl: `${scheme}://127.0.0.1:${ports[2 * i]}`,
-          peerUrl: `${options.peerTls ? 'https' : 'http'}://127.0.0.1:${ports[2 * i + 1]}`,
+          clientUrl: `${scheme}://127.0.0.1:${ports[perMember * i]}`,
+          peerUrl: `${options.peerTls ? 'https' : 'http'}://127.0.0.1:${ports[perMember * i + 1]}`,
+          ...(options.peerProxy ? { listenPeerUrl: `http://127.0.0.1:${ports[perMember * i + 2]}` } : {}),
           dataDir: join(baseDir, `member-${i + 1}`),
           logFile: join(baseDir, `member-${i + 1}.log`),
           process: undefined,
           hung: false,
         });
       });
+      if (options.peerProxy) cluster.peerProxy = await startPeerProxy(cluster.members.map((m) => cluster.proxied(m)));
       const initialCluster = cluster.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
       for (const member of cluster.members) cluster.spawnMember(member, initialCluster, 'new');
       if (options.waitForLeader !== false) await cluster.waitForLeader();
@@ -134,7 +149,7 @@ export class EtcdCluster {
       '--data-dir',
       member.dataDir,
       '--listen-peer-urls',
-      member.peerUrl,
+      member.listenPeerUrl ?? member.peerUrl,
       '--initial-advertise-peer-urls',
       member.peerUrl,
       '--listen-client-urls',
@@ -268,11 +283,12 @@ export class EtcdCluster {
   async addMember(options: { name?: string; learner?: boolean; start?: boolean } = {}): Promise<HarnessMember> {
     const index = this.members.length + 1;
     const name = options.name ?? `etcd-${index}`;
-    const [clientPort, peerPort] = await freePorts(2);
+    const [clientPort, peerPort, listenPeerPort] = await freePorts(this.peerProxy ? 3 : 2);
     const member: HarnessMember = {
       name,
       clientUrl: `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`,
       peerUrl: `${this.options.peerTls ? 'https' : 'http'}://127.0.0.1:${peerPort}`,
+      ...(this.peerProxy ? { listenPeerUrl: `http://127.0.0.1:${listenPeerPort}` } : {}),
       dataDir: join(this.baseDir, `member-${index}`),
       logFile: join(this.baseDir, `member-${index}.log`),
       process: undefined,
@@ -288,6 +304,7 @@ export class EtcdCluster {
     }
     if (added.code !== 0) throw new Error(`member add failed: ${added.stderr || added.stdout}`);
     this.members.push(member);
+    await this.peerProxy?.add(this.proxied(member));
     if (options.start !== false) {
       this.spawnMember(member, this.currentInitialCluster(), 'existing');
       await this.waitForReady(member);
@@ -430,10 +447,57 @@ export class EtcdCluster {
     return { leader: body.leader ?? '0', memberId: body.header?.member_id ?? '' };
   }
 
+  /** Cuts the peer link between two members (both ways, or only the connections a dials to b); needs peerProxy. */
+  partition(a: string, b: string, options: { oneWay?: boolean; mode?: CutMode } = {}): void {
+    this.proxy().cut(a, b, options);
+  }
+
+  /** Restores the peer link between two members (both ways, or a → b only). */
+  heal(a: string, b: string, options: { oneWay?: boolean } = {}): void {
+    this.proxy().heal(a, b, options);
+  }
+
+  /** Cuts a member off from every other member; its client port, and its peer port from outside the cluster, still answer. */
+  isolate(name: string, options: { mode?: CutMode } = {}): void {
+    this.proxy().isolate(name, options);
+  }
+
+  /** Heals every peer link of one member. */
+  rejoin(name: string): void {
+    this.proxy().rejoin(name);
+  }
+
+  /** Splits the members into sides that cannot reach each other (e.g. [['etcd-1'], ['etcd-2', 'etcd-3']]). */
+  split(sides: string[][], options: { mode?: CutMode } = {}): void {
+    this.proxy().split(sides, options);
+  }
+
+  /** Heals every peer link. */
+  healAll(): void {
+    this.proxy().healAll();
+  }
+
+  private proxy(): PeerProxy {
+    if (!this.peerProxy) throw new Error('this cluster was started without peerProxy');
+    return this.peerProxy;
+  }
+
+  private proxied(member: HarnessMember): Parameters<PeerProxy['add']>[0] {
+    const front = new URL(member.peerUrl);
+    const listen = new URL(member.listenPeerUrl ?? member.peerUrl);
+    return {
+      name: member.name,
+      frontPort: Number(front.port),
+      target: { host: listen.hostname, port: Number(listen.port) },
+      pid: () => member.process?.pid,
+    };
+  }
+
   /** Kills every member and removes the cluster's folder. Safe to call twice. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    await this.peerProxy?.close();
     await Promise.all(this.members.map((m) => this.kill(m.name).catch(() => undefined)));
     if (!this.options.baseDir) rmSync(this.baseDir, { recursive: true, force: true });
     this.untrackDir();

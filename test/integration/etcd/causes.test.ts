@@ -9,6 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { eventually } from '../../harness/wait';
+import { shiftedPeer } from '../../harness/clockShift';
+import { PeerClock } from '../../../src/etcd/clock';
+import { clockCheck } from '../../../src/etcd/checklist';
 import { ClusterInspector } from '../../../src/etcd/probe';
 import { CAUSE_IDS, diagnose, type Cause, type CauseId, type DiagnosisInput } from '../../../src/etcd/causes';
 import { MemberMetricsHistory } from '../../../src/metrics/figures';
@@ -122,4 +125,52 @@ test('a slow disk: a real cluster whose member carries the figures of a member w
   assert.match(causes[0].summary, /^slow disk — etcd-2: WAL fsync p99 [0-9.]+ (ms|s) > 10 ms, (warning|critical) \(mixin\)/);
   // The same cluster without the fixture: the disk is not the cause.
   assert.notEqual(diagnose({ snapshot: s }).causes.find((c) => c.id === 'slow-disk')?.verdict, 'confirmed');
+});
+
+for (const version of ['3.5', '3.4'] as const) {
+  test(`etcd ${version}: a follower cut off from its peers (the harness's peer proxy), still answering clients — partition first`, async (t) => {
+    const cluster = await EtcdCluster.start({ version, size: 3, peerProxy: true });
+    t.after(() => cluster.destroy());
+    const i = inspector(t, cluster.endpoints);
+    const healthy = await eventually(
+      () => i.refresh(),
+      (s) => s.quorum.healthy === 3 && s.leaderId !== null,
+    );
+    const follower = healthy.members.find((m) => !m.isLeader)?.name ?? '';
+    cluster.isolate(follower);
+    // The isolated member loses its leader after an election timeout; the other two keep one.
+    const s = await eventually(
+      () => i.refresh(),
+      (x) => x.members.find((m) => m.name === follower)?.status?.leaderId === '0000000000000000' && x.leaderId !== null,
+      20_000,
+    );
+    const causes = ranksFirst({ snapshot: s }, 'partition');
+    assert.match(
+      causes[0].summary,
+      new RegExp(`^network partition — ${follower} is up and answering but cut off from the leader etcd-\\d`),
+    );
+    assert.equal(causes.find((c) => c.id === 'quorum')?.verdict, 'ruled-out');
+    assert.notEqual(causes.find((c) => c.id === 'member-failure')?.verdict, 'confirmed');
+    cluster.healAll();
+  });
+}
+
+test('etcd 3.5: a member whose clock is 3 s ahead (its /raft/probing answer shifted) — clock skew first', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  t.after(() => cluster.destroy());
+  const i = inspector(t, cluster.endpoints);
+  const s = await eventually(
+    () => i.refresh(),
+    (x) => x.quorum.healthy === 3 && x.members.every((m) => m.clock !== null),
+  );
+  const ahead = await shiftedPeer(cluster.member('etcd-2').peerUrl, 3000);
+  t.after(() => ahead.server.close());
+  const clock = new PeerClock();
+  t.after(() => clock.dispose());
+  const measured = await clock.measure(ahead.url, new Date(Date.now() + TIMEOUT_MS), TIMEOUT_MS);
+  assert.ok(measured.reading, measured.error?.text);
+  const members = s.members.map((m) => (m.name === 'etcd-2' ? { ...m, clock: measured.reading } : m));
+  const snapshot = { ...s, members, checks: s.checks.map((c) => (c.id === 'clock-sync' ? clockCheck(members) : c)) };
+  const causes = ranksFirst({ snapshot }, 'clock-skew');
+  assert.match(causes[0].summary, /^clock skew — etcd-2 is (29[5-9]\d|30[0-4]\d) ms ahead of etcd-\d/);
 });

@@ -5,11 +5,10 @@
 // program's clock, which it reads through the vDSO, not libc) failing clock-sync.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eventually } from '../../harness/wait';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { generatePki } from '../../harness/tls';
+import { shiftedPeer } from '../../harness/clockShift';
 import { ClusterInspector } from '../../../src/etcd/probe';
 import { PeerClock } from '../../../src/etcd/clock';
 import { clockCheck } from '../../../src/etcd/checklist';
@@ -130,24 +129,6 @@ for (const version of ['3.5', '3.4'] as const) {
     assert.match(unreadable.members[0].clockError ?? '', /TLS settings unusable: cannot read the peer CA file .*missing\.pem: ENOENT/);
     assert.equal(unreadable.quorum.healthy, 3, 'the client side is unaffected');
   });
-}
-
-/** An HTTP server that answers /raft/probing with a real member's answer, its time moved by `shiftMs`. */
-async function shiftedPeer(peerUrl: string, shiftMs: number): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => {
-    void fetch(`${peerUrl}/raft/probing`)
-      .then((r) => r.json() as Promise<{ OK: boolean; Now: string }>)
-      .then((body) => {
-        // Go's RFC3339Nano, nanoseconds kept: the shift is whole milliseconds.
-        const [, whole, fraction = ''] = /^(.*?\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(body.Now) ?? [];
-        const shifted = new Date(Date.parse(`${whole}Z`) + shiftMs).toISOString().slice(0, 19);
-        res.setHeader('content-type', 'text/plain; charset=utf-8');
-        res.end(`${JSON.stringify({ OK: body.OK, Now: `${shifted}.${fraction.padEnd(9, '0')}Z` })}\n`);
-      })
-      .catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 test('etcd 3.5: a member clock 3 s ahead (its answer shifted) is measured at +3 s and fails clock-sync, naming it', async (t) => {

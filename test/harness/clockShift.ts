@@ -1,0 +1,23 @@
+// A member's clock moved without touching the member: faketime cannot move a Go program's clock (it reads it
+// through the vDSO, not libc), so an HTTP server answers GET /raft/probing with the real member's answer, its
+// time shifted. Measuring it (src/etcd/clock.ts) reads that member as `shiftMs` ahead.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP server that answers /raft/probing with a real member's answer, its time moved by `shiftMs`. */
+export async function shiftedPeer(peerUrl: string, shiftMs: number): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    void fetch(`${peerUrl}/raft/probing`)
+      .then((r) => r.json() as Promise<{ OK: boolean; Now: string }>)
+      .then((body) => {
+        // Go's RFC3339Nano, nanoseconds kept: the shift is whole milliseconds.
+        const [, whole, fraction = ''] = /^(.*?\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(body.Now) ?? [];
+        const shifted = new Date(Date.parse(`${whole}Z`) + shiftMs).toISOString().slice(0, 19);
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(`${JSON.stringify({ OK: body.OK, Now: `${shifted}.${fraction.padEnd(9, '0')}Z` })}\n`);
+      })
+      .catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
