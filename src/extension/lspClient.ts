@@ -8,7 +8,8 @@ import { SECTION } from '../shared/settings';
 import { MEASURED_PEERS, type MeasuredPeers } from '../lint/measured';
 import type { Settings } from './settings';
 
-const SELECTOR = [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))];
+/** The documents the language server lints: env-style etcd.conf, and YAML files named like etcd configuration. */
+export const SELECTOR = [{ language: 'etcd-conf' }, ...ETCD_YAML_GLOBS.map((pattern) => ({ language: 'yaml', pattern }))];
 
 /** Starts the language client once an etcd configuration document is open; stop() ends the server. */
 export class LazyLanguageClient implements vscode.Disposable {

@@ -4,7 +4,9 @@
 // (microsoft/vscode#215939), so the top cause's runbook step and action are offered as buttons beside it.
 // "Export Cluster Timeline" opens the timeline as JSON.
 import * as vscode from 'vscode';
-import { diagnose } from '../../etcd/causes';
+import { diagnose, type DiagnosisInput } from '../../etcd/causes';
+import type { ClusterSnapshot } from '../../etcd/model';
+import { SELECTOR } from '../lspClient';
 import { causesMarkdown, markdownText } from '../../etcd/printer';
 import type { ClusterRegistry } from '../clusters/registry';
 
@@ -18,7 +20,12 @@ export async function diagnoseCluster(registry: ClusterRegistry, cluster: string
   const snapshot = registry.snapshot(cluster);
   if (!snapshot) return;
   const timeline = registry.timeline(cluster);
-  const d = diagnose({ snapshot, downSince: timeline?.downSinceAll(), matrix: registry.sshMatrix(cluster) });
+  const d = diagnose({
+    snapshot,
+    downSince: timeline?.downSinceAll(),
+    matrix: registry.sshMatrix(cluster),
+    config: openConfigFindings(snapshot),
+  });
   log.info(`diagnose ${cluster}: ${d.headline}`);
   const events = timeline?.list().slice(-TIMELINE_IN_REPORT) ?? [];
   const history = events.length
@@ -37,6 +44,29 @@ export async function diagnoseCluster(registry: ClusterRegistry, cluster: string
   const choice = await show(d.headline, ...buttons);
   if (choice === openStep) await vscode.commands.executeCommand('etcdInspector.showRunbookStep', { cluster, step: top.stepId });
   else if (top.action && choice === top.action.title) await vscode.commands.executeCommand(top.action.command, { cluster });
+}
+
+/**
+ * The language server's findings on the open configuration files of this cluster's members (a file is this
+ * cluster's when it names one of the members' peer URLs), for the configuration-mismatch cause.
+ */
+function openConfigFindings(snapshot: ClusterSnapshot): DiagnosisInput['config'] {
+  const peers = new Set(snapshot.members.flatMap((m) => m.peerURLs).map((u) => u.replace(/\/+$/, '')));
+  const docs = vscode.workspace.textDocuments.filter(
+    (doc) => vscode.languages.match(SELECTOR, doc) > 0 && [...peers].some((u) => doc.getText().includes(u)),
+  );
+  const findings = docs.flatMap((doc) =>
+    vscode.languages
+      .getDiagnostics(doc.uri)
+      .filter((d) => d.source === 'etcd')
+      .map((d) => ({
+        file: vscode.workspace.asRelativePath(doc.uri),
+        line: d.range.start.line,
+        code: typeof d.code === 'object' ? String(d.code.value) : String(d.code ?? ''),
+        message: d.message,
+      })),
+  );
+  return { files: docs.length, findings };
 }
 
 /** The cluster's timeline as JSON in an untitled editor. */
