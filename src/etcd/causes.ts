@@ -136,6 +136,11 @@ function cause(
   return { id, verdict, confidence, summary, evidence, stepId, step: stepHeading(stepId), action, ...(decide ? { decide } : {}) };
 }
 
+/** "12:04:11 UTC" for a time on the snapshot's day, the ISO time otherwise. */
+function shortTime(iso: string, reference: string): string {
+  return iso.slice(0, 10) === reference.slice(0, 10) && /T\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(11, 19)} UTC` : iso;
+}
+
 /** Down members, by name, with the reason and since when. */
 function downEvidence(s: ClusterSnapshot, input: DiagnosisInput): Evidence[] {
   return s.members
@@ -146,7 +151,7 @@ function downEvidence(s: ClusterSnapshot, input: DiagnosisInput): Evidence[] {
       return {
         source: 'status' as const,
         member: label(m),
-        text: `${label(m)}: ${m.error ?? 'no answer'}${since ? ` since ${since}` : ''}`,
+        text: `${label(m)}: ${m.error ?? 'no answer'}`,
         ...(since ? { at: since } : {}),
       };
     });
@@ -174,7 +179,7 @@ function quorumCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
       'quorum',
       'confirmed',
       1,
-      `quorum lost — ${q.votingMembers - q.reachable} of ${q.votingMembers} voting members down (${down.map((e) => e.text).join(', ')}); bring ${missing} back (step 4) or recover (step 5)`,
+      `quorum lost — ${q.votingMembers - q.reachable} of ${q.votingMembers} voting members down (${down.map((e) => `${e.text}${e.at ? ` since ${shortTime(e.at, s.takenAt)}` : ''}`).join(', ')}); bring ${missing} back (step 4) or recover (step 5)`,
       [{ source: 'member-list', text: arithmetic, at: s.takenAt }, ...down],
       'quorum',
       ACTIONS.recover,

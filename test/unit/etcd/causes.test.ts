@@ -69,13 +69,16 @@ test('a healthy cluster: nothing confirmed, the headline names the leader', () =
 });
 
 test('quorum lost: two of three down; the headline is a sentence to act on with the step', () => {
-  const input = { snapshot: snapshot([down(A), down(B), ok(C, { leader: NO_LEADER })]), downSince: { [A]: '12:04:11' } };
+  const input = {
+    snapshot: { ...snapshot([down(A), down(B), ok(C, { leader: NO_LEADER })]), takenAt: '2026-11-27T12:05:00.000Z' },
+    downSince: { [A]: '2026-11-27T12:04:11.000Z' },
+  };
   const causes = ranksFirst(input, 'quorum');
   const d = diagnose(input);
   assert.equal(d.hasLeader, false);
   assert.match(
     d.headline,
-    /^No leader: quorum lost — 2 of 3 voting members down \(m-a: connection refused .* since 12:04:11, m-b: connection refused .*\); bring 1 back \(step 4\) or recover \(step 5\)$/,
+    /^No leader: quorum lost — 2 of 3 voting members down \(m-a: connection refused [^,]* since 12:04:11 UTC, m-b: connection refused .*\); bring 1 back \(step 4\) or recover \(step 5\)$/,
   );
   assert.equal(causes[0].stepId, 'quorum');
   assert.equal(causes[0].action?.command, 'etcdInspector.showRecoveryGuide');
