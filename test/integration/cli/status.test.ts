@@ -147,17 +147,8 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   assert.match(diagnose.stdout, /NO LEADER/);
   assert.match(diagnose.stdout, /QUORUM LOST/);
   assert.match(diagnose.stdout, /Step 5: Fix Quorum Loss/);
-  const causesJson = await cli([
-    'diagnose',
-    '--endpoints',
-    cluster.endpoints.join(','),
-    '--timeout-ms',
-    '1000',
-    '--interval',
-    '0',
-    '-w',
-    'json',
-  ]);
+  const lostArgs = ['diagnose', '--endpoints', cluster.endpoints.join(','), '--timeout-ms', '1000', '--interval', '0'];
+  const causesJson = await cli([...lostArgs, '-w', 'json']);
   const doc = JSON.parse(causesJson.stdout) as {
     headline: string;
     causes: Array<{ id: string; verdict: string; evidence: Array<{ source: string; text: string }> }>;
@@ -174,17 +165,7 @@ test('status --output json: the documented shape, exit 0 on a healthy cluster, e
   ]);
   for (const c of doc.causes.slice(1)) assert.notEqual(c.verdict, 'confirmed', c.id);
   assert.ok(doc.causes[0].evidence.some((e) => e.source === 'status' && /^etcd-1: connection refused/.test(e.text)));
-  const markdown = await cli([
-    'diagnose',
-    '--endpoints',
-    cluster.endpoints.join(','),
-    '--timeout-ms',
-    '1000',
-    '--interval',
-    '0',
-    '-w',
-    'markdown',
-  ]);
+  const markdown = await cli([...lostArgs, '-w', 'markdown']);
   assert.match(markdown.stdout, /^# Why is there no leader\? — cluster "cluster"\n\n\*\*No leader: quorum lost/);
   assert.match(markdown.stdout, /## 1\. quorum — CONFIRMED/);
   assert.match(markdown.stdout, /\| Leader exists \| FAIL \|/);

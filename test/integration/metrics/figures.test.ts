@@ -52,6 +52,21 @@ async function load(cluster: EtcdCluster, puts: number): Promise<void> {
   }
 }
 
+/** A healthy 3-member etcd 3.5 cluster whose members' /metrics have been read once. */
+async function scrapedCluster(t: { after(fn: () => Promise<void>): void }): Promise<{ cluster: EtcdCluster; inspector: ClusterInspector }> {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  const inspector = new ClusterInspector({ name: 'metrics', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS });
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+  });
+  await eventually(
+    () => inspector.refresh(),
+    (s) => s.quorum.healthy === 3 && s.members.every((m) => m.metrics !== null),
+  );
+  return { cluster, inspector };
+}
+
 for (const version of ['3.5', '3.4'] as const) {
   test(`etcd ${version}: figures of the interval between two refreshes move with a write load; the metrics checks judge them`, async (t) => {
     const cluster = await EtcdCluster.start({ version, size: 3 });
@@ -97,16 +112,7 @@ for (const version of ['3.5', '3.4'] as const) {
 }
 
 test('etcd 3.5: a hung member (SIGSTOP) is judged unreachable, not slow: no figures, named as not read, within the deadline', async (t) => {
-  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
-  const inspector = new ClusterInspector({ name: 'metrics', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS });
-  t.after(async () => {
-    inspector.dispose();
-    await cluster.destroy();
-  });
-  await eventually(
-    () => inspector.refresh(),
-    (s) => s.quorum.healthy === 3 && s.members.every((m) => m.metrics !== null),
-  );
+  const { cluster, inspector } = await scrapedCluster(t);
   const hung = cluster.members[2].name;
   cluster.hang(hung);
   const started = Date.now();
@@ -124,16 +130,7 @@ test('etcd 3.5: a hung member (SIGSTOP) is judged unreachable, not slow: no figu
 });
 
 test('etcd 3.5: a member restarted between two scrapes is seen as restarted; no figure is negative', async (t) => {
-  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
-  const inspector = new ClusterInspector({ name: 'metrics', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS });
-  t.after(async () => {
-    inspector.dispose();
-    await cluster.destroy();
-  });
-  await eventually(
-    () => inspector.refresh(),
-    (s) => s.quorum.healthy === 3 && s.members.every((m) => m.metrics !== null),
-  );
+  const { cluster, inspector } = await scrapedCluster(t);
   await load(cluster, 100);
   await inspector.refresh();
   const name = cluster.members[1].name;
