@@ -117,10 +117,13 @@ export const contexts = {
     ...node,
     entryPoints: { server: 'src/server/main.ts' },
   },
-  // Browser code of the webview panels.
+  // Browser code of the webview panels, and their stylesheet (uPlot's CSS and media/status.css in one file).
   webview: {
     ...common,
-    entryPoints: { webview: 'src/webview/main.ts' },
+    entryPoints: [
+      { in: 'src/webview/main.ts', out: 'webview' },
+      { in: 'src/webview/webview.css', out: 'webview' },
+    ],
     platform: 'browser',
     format: 'iife',
     target: 'es2022',

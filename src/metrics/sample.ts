@@ -109,11 +109,54 @@ function histogramOf(sample: PromFamily['metrics'][number]): Histogram | null {
   return { buckets, count, sum };
 }
 
-/** Reads a /metrics page (or the wanted lines of one). Series that are missing or malformed are null. */
-export function parseSample(page: string, at: number): MetricsSample {
+const PEER_RTT = 'etcd_network_peer_round_trip_time_seconds';
+
+/**
+ * The peer round-trip histogram of each peer (label `To`). parse-prometheus-text-format merges the series of
+ * a labelled histogram into one and drops their labels, so its sample lines are parsed again without their
+ * TYPE line: each `_bucket`, `_sum` and `_count` line is then a sample of its own with its labels (the
+ * parser still reads the labels and values), and the histograms are put together per peer here.
+ */
+function perPeerHistograms(wanted: string): Record<string, Histogram> {
+  const lines = wanted.split('\n').filter((l) => l.startsWith(`${PEER_RTT}_`));
+  if (lines.length === 0) return {};
   let families: PromFamily[];
   try {
-    families = parsePrometheusTextFormat(wantedLines(page));
+    families = parsePrometheusTextFormat(`${lines.join('\n')}\n`);
+  } catch {
+    return {};
+  }
+  const parts = new Map<string, { buckets: Record<string, string>; count?: string; sum?: string }>();
+  const of = (to: string) => {
+    let p = parts.get(to);
+    if (!p) parts.set(to, (p = { buckets: {} }));
+    return p;
+  };
+  for (const f of families) {
+    for (const m of f.metrics) {
+      // etcd writes the peer's id in hex without leading zeros; members are known by 16 digits.
+      const raw = m.labels?.To;
+      if (!raw || m.value === undefined) continue;
+      const to = /^[0-9a-f]{1,16}$/.test(raw) ? raw.padStart(16, '0') : raw;
+      if (f.name === `${PEER_RTT}_bucket` && m.labels?.le !== undefined) of(to).buckets[m.labels.le] = m.value;
+      else if (f.name === `${PEER_RTT}_count`) of(to).count = m.value;
+      else if (f.name === `${PEER_RTT}_sum`) of(to).sum = m.value;
+    }
+  }
+  const out: Record<string, Histogram> = {};
+  for (const [to, p] of parts) {
+    const h = histogramOf({ buckets: p.buckets, count: p.count, sum: p.sum });
+    if (h) out[to] = h;
+  }
+  return out;
+}
+
+/** Reads a /metrics page (or the wanted lines of one). Series that are missing or malformed are null. */
+export function parseSample(page: string, at: number): MetricsSample {
+  const wanted = wantedLines(page);
+  let families: PromFamily[];
+  try {
+    families = parsePrometheusTextFormat(wanted);
   } catch {
     families = [];
   }
@@ -123,12 +166,7 @@ export function parseSample(page: string, at: number): MetricsSample {
     const sample = byName.get(name)?.metrics[0];
     return sample ? histogramOf(sample) : null;
   };
-  const peerRoundTrip: Record<string, Histogram> = {};
-  for (const sample of byName.get('etcd_network_peer_round_trip_time_seconds')?.metrics ?? []) {
-    const to = sample.labels?.To;
-    const h = histogramOf(sample);
-    if (to && h) peerRoundTrip[to] = h;
-  }
+  const peerRoundTrip = perPeerHistograms(wanted);
   const hasLeader = scalar('etcd_server_has_leader');
   return {
     at,

@@ -18,6 +18,7 @@ import { runbookStep, type RunbookStep, type StepId } from '../etcd/runbook/step
 import { clusterState, type Tone } from './clusterState';
 import type { StatusPanelCommand } from './messages';
 import { checkFixes } from './checkFixes';
+import type { MetricsChartsView } from './metricsCharts';
 
 export type { CheckOutcome, TableKind, Tone };
 
@@ -102,6 +103,8 @@ export interface StatusViewModel {
   problems: string[];
   /** Opens the runbook's monitoring step (script and alert rule) for this cluster. */
   monitor: StatusAction;
+  /** The metric charts over the refreshes seen while the panel is open (MetricsSeries); null: no point yet. */
+  metrics: MetricsChartsView | null;
 }
 
 function stepAction(cluster: string, step: RunbookStep): StatusAction {
@@ -125,12 +128,15 @@ function memberTone(m: MemberReport): Tone {
 
 const label = (m: MemberReport): string => m.name || m.id;
 
-/** Builds the view-model of one cluster (snapshot undefined: not refreshed yet); `readOnly` disables the buttons that change it. */
+/**
+ * Builds the view-model of one cluster (snapshot undefined: not refreshed yet); `readOnly` disables the buttons
+ * that change it; `metrics` is the cluster's MetricsSeries view, kept by the panel's host.
+ */
 export function buildStatusViewModel(
   cluster: string,
   s: ClusterSnapshot | undefined,
   refreshing: boolean,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; metrics?: MetricsChartsView | null } = {},
 ): StatusViewModel {
   const { text, tone } = clusterState(s, refreshing);
   const vm: StatusViewModel = {
@@ -151,6 +157,7 @@ export function buildStatusViewModel(
     checks: [],
     problems: [],
     monitor: { ...stepAction(cluster, runbookStep('monitor')), title: 'Monitoring script' },
+    metrics: options.metrics ?? null,
   };
   if (!s) return vm;
   const noData = s.members.every((m) => m.status === null);

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import { FocusClusterMessage, NoticeMessage, StateMessage, StatusWebviewState } from '../shared/messages';
 import type { StatusViewModel } from '../shared/statusViewModel';
 import { renderAll, type Actions } from './render';
+import { drawCharts, watchTheme } from './charts';
 import { connectHost } from './vscodeApi';
 
 const host = connectHost();
@@ -35,14 +36,20 @@ const actions: Actions = {
   select: remember,
 };
 
-// Live updates replace the DOM; keep the keyboard focus and the horizontal scroll of each table where they were.
+// Live updates replace the DOM; keep the keyboard focus, the page's scroll position (the charts are far down)
+// and the horizontal scroll of each table where they were.
 function render(): void {
   const root = document.getElementById('root');
   if (!root) return;
+  // The new tabs lay their panels out in their first (asynchronous) update, and the tables take their widths a
+  // frame later: until then the page would be short and the browser would move it to the top. Its height is
+  // held meanwhile (media/status.css turns scroll anchoring off, so the position stays as it was).
+  root.style.minHeight = `${root.offsetHeight}px`;
   const active = document.activeElement?.closest('[data-key]')?.getAttribute('data-key') ?? null;
   const scroll = new Map<string, number>();
   root.querySelectorAll<HTMLElement>('.table-scroll[data-key]').forEach((e) => scroll.set(e.dataset.key ?? '', e.scrollLeft));
   root.replaceChildren(renderAll(clusters, selected, actions));
+  drawCharts(root, clusters);
   root.setAttribute('aria-busy', 'false');
   root.querySelectorAll<HTMLElement>('[data-key]').forEach((e) => {
     const key = e.dataset.key ?? '';
@@ -51,6 +58,10 @@ function render(): void {
     // A web component becomes focusable in its first (asynchronous) update.
     if (key === active) void Promise.resolve((e as { updateComplete?: Promise<unknown> }).updateComplete).then(() => e.focus());
   });
+  const tabs = root.querySelector('vscode-tabs') as { updateComplete?: Promise<unknown> } | null;
+  void Promise.resolve(tabs?.updateComplete).then(() =>
+    requestAnimationFrame(() => requestAnimationFrame(() => (root.style.minHeight = ''))),
+  );
 }
 
 function showNotice(text: string, severity: 'info' | 'error'): void {
@@ -79,4 +90,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
+watchTheme();
 host.post({ type: 'ready' });

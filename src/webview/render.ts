@@ -1,6 +1,7 @@
 // Renders the status view-models with VS Code Elements. Every value goes in as text (el() in dom.ts); state
 // is shown with a symbol and a word as well as a colour, so it reads in high contrast and to screen readers.
 import type { CheckOutcome, StatusAction, StatusViewModel, TableKind, Tone } from '../shared/statusViewModel';
+import type { MetricsChart, MetricsChartsView } from '../shared/metricsCharts';
 import { TONE_WORDS } from '../shared/clusterState';
 import { el, type Child } from './dom';
 
@@ -126,7 +127,72 @@ function slug(text: string): string {
   return `c${(hash >>> 0).toString(36)}`;
 }
 
-/** One cluster's page: summary, banner, endpoint status, members, alarms, checklist. */
+/** Colours of the chart series (media/status.css: --chart-series-N); members past them are drawn dashed. */
+export const SERIES_COLOURS = 6;
+
+/** A member's mark in a chart legend: a short line in its series colour (charts.ts draws with the same). */
+function swatch(i: number): HTMLElement {
+  const mark = el('span', { class: i >= SERIES_COLOURS ? 'swatch dashed' : 'swatch', 'aria-hidden': 'true' });
+  mark.style.borderTopColor = `var(--chart-series-${i % SERIES_COLOURS})`;
+  return mark;
+}
+
+/**
+ * One chart: title, what a point is, the plot's (empty) container that charts.ts fills with uPlot, and a
+ * legend of the members as text with each one's newest value. The plot is found by its data attributes.
+ */
+function chartFigure(cluster: string, view: MetricsChartsView, chart: MetricsChart): HTMLElement {
+  const line = chart.threshold ? `; dashed line: ${chart.threshold.label}` : '';
+  return el(
+    'figure',
+    { class: 'chart' },
+    el(
+      'figcaption',
+      {},
+      el('span', { class: 'chart-title' }, chart.title),
+      el('span', { class: 'muted' }, ` (${chart.unit}${line})`),
+      el('span', { class: 'chart-description muted' }, chart.description),
+    ),
+    el('div', {
+      class: 'chart-plot',
+      'data-chart': chart.kind,
+      'data-cluster': cluster,
+      role: 'img',
+      'aria-label': `${chart.title} of ${cluster} per member, ${view.times.length} points; newest values in the legend`,
+    }),
+    el(
+      'ul',
+      { class: 'chart-legend', 'aria-label': `${chart.title}: newest value per member` },
+      ...view.members.map((m, i) =>
+        el(
+          'li',
+          { 'data-series': i },
+          swatch(i),
+          el('span', { class: 'legend-name' }, m.label),
+          ' ',
+          el('span', { class: 'legend-value' }, chart.latest[i] ?? ''),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The metric charts of a cluster, or a line saying when they start. */
+function metricsSection(vm: StatusViewModel, id: string): HTMLElement {
+  const view = vm.metrics;
+  const intro = view
+    ? `One point per refresh while this panel is open (${view.times.length} of at most ${view.capacity}); a gap is a refresh without that figure.`
+    : 'The charts start with the next refresh.';
+  return section(
+    'Metrics',
+    id,
+    [],
+    el('p', { class: 'muted chart-intro' }, intro),
+    view && el('div', { class: 'charts' }, ...view.charts.map((chart) => chartFigure(vm.cluster, view, chart))),
+  );
+}
+
+/** One cluster's page: summary, banner, endpoint status, metrics, members, alarms, checklist. */
 export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElement {
   const c = vm.cluster;
   const k = (suffix: string): string => JSON.stringify([c, suffix]);
@@ -256,6 +322,7 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
       [copy('endpoints', 'endpoint status')],
       table(k('t-endpoints'), `Endpoint status of ${c}`, vm.endpointColumns, endpointRows, 1600, ENDPOINT_WIDTHS),
     ),
+    metricsSection(vm, `${ids}-metrics`),
     section(
       'Members',
       `${ids}-members`,

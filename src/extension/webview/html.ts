@@ -11,7 +11,7 @@ export interface StatusHtmlInput {
   nonce: string;
   /** webview.asWebviewUri of dist/webview.js. */
   scriptUri: string;
-  /** webview.asWebviewUri of media/status.css. */
+  /** webview.asWebviewUri of dist/webview.css (media/status.css and uPlot's rules, bundled by esbuild). */
   styleUri: string;
 }
 

@@ -13,6 +13,7 @@ import {
   type HostToWebviewMessage,
 } from '../../shared/messages';
 import { buildStatusViewModel } from '../../shared/statusViewModel';
+import { MetricsSeries } from '../../shared/metricsSeries';
 import { tableText, toEtcdctlStatusJson } from '../../etcd/printer';
 import { makeNonce, statusPanelHtml } from './html';
 import { decideRunCommand } from './commands';
@@ -50,6 +51,11 @@ export class StatusPanel implements vscode.Disposable {
   private focus: string | undefined;
   private keepAlive: vscode.Disposable | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * The charts' points per cluster, kept while this panel exists (also while it is hidden: the webview reloads
+   * on show and gets them back) and dropped with it. Each is bounded (MAX_POINTS).
+   */
+  private readonly series = new Map<string, MetricsSeries>();
 
   /** Opens the panel (or reveals the open one) and selects `clusterName`'s tab when given. */
   static createOrShow(
@@ -108,14 +114,18 @@ export class StatusPanel implements vscode.Disposable {
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'status.css')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview.css')).toString(),
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
-      source.onDidChange(() => this.scheduleUpdate()),
+      source.onDidChange((name) => {
+        this.record(name);
+        this.scheduleUpdate();
+      }),
       panel.onDidChangeViewState(() => this.onVisibility()),
     );
+    for (const name of source.names()) this.record(name);
     this.onVisibility();
   }
 
@@ -126,7 +136,19 @@ export class StatusPanel implements vscode.Disposable {
     this.keepAlive?.dispose();
     this.keepAlive = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.series.clear();
     this.panel.dispose();
+  }
+
+  /** Appends a cluster's latest completed refresh to its charts (nothing while a refresh is only under way). */
+  private record(name: string): void {
+    if (!this.source.names().includes(name)) {
+      this.series.delete(name);
+      return;
+    }
+    let series = this.series.get(name);
+    if (!series) this.series.set(name, (series = new MetricsSeries()));
+    series.append(this.source.snapshot(name));
   }
 
   /** Selects a cluster's tab; before the webview is ready it is sent with the first state. */
@@ -159,11 +181,15 @@ export class StatusPanel implements vscode.Disposable {
   private postState(): void {
     if (!this.ready || !this.panel.visible) return;
     this.lastPost = Date.now();
-    const clusters = this.source
-      .names()
-      .map((name) =>
-        buildStatusViewModel(name, this.source.snapshot(name), this.source.isRefreshing(name), { readOnly: this.isReadOnly(name) }),
-      );
+    const names = this.source.names();
+    // A cluster removed from the settings takes its charts with it.
+    for (const name of this.series.keys()) if (!names.includes(name)) this.series.delete(name);
+    const clusters = names.map((name) =>
+      buildStatusViewModel(name, this.source.snapshot(name), this.source.isRefreshing(name), {
+        readOnly: this.isReadOnly(name),
+        metrics: this.series.get(name)?.view() ?? null,
+      }),
+    );
     const focus = this.focus;
     this.focus = undefined;
     this.post(focus === undefined ? { type: 'state', clusters } : { type: 'state', clusters, focus });

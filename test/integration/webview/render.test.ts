@@ -10,12 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeNonce, statusPanelHtml } from '../../../src/extension/webview/html';
 import { buildStatusViewModel } from '../../../src/shared/statusViewModel';
+import { MetricsSeries } from '../../../src/shared/metricsSeries';
+import type { ClusterSnapshot } from '../../../src/etcd/model';
 import type { HostToWebviewMessage } from '../../../src/shared/messages';
-import { HOSTILE_ERROR, HOSTILE_NAME, healthy, hostile, quorumLost } from '../../support/snapshots';
+import { HOSTILE_ERROR, HOSTILE_NAME, ID1, ID2, ID3, healthy, hostile, member, quorumLost, snapshot } from '../../support/snapshots';
+import { healthyFigures, quantile } from '../../support/figures';
+import { CHART_KINDS_SHOWN, CHART_STATE, type ChartState } from '../../support/charts';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview.js');
-const STYLE = join(ROOT, 'media', 'status.css');
+const STYLE = join(ROOT, 'dist', 'webview.css');
 const RESULTS = join(ROOT, 'test-results');
 
 /** A dark theme's variables, as VS Code (Dark Modern) injects them into a webview. */
@@ -79,12 +83,12 @@ before(async () => {
         cspSource: origin,
         nonce: makeNonce(),
         scriptUri: `${origin}/dist/webview.js`,
-        styleUri: `${origin}/media/status.css`,
+        styleUri: `${origin}/dist/webview.css`,
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (path === '/dist/webview.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(SCRIPT));
-    } else if (path === '/media/status.css') {
+    } else if (path === '/dist/webview.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end(readFileSync(STYLE));
     } else {
       res.writeHead(404).end();
@@ -161,9 +165,10 @@ const NARROW_LAYOUT = `(() => {
 })()`;
 
 /** Opens the panel page with a stub VS Code API that records posted messages, CSP violations and page errors. */
-async function openPanel(width = 1200, height = 900): Promise<Page> {
+async function openPanel(width = 1200, height = 900, init?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height } });
   await page.addInitScript({ content: stubScript(DARK_THEME) });
+  if (init) await page.addInitScript({ content: init });
   await page.goto(`${origin}/`);
   await page.waitForFunction('(window.__posted ?? []).length > 0');
   return page;
@@ -290,7 +295,8 @@ test('quorum lost in a dark theme: prominent banner, pass/fail in words and symb
   const outcomes = await page.locator('.outcome').allTextContents();
   assert.equal(outcomes.filter((o) => o === '✗ FAIL').length, 4);
   assert.equal(outcomes.filter((o) => o === '? unknown').length, 1);
-  assert.equal(outcomes.filter((o) => o === '✓ pass').length, 4);
+  // The four of the checklist, and the four /metrics checks on the survivor's figures.
+  assert.equal(outcomes.filter((o) => o === '✓ pass').length, 8);
   await page.screenshot({ path: join(RESULTS, 'webview-quorum-lost.png'), fullPage: true });
 
   await page.setViewportSize({ width: 420, height: 1000 });
@@ -298,4 +304,228 @@ test('quorum lost in a dark theme: prominent banner, pass/fail in words and symb
   const layout = await page.evaluate<unknown>(NARROW_LAYOUT);
   assert.deepEqual(layout, { pageOverflows: false, tablesScroll: [true, true, true], focusable: true });
   await page.screenshot({ path: join(RESULTS, 'webview-quorum-lost-narrow.png'), fullPage: true });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Metric charts (uPlot): five per cluster, drawn under the panel's CSP, member names only ever as text,
+// redrawn in the theme's colours when VS Code changes it.
+// ---------------------------------------------------------------------------------------------------
+
+/** Records every HTML-parsing call (innerHTML, outerHTML, insertAdjacentHTML, …) whose text holds `marker`. */
+function htmlSinkSpy(marker: string): string {
+  return `(() => {
+    const calls = [];
+    window.__htmlSinks = calls;
+    const record = (sink, value) => { if (String(value).includes(${JSON.stringify(marker)})) calls.push(sink); };
+    for (const [proto, name] of [[Element.prototype, 'innerHTML'], [Element.prototype, 'outerHTML'], [ShadowRoot.prototype, 'innerHTML']]) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      Object.defineProperty(proto, name, { ...d, set(v) { record(name, v); d.set.call(this, v); } });
+    }
+    const wrap = (proto, name) => {
+      const f = proto[name];
+      proto[name] = function (...args) { args.forEach((a) => record(name, a)); return f.apply(this, args); };
+    };
+    wrap(Element.prototype, 'insertAdjacentHTML');
+    wrap(Range.prototype, 'createContextualFragment');
+    wrap(DOMParser.prototype, 'parseFromString');
+    wrap(Document.prototype, 'write');
+  })();`;
+}
+
+/** The light theme's variables the charts read, as VS Code (Light Modern) injects them. */
+const LIGHT_CHARTS: Record<string, string> = {
+  '--vscode-foreground': '#3b3b3b',
+  '--vscode-descriptionForeground': '#3b3b3b',
+  '--vscode-editor-background': '#ffffff',
+  '--vscode-charts-foreground': '#616161',
+  '--vscode-charts-lines': 'rgba(97, 97, 97, 0.5)',
+  '--vscode-charts-red': '#e51400',
+  '--vscode-charts-blue': '#1a85ff',
+  '--vscode-charts-yellow': '#bf8803',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-charts-green': '#388a34',
+  '--vscode-charts-purple': '#652d90',
+};
+
+const HOSTILE_CHART_NAME = '<img src=x onerror=window.__pwned=3>chartmember';
+
+/** A 3-member cluster over `points` refreshes: a write load's fsync and commit p99, a slow peer, a growing db. */
+function chartedCluster(points: number): { snapshot: ClusterSnapshot; series: MetricsSeries } {
+  const series = new MetricsSeries();
+  let last: ClusterSnapshot | undefined;
+  for (let i = 0; i < points; i++) {
+    const s = snapshot(
+      'prod',
+      [2379, 2389, 2399].map((port, m) =>
+        member([ID1, ID2, ID3][m], {
+          name: m === 2 ? HOSTILE_CHART_NAME : `etcd-${m + 1}`,
+          port,
+          // The third member is not read at the third refresh: a gap in every chart.
+          figures:
+            m === 2 && i === 2
+              ? null
+              : healthyFigures({
+                  walFsyncP99: quantile((2 + m + (i % 3)) / 1000),
+                  backendCommitP99: quantile((4 + m * 2 + (i % 4)) / 1000),
+                  leaderChanges: { count: i > 3 ? m + 1 : m, windowMs: 600_000, scope: 'interval' },
+                  db: { totalBytes: 20e6 + i * 1e6 + m * 5e5, inUseBytes: 10e6, quotaBytes: 2_147_483_648 },
+                  peerRoundTripP99: [
+                    { peerId: 'p1', quantile: quantile((40 - m * 15 + (i % 2) * 10) / 1000, 10) },
+                    { peerId: 'p2', quantile: quantile(0.001, 10) },
+                  ],
+                }),
+        }),
+      ),
+    );
+    last = { ...s, takenAt: new Date(Date.parse(s.takenAt) + i * 10_000).toISOString() };
+    series.append(last);
+  }
+  assert.ok(last);
+  return { snapshot: last, series };
+}
+
+/** Polls an expression in the page (waitForFunction would evaluate it with eval, which the panel's CSP refuses). */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${expression}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+test('metric charts: five per cluster drawn by uPlot under the CSP, member names as legend text only, hostile ones included', async (t) => {
+  const page = await openPanel(1280, 1400, htmlSinkSpy('chartmember'));
+  t.after(() => page.close());
+  const { snapshot: s, series } = chartedCluster(6);
+  await send(page, { type: 'state', clusters: [buildStatusViewModel('prod', s, false, { metrics: series.view() })] });
+  await until(page, `document.querySelectorAll('.chart-plot[data-draws]').length === 5`);
+  await settle(page);
+  const charts = (await page.evaluate(CHART_STATE)) as ChartState[];
+  assert.deepEqual(
+    charts.map((c) => c.kind),
+    CHART_KINDS_SHOWN,
+  );
+  for (const c of charts) {
+    assert.equal(c.canvases, 1, `${c.kind}: one uPlot canvas`);
+    assert.equal(c.points, 6, `${c.kind}: every point`);
+    assert.equal(c.valuedPoints, 6, `${c.kind}: every point has a value`);
+    assert.equal(c.themeKind, 'vscode-dark', c.kind);
+    assert.ok(c.painted > 1000, `${c.kind}: the canvas is drawn on (${c.painted} pixels)`);
+    assert.equal(c.legend.length, 3, c.kind);
+    assert.ok(c.legend[2].startsWith(HOSTILE_CHART_NAME), `${c.kind}: the hostile name is the legend's text: ${c.legend[2]}`);
+  }
+  // The members' lines, in the theme's series colours, are on every chart.
+  for (const c of charts) assert.ok(c.series > 20, `${c.kind}: ${c.series} pixels of the members' colours ${c.seriesColours.join(', ')}`);
+  assert.deepEqual(
+    charts[0].seriesColours,
+    ['#3794ff', '#89d185', '#b180d7'],
+    'the dark theme here has no charts variables: the CSS fallbacks',
+  );
+  assert.deepEqual(charts[0].legend.slice(0, 2), ['etcd-1 4 ms', 'etcd-2 5 ms']);
+  assert.deepEqual(await page.evaluate<string[]>('window.__htmlSinks'), [], 'no member name went through an HTML parser');
+  const found = (await page.evaluate(FIND_DATA_ELEMENTS)) as Record<string, unknown>;
+  assert.deepEqual(found, { b: 0, img: 0, scripts: 1, onerror: 0, pwned: undefined });
+  assert.deepEqual(
+    await page.evaluate<string[]>('window.__problems'),
+    [],
+    'no CSP violation (uPlot styles through the CSSOM), no page error',
+  );
+  await page.screenshot({ path: join(RESULTS, 'webview-metrics-charts-dark.png'), fullPage: true });
+  // A narrow panel: the charts shrink to its width, the page does not scroll sideways.
+  await page.setViewportSize({ width: 420, height: 1400 });
+  await settle(page);
+  await settle(page);
+  const narrow = await page.evaluate<{ pageOverflows: boolean; widths: number[]; room: number }>(`({
+    pageOverflows: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+    widths: Array.from(document.querySelectorAll('.chart-plot canvas')).map((c) => c.getBoundingClientRect().width),
+    room: document.querySelector('.chart-plot').clientWidth,
+  })`);
+  assert.equal(narrow.pageOverflows, false);
+  assert.ok(
+    narrow.widths.every((w) => w <= narrow.room + 1),
+    `canvases ${narrow.widths.join(', ')} within ${narrow.room}`,
+  );
+  await page.screenshot({ path: join(RESULTS, 'webview-metrics-charts-narrow.png'), fullPage: true });
+  // What a chart library writing style attributes would cause is seen: the check above can fail.
+  await page.evaluate(`document.body.appendChild(document.createElement('div')).setAttribute('style', 'color: red')`);
+  await until(page, `window.__problems.length > 0`);
+  assert.match((await page.evaluate<string[]>('window.__problems'))[0], /^CSP style-src/);
+});
+
+test('metric charts: a live update keeps each chart (same canvas) and redraws only on a new point; a theme change redraws in its colours', async (t) => {
+  const page = await openPanel(1280, 1400);
+  t.after(() => page.close());
+  const { snapshot: s, series } = chartedCluster(4);
+  const state = (): HostToWebviewMessage => ({
+    type: 'state',
+    clusters: [buildStatusViewModel('prod', s, false, { metrics: series.view() })],
+  });
+  await send(page, state());
+  await until(page, `document.querySelectorAll('.chart-plot[data-draws]').length === 5`);
+  await page.evaluate(`window.__canvas = document.querySelector('.chart-plot[data-chart="walFsync"] canvas')`);
+  const before = (await page.evaluate(CHART_STATE)) as ChartState[];
+
+  // The same points again (a member arriving mid-refresh): the page is rebuilt, the charts are not.
+  await send(page, state());
+  await settle(page);
+  assert.equal(await page.evaluate(`document.querySelector('.chart-plot[data-chart="walFsync"] canvas') === window.__canvas`), true);
+  const same = (await page.evaluate(CHART_STATE)) as ChartState[];
+  assert.deepEqual(
+    same.map((c) => [c.points, c.draws, c.themeKind]),
+    before.map((c) => [c.points, c.draws, c.themeKind]),
+    'not drawn again',
+  );
+
+  // A new point: drawn into the same canvas.
+  series.append({ ...s, takenAt: new Date(Date.parse(s.takenAt) + 10_000).toISOString() });
+  await send(page, state());
+  await until(page, `document.querySelector('.chart-plot[data-chart="walFsync"]').dataset.points === '5'`);
+  assert.equal(await page.evaluate(`document.querySelector('.chart-plot[data-chart="walFsync"] canvas') === window.__canvas`), true);
+
+  // VS Code switches to a light theme: new variables on <html>, a new body class.
+  const draws = ((await page.evaluate(CHART_STATE)) as ChartState[]).map((c) => c.draws);
+  await page.evaluate(`(() => {
+    for (const [k, v] of Object.entries(${JSON.stringify(LIGHT_CHARTS)})) document.documentElement.style.setProperty(k, v);
+    document.body.classList.replace('vscode-dark', 'vscode-light');
+  })()`);
+  await until(page, `Array.from(document.querySelectorAll('.chart-plot')).every((c) => c.dataset.themeKind === 'vscode-light')`);
+  await settle(page);
+  const light = (await page.evaluate(CHART_STATE)) as ChartState[];
+  for (const [i, c] of light.entries()) {
+    assert.ok(c.draws > draws[i], `${c.kind} redrawn`);
+    assert.deepEqual(c.seriesColours, ['#1a85ff', '#388a34', '#652d90'], `${c.kind}: the light theme's charts.blue, green, purple`);
+    assert.ok(c.series > 20, `${c.kind}: ${c.series} pixels in the light theme's colour`);
+  }
+  assert.equal(
+    await page.evaluate<string>(`getComputedStyle(document.querySelector('.chart-legend .swatch')).borderTopColor`),
+    'rgb(26, 133, 255)',
+    'legend swatch follows',
+  );
+  assert.deepEqual(await page.evaluate<string[]>('window.__problems'), []);
+  await page.screenshot({ path: join(RESULTS, 'webview-metrics-charts-light.png'), fullPage: true });
+});
+
+test('a live update keeps the page where the user scrolled it (the charts are far down)', async (t) => {
+  const page = await openPanel(1000, 500);
+  t.after(() => page.close());
+  const { snapshot: s, series } = chartedCluster(3);
+  const state: HostToWebviewMessage = { type: 'state', clusters: [buildStatusViewModel('prod', s, false, { metrics: series.view() })] };
+  await send(page, state);
+  await until(page, `document.querySelectorAll('.chart-plot[data-draws]').length === 5`);
+  await page.evaluate(`document.querySelector('.charts').scrollIntoView()`);
+  const top = await page.evaluate<number>('window.scrollY');
+  assert.ok(top > 500, `scrolled down to the charts (${top})`);
+  for (let i = 0; i < 3; i++) {
+    await send(page, state);
+    await settle(page);
+    assert.equal(await page.evaluate<number>('window.scrollY'), top, `after update ${i + 1}`);
+  }
+});
+
+test('metric charts: before the first point the section says when they start; a cluster without charts has no plot', async (t) => {
+  const page = await openPanel();
+  t.after(() => page.close());
+  await send(page, { type: 'state', clusters: [buildStatusViewModel('prod', healthy(), false)] });
+  await page.getByText('The charts start with the next refresh.').waitFor();
+  assert.equal(await page.locator('.chart-plot').count(), 0);
 });

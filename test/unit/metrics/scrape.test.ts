@@ -52,3 +52,33 @@ test('the line filter keeps exactly the wanted families: the same as parsing the
   assert.deepEqual(filtered, whole);
   assert.ok(wantedLines(page).length < page.length / 10, 'the filter drops most of the page');
 });
+
+test('peer round trips: one histogram per peer (label To, padded to the 16-digit member id), not merged into one', () => {
+  const lines = (to: string, counts: [number, number, number], sum: number): string =>
+    [
+      `etcd_network_peer_round_trip_time_seconds_bucket{To="${to}",le="0.0001"} ${counts[0]}`,
+      `etcd_network_peer_round_trip_time_seconds_bucket{To="${to}",le="0.0002"} ${counts[1]}`,
+      `etcd_network_peer_round_trip_time_seconds_bucket{To="${to}",le="+Inf"} ${counts[2]}`,
+      `etcd_network_peer_round_trip_time_seconds_sum{To="${to}"} ${sum}`,
+      `etcd_network_peer_round_trip_time_seconds_count{To="${to}"} ${counts[2]}`,
+    ].join('\n');
+  const page = [
+    '# HELP etcd_network_peer_round_trip_time_seconds Round-Trip-Time histogram between peers',
+    '# TYPE etcd_network_peer_round_trip_time_seconds histogram',
+    lines('8e9e05c52164694d', [0, 3, 4], 0.001),
+    lines('a2164694d', [1, 1, 1], 0.00005),
+    '',
+  ].join('\n');
+  const rtt = parseSample(page, 0).peerRoundTrip;
+  assert.deepEqual(Object.keys(rtt).sort(), ['000000a2164694d'.padStart(16, '0'), '8e9e05c52164694d']);
+  assert.deepEqual(rtt['8e9e05c52164694d'], {
+    buckets: [
+      { le: 0.0001, count: 0 },
+      { le: 0.0002, count: 3 },
+      { le: Infinity, count: 4 },
+    ],
+    count: 4,
+    sum: 0.001,
+  });
+  assert.equal(rtt['0000000a2164694d'].count, 1);
+});

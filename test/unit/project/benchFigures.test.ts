@@ -15,6 +15,7 @@ const REGIONS: Record<string, string> = {
   lint: 'bench/lint.ts',
   'lint-hostile': 'bench/lint.ts',
   defrag: 'bench/defrag.ts',
+  panel: 'bench/panelCpu.ts',
 };
 
 const readme = readFileSync(README, 'utf8');
