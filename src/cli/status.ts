@@ -218,12 +218,12 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   const inspector = new ClusterInspector(profile);
   let snapshot: ClusterSnapshot;
   try {
-    snapshot = await inspector.refresh();
+    snapshot = await inspector.refresh({ waitForMetrics: true });
     // A second read of every member's /metrics: the figures become those of the interval between the two.
     if (interval > 0 && snapshot.members.length > 0) {
       if (values.output !== 'json') io.stderr.write(`reading /metrics again in ${interval} s (--interval 0 to skip)\n`);
       await new Promise((resolve) => setTimeout(resolve, interval * 1000));
-      snapshot = await inspector.refresh();
+      snapshot = await inspector.refresh({ waitForMetrics: true });
     }
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);

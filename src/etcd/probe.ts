@@ -28,6 +28,22 @@ import { PeerClock, type ClockResult } from './clock';
 export interface RefreshOptions {
   /** Called with each member's report as soon as it is complete (before derived cluster figures exist). */
   onMember?: (member: MemberReport) => void;
+  /**
+   * Wait for every member's /metrics read. By default a member that has been read before does not make the
+   * refresh wait for its page (etcd takes milliseconds of CPU to write it): the refresh takes the newest
+   * figures at hand, and a read still running lands in the member's history for the next refresh. A
+   * one-shot command that compares two reads (diagnose --interval) waits.
+   */
+  waitForMetrics?: boolean;
+}
+
+/** One /metrics read of a member, as a refresh uses it. */
+interface Scraped {
+  figures: MemberFigures | null;
+  quotaBytes: number | null;
+  error: string | null;
+  /** The error is a closed port or the deadline, what the member's own error says when it did not answer either. */
+  redundant?: boolean;
 }
 
 /** How long the endpoint that answered last time gets before every other candidate is asked too. */
@@ -65,6 +81,11 @@ export class ClusterInspector {
   private readonly quotas = new Map<string, { bytes: number; at: number }>();
   /** Every member's recent /metrics scrapes: the figures of each refresh are differences against them. */
   readonly metrics = new MetricsHistory();
+  /** The /metrics read running for a member, and the last one completed. */
+  private readonly metricsReads = new Map<string, Promise<Scraped>>();
+  private readonly lastMetrics = new Map<string, Scraped>();
+  /** The current refresh's RefreshOptions.waitForMetrics. */
+  private waitForMetrics = false;
   private previous: ClusterSnapshot | undefined;
   private knownEndpoints: string[] = [];
   private lastGood: string | undefined;
@@ -113,6 +134,7 @@ export class ClusterInspector {
 
   async refresh(options: RefreshOptions = {}): Promise<ClusterSnapshot> {
     const started = Date.now();
+    this.waitForMetrics = options.waitForMetrics === true;
     const timeoutMs = this.timeoutMs;
     const snapshot: ClusterSnapshot = {
       name: this.profile.name,
@@ -298,7 +320,17 @@ export class ClusterInspector {
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
       report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
     );
-    const quota = this.scrape(id, endpoint, deadline);
+    // At most one read of a member's /metrics at a time; a refresh that finds one running shares it.
+    let reading = this.metricsReads.get(id);
+    if (!reading) {
+      reading = this.scrape(id, endpoint, deadline).then((result) => {
+        this.metricsReads.delete(id);
+        this.lastMetrics.set(id, result);
+        return result;
+      });
+      this.metricsReads.set(id, reading);
+    }
+    const previousMetrics = this.lastMetrics.get(id);
     // Status and the health read go out together: one round trip per member instead of two.
     const statusStarted = Date.now();
     const healthRead = client.healthGet(deadline, raw.isLearner).then(
@@ -316,13 +348,18 @@ export class ClusterInspector {
       setError(report, describeError(error, timeoutMs));
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    const [clientPort, peerOk, scraped, advertised, clockResult] = await Promise.all([
+    const [clientPort, peerOk, advertised, clockResult] = await Promise.all([
       report.reachable ? 'open' : clientPortTimer,
       peer,
-      quota,
       advertisedChecks,
       clock,
     ]);
+    // The read of this refresh if it is done (or must be waited for), else the newest one at hand.
+    const NOT_YET = Symbol('not yet');
+    const scraped: Scraped =
+      this.waitForMetrics || !previousMetrics || !report.reachable
+        ? await reading
+        : await Promise.race([reading, Promise.resolve(NOT_YET)]).then((r) => (r === NOT_YET ? previousMetrics : (r as Scraped)));
     setClock(report, clockResult);
     report.warnings.push(...advertised.filter((w) => w !== null));
     // A member that did not answer has that as its error; its /metrics refused or timing out too says nothing
@@ -330,8 +367,9 @@ export class ClusterInspector {
     if (scraped.error && (report.reachable || !scraped.redundant)) {
       report.warnings.push({ kind: 'metrics', message: `its /metrics page could not be read: ${scraped.error}` });
     }
-    report.metrics = scraped.figures;
-    if (!scraped.figures) {
+    // A member that did not answer shows no figures, not those of an earlier read.
+    report.metrics = report.reachable ? scraped.figures : null;
+    if (!report.metrics) {
       report.metricsError =
         this.profile.metrics === false
           ? 'metrics are off for this cluster'
@@ -373,11 +411,7 @@ export class ClusterInspector {
    * backend quota (remembered: it only changes when etcd restarts, and a failed scrape still knows it).
    * Never rejects: a page that could not be read comes back as its error.
    */
-  private async scrape(
-    id: string,
-    endpoint: string,
-    deadline: Date,
-  ): Promise<{ figures: MemberFigures | null; quotaBytes: number | null; error: string | null; redundant?: boolean }> {
+  private async scrape(id: string, endpoint: string, deadline: Date): Promise<Scraped> {
     const cached = this.quotas.get(id);
     const cachedBytes = cached && Date.now() - cached.at < QUOTA_TTL_MS ? cached.bytes : null;
     // Metrics off for this cluster: only the quota, read when it is not known or too old.

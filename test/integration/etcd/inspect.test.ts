@@ -49,7 +49,7 @@ for (const version of VERSIONS) {
     );
     // Writes between two refreshes: the metrics checks judge the interval between their /metrics reads.
     for (let i = 0; i < 20; i++) await cluster.etcdctl(['put', `/k${i}`, 'v']);
-    const s = await inspector.refresh();
+    const s = await inspector.refresh({ waitForMetrics: true });
 
     assert.equal(s.members.length, 3, 'the other members are discovered from one endpoint');
     assert.match(s.clusterId ?? '', /^[0-9a-f]{16}$/);

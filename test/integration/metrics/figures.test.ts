@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { eventually } from '../../harness/wait';
 import { freePorts } from '../../harness/ports';
+import { startEndlessMetricsServer } from '../../harness/hostile';
 import { ClusterInspector } from '../../../src/etcd/probe';
 import type { ClusterSnapshot, MemberReport } from '../../../src/etcd/model';
 import type { MemberFigures } from '../../../src/metrics/figures';
@@ -61,7 +62,7 @@ async function scrapedCluster(t: { after(fn: () => Promise<void>): void }): Prom
     await cluster.destroy();
   });
   await eventually(
-    () => inspector.refresh(),
+    () => inspector.refresh({ waitForMetrics: true }),
     (s) => s.quorum.healthy === 3 && s.members.every((m) => m.metrics !== null),
   );
   return { cluster, inspector };
@@ -76,7 +77,7 @@ for (const version of ['3.5', '3.4'] as const) {
       await cluster.destroy();
     });
     const first = await eventually(
-      () => inspector.refresh(),
+      () => inspector.refresh({ waitForMetrics: true }),
       (s) => s.quorum.healthy === 3 && s.members.every((m) => m.metrics !== null),
     );
     for (const m of first.members) {
@@ -86,7 +87,7 @@ for (const version of ['3.5', '3.4'] as const) {
     }
     const before = new Map(first.members.map((m) => [m.id, inspector.metrics.member(m.id)?.latest]));
     await load(cluster, 300);
-    const second = await inspector.refresh();
+    const second = await inspector.refresh({ waitForMetrics: true });
     for (const m of second.members) {
       const f = m.metrics;
       assert.ok(f, `${m.name}: ${m.metricsError ?? ''}`);
@@ -132,13 +133,13 @@ test('etcd 3.5: a hung member (SIGSTOP) is judged unreachable, not slow: no figu
 test('etcd 3.5: a member restarted between two scrapes is seen as restarted; no figure is negative', async (t) => {
   const { cluster, inspector } = await scrapedCluster(t);
   await load(cluster, 100);
-  await inspector.refresh();
+  await inspector.refresh({ waitForMetrics: true });
   const name = cluster.members[1].name;
-  const id = byName(await inspector.refresh(), name).id;
+  const id = byName(await inspector.refresh({ waitForMetrics: true }), name).id;
   const before = inspector.metrics.member(id)?.latest;
   await cluster.restart(name);
   const after = await eventually(
-    () => inspector.refresh(),
+    () => inspector.refresh({ waitForMetrics: true }),
     (s) => byName(s, name).metrics !== null && s.quorum.healthy === 3,
   );
   const f = byName(after, name).metrics as MemberFigures;
@@ -172,7 +173,7 @@ test("etcd 3.5: /metrics on --listen-metrics-urls (the cluster's metrics port), 
     await cluster.destroy();
   });
   const read = await eventually(
-    () => onPort.refresh(),
+    () => onPort.refresh({ waitForMetrics: true }),
     (s) => s.members[0]?.metrics !== null,
   );
   assert.equal(read.members[0].metrics?.hasLeader, true);
@@ -186,4 +187,33 @@ test("etcd 3.5: /metrics on --listen-metrics-urls (the cluster's metrics port), 
   assert.equal(none.members[0].metricsError, 'metrics are off for this cluster');
   assert.equal(none.members[0].status?.dbSizeQuota, 2 * 1024 ** 3, 'the quota is still read');
   assert.equal(none.checks.find((c) => c.id === 'disk-latency')?.ok, null);
+});
+
+test('etcd 3.5: a member whose /metrics page trickles: the first refresh waits for it (until the deadline), the next ones do not', async (t) => {
+  const trickle = await startEndlessMetricsServer('trickle');
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 1 });
+  const inspector = new ClusterInspector({
+    name: 'metrics',
+    endpoints: cluster.endpoints,
+    timeoutMs: TIMEOUT_MS,
+    metrics: { port: Number(new URL(trickle.url).port) },
+  });
+  t.after(async () => {
+    inspector.dispose();
+    await cluster.destroy();
+    await trickle.close();
+  });
+  const first = Date.now();
+  const s1 = await inspector.refresh();
+  const firstMs = Date.now() - first;
+  assert.ok(firstMs >= TIMEOUT_MS - 50, `the first refresh waited for the page: ${firstMs} ms`);
+  assert.ok(s1.members[0].reachable);
+  assert.match(s1.members[0].metricsError ?? '', /deadline exceeded reading \/metrics/);
+  for (let i = 0; i < 3; i++) {
+    const next = Date.now();
+    const s = await inspector.refresh();
+    const ms = Date.now() - next;
+    assert.ok(ms < TIMEOUT_MS / 2, `refresh ${i + 2} did not wait for /metrics: ${ms} ms`);
+    assert.ok(s.members[0].reachable && s.members[0].metrics === null);
+  }
 });
