@@ -39,6 +39,8 @@ export interface RefreshOptions {
 
 /** One /metrics read of a member, as a refresh uses it. */
 interface Scraped {
+  /** When the read ended (ms since the epoch). */
+  at: number;
   figures: MemberFigures | null;
   quotaBytes: number | null;
   error: string | null;
@@ -60,6 +62,9 @@ interface DiscoveryAttempt {
 const CLIENT_PORT_PROBE_AFTER_MS = 50;
 /** How long an open peer port is believed open while its member keeps answering. */
 const PEER_CHECK_TTL_MS = 30_000;
+
+/** A member's /metrics is read at most this often (the figures are over minutes; writing the page costs etcd CPU). */
+const METRICS_MIN_INTERVAL_MS = 5000;
 
 /** Quotas change only with a restart: a quota read this recently stands in when a scrape fails. */
 const QUOTA_TTL_MS = 5 * 60_000;
@@ -320,8 +325,11 @@ export class ClusterInspector {
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
       report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
     );
-    // At most one read of a member's /metrics at a time; a refresh that finds one running shares it.
-    let reading = this.metricsReads.get(id);
+    // At most one read of a member's /metrics at a time, and one every METRICS_MIN_INTERVAL_MS: the figures
+    // are over minutes, and each read costs the member the CPU of writing its whole page.
+    const previousMetrics = this.lastMetrics.get(id);
+    const recent = previousMetrics && Date.now() - previousMetrics.at < METRICS_MIN_INTERVAL_MS;
+    let reading = this.metricsReads.get(id) ?? (recent && !this.waitForMetrics ? Promise.resolve(previousMetrics) : undefined);
     if (!reading) {
       reading = this.scrape(id, endpoint, deadline).then((result) => {
         this.metricsReads.delete(id);
@@ -330,7 +338,6 @@ export class ClusterInspector {
       });
       this.metricsReads.set(id, reading);
     }
-    const previousMetrics = this.lastMetrics.get(id);
     // Status and the health read go out together: one round trip per member instead of two.
     const statusStarted = Date.now();
     const healthRead = client.healthGet(deadline, raw.isLearner).then(
@@ -415,18 +422,25 @@ export class ClusterInspector {
     const cached = this.quotas.get(id);
     const cachedBytes = cached && Date.now() - cached.at < QUOTA_TTL_MS ? cached.bytes : null;
     // Metrics off for this cluster: only the quota, read when it is not known or too old.
-    if (this.profile.metrics === false && cached && cachedBytes !== null) return { figures: null, quotaBytes: cachedBytes, error: null };
+    if (this.profile.metrics === false && cached && cachedBytes !== null)
+      return { at: Date.now(), figures: null, quotaBytes: cachedBytes, error: null };
     try {
       const sample = await scrapeMetrics(metricsBaseUrl(endpoint, this.profile.metrics), deadline, this.profile.tls);
       if (sample.quotaBackendBytes !== null) this.quotas.set(id, { bytes: sample.quotaBackendBytes, at: Date.now() });
       const figures = this.profile.metrics === false ? null : this.metrics.add(id, sample);
-      return { figures, quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
+      return { at: Date.now(), figures, quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const text = error instanceof Error ? error.message : String(error);
       // A closed port or the deadline: what the member's own error says when it did not answer either.
       const redundant = code === 'ECONNREFUSED' || code === 'ECONNRESET' || Date.now() >= deadline.getTime();
-      return { figures: null, quotaBytes: cachedBytes, error: code === 'ECONNREFUSED' ? `connection refused (${text})` : text, redundant };
+      return {
+        at: Date.now(),
+        figures: null,
+        quotaBytes: cachedBytes,
+        error: code === 'ECONNREFUSED' ? `connection refused (${text})` : text,
+        redundant,
+      };
     }
   }
 
