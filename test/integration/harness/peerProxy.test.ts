@@ -120,7 +120,7 @@ for (const version of VERSIONS) {
     );
     // As in inspect.test.ts: writes between two refreshes, for the metrics checks' interval.
     for (let i = 0; i < 20; i++) await cluster.etcdctl(['put', `/k${i}`, 'v']);
-    const s = await inspector.refresh();
+    const s = await inspector.refresh({ waitForMetrics: true });
     assert.equal(s.leaderName, leaderName);
     assert.equal(s.leaderAgreement, true);
     assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });

@@ -91,7 +91,12 @@ for (const version of VERSIONS) {
   test(`etcd ${version}: a fragmented db shrinks on every member under a rolling defragment while a writer keeps writing; the leader goes last, ${moveLeader === 'auto' ? 'in place (predicted short)' : 'after leadership moved'}`, async (t) => {
     const { cluster, inspector } = await started(t, version);
     await fragment(cluster, '/fill/');
-    const before = await healthy(inspector, 3);
+    // Healthy, and every follower has applied the fill (a slow one may still be applying it).
+    let before = await healthy(inspector, 3);
+    for (let i = 0; i < 50 && before.members.some((m) => (m.status?.dbSize ?? 0) <= 4 * 1024 * 1024); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      before = await healthy(inspector, 3);
+    }
     const leaderBefore = before.leaderId;
     assert.ok(leaderBefore);
     for (const m of before.members) assert.ok((m.status?.dbSize ?? 0) > 4 * 1024 * 1024, `${m.name} holds the written values`);
