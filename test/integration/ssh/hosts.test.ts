@@ -116,7 +116,8 @@ test('logs of every member over SSH, with the leader change a forced transfer ca
         const elected = l.value?.summary.patterns.find((p) => p.id === 'elected-leader');
         assert.ok((elected?.count ?? 0) >= 2, `${l.member.name}: the first election and the transfer (${elected?.count})`);
       }
-    }, 10_000);
+      // A loaded CI machine has been seen to take longer than 10 s to show the transfer in every log.
+    }, 25_000);
   } finally {
     hosts.close();
   }
