@@ -233,6 +233,16 @@ async function showRunbookStep(registry: ClusterRegistry, args: { cluster?: stri
   await vscode.window.showTextDocument(doc, { preview: true });
 }
 
+/** The cluster a command names (a tree node or { cluster }), if configured; else one picked. */
+async function clusterOf(
+  registry: ClusterRegistry,
+  arg: TreeNode | { cluster?: string } | undefined,
+  title: string,
+): Promise<string | undefined> {
+  const given = arg && 'cluster' in arg && typeof arg.cluster === 'string' ? arg.cluster : undefined;
+  return given !== undefined && registry.names().includes(given) ? given : pickCluster(registry, undefined, title);
+}
+
 /** Registers the cluster management commands. */
 export function registerClusterCommands(
   context: vscode.ExtensionContext,
@@ -258,15 +268,11 @@ export function registerClusterCommands(
       showRunbookStep(registry, args),
     ),
     vscode.commands.registerCommand('etcdInspector.diagnoseCluster', async (arg?: TreeNode | { cluster?: string }) => {
-      const given =
-        arg && 'cluster' in arg && typeof arg.cluster === 'string' && registry.names().includes(arg.cluster) ? arg.cluster : undefined;
-      const cluster = given ?? (await pickCluster(registry, undefined, 'Diagnose which cluster?'));
+      const cluster = await clusterOf(registry, arg, 'Diagnose which cluster?');
       if (cluster) await diagnoseCluster(registry, cluster, log);
     }),
     vscode.commands.registerCommand('etcdInspector.exportTimeline', async (arg?: TreeNode | { cluster?: string }) => {
-      const given =
-        arg && 'cluster' in arg && typeof arg.cluster === 'string' && registry.names().includes(arg.cluster) ? arg.cluster : undefined;
-      const cluster = given ?? (await pickCluster(registry, undefined, 'Timeline of which cluster?'));
+      const cluster = await clusterOf(registry, arg, 'Timeline of which cluster?');
       if (cluster) await exportTimeline(registry, cluster);
     }),
     vscode.commands.registerCommand('etcdInspector.writeAlertRules', async (node?: TreeNode) => {

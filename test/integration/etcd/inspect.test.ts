@@ -2,7 +2,7 @@
 // learners, alarms. Asserts on the model a refresh returns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from '../../harness/wait';
+import { eventually, healthyWithMetrics } from '../../harness/wait';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import type { HarnessEtcdVersion } from '../../harness/binaries';
 import { ClusterInspector } from '../../../src/etcd/probe';
@@ -43,13 +43,8 @@ for (const version of VERSIONS) {
       await cluster.destroy();
     });
     const leaderName = await cluster.waitForLeader();
-    await eventually(
-      () => inspector.refresh(),
-      (x) => x.quorum.healthy === 3,
-    );
     // Writes between two refreshes: the metrics checks judge the interval between their /metrics reads.
-    for (let i = 0; i < 20; i++) await cluster.etcdctl(['put', `/k${i}`, 'v']);
-    const s = await inspector.refresh({ waitForMetrics: true });
+    const s = await healthyWithMetrics(inspector, cluster);
 
     assert.equal(s.members.length, 3, 'the other members are discovered from one endpoint');
     assert.match(s.clusterId ?? '', /^[0-9a-f]{16}$/);

@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { EtcdCluster, type HarnessMember } from '../../harness/etcdCluster';
 import type { HarnessEtcdVersion } from '../../harness/binaries';
-import { eventually } from '../../harness/wait';
+import { eventually, healthyWithMetrics } from '../../harness/wait';
 import { ClusterInspector } from '../../../src/etcd/probe';
 
 const VERSIONS: HarnessEtcdVersion[] = ['3.5', '3.4'];
@@ -114,13 +114,8 @@ for (const version of VERSIONS) {
     }
 
     const leaderName = await cluster.waitForLeader();
-    await eventually(
-      () => inspector.refresh(),
-      (x) => x.quorum.healthy === 3,
-    );
     // As in inspect.test.ts: writes between two refreshes, for the metrics checks' interval.
-    for (let i = 0; i < 20; i++) await cluster.etcdctl(['put', `/k${i}`, 'v']);
-    const s = await inspector.refresh({ waitForMetrics: true });
+    const s = await healthyWithMetrics(inspector, cluster);
     assert.equal(s.leaderName, leaderName);
     assert.equal(s.leaderAgreement, true);
     assert.deepEqual(s.quorum, { votingMembers: 3, needed: 2, reachable: 3, healthy: 3, hasQuorum: true });
