@@ -32,10 +32,7 @@ async function prepare(cluster: EtcdCluster): Promise<void> {
     for (let i = 0; i < VALUES; i += 4) {
       await Promise.all(
         [0, 1, 2, 3].map((j) =>
-          client.raw
-            .put(`${prefix}${i + j}`)
-            .value(value)
-            .options({ deadline: new Date(Date.now() + 60_000) }),
+          client.put(`${prefix}${i + j}`, value, new Date(Date.now() + 60_000)),
         ),
       );
     }
@@ -43,9 +40,9 @@ async function prepare(cluster: EtcdCluster): Promise<void> {
   try {
     await fill('/live/');
     await fill('/freed/');
-    await client.raw.delete().prefix('/freed/');
-    const marker = await client.raw.put('/marker').value('1');
-    await client.compact(Number(marker.header.revision), new Date(Date.now() + 120_000), true);
+    await client.deleteKey('/freed/', new Date(Date.now() + 60_000), true);
+    const marker = await client.put('/marker', '1', new Date(Date.now() + 60_000));
+    await client.compact(marker, new Date(Date.now() + 120_000), true);
   } finally {
     client.close();
   }

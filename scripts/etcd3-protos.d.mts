@@ -4,6 +4,11 @@ import type { Root } from 'protobufjs';
 import type { LoaderOptions, MethodDescriptor } from './etcd3-grpc-definition';
 
 export declare const ETCD3_LOADER_OPTIONS: LoaderOptions;
-export declare function parseEtcd3Protos(): { root: Root; services: Record<string, Record<string, MethodDescriptor>> };
-export declare function precompiledProtosModule(): string;
+/** The methods etcd Inspector calls, "etcdserverpb.KV/Range" (src/etcd/grpc/used-methods.json). */
+export declare const USED_METHODS: Set<string>;
+export declare function parseEtcd3Protos(options?: { all?: boolean }): {
+  root: Root;
+  services: Record<string, Record<string, MethodDescriptor>>;
+};
+export declare function precompiledProtosModule(options?: { all?: boolean }): string;
 export declare function etcd3Protos(): Plugin;

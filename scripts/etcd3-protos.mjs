@@ -1,12 +1,13 @@
-// etcd3's protobuf definitions, compiled at build time. etcd3 calls @grpc/proto-loader's
-// loadSync('rpc.proto') when its connection pool is first loaded: parsing the .proto text and building
+// etcd's protobuf definitions (etcd3's rpc.proto), compiled at build time. Parsing the .proto text and building
 // descriptors of every type cost about 80 ms of each start of `etcd-inspector status` (and of the extension),
 // and protobufjs then generated each message type's encoder, decoder and converters with `new Function` on
-// its first use (about 35 ms more). The esbuild plugin below replaces that call with a module made here once
-// per build: the services' method table, and for every message type the services use, the functions
-// protobufjs's own generators (encoder, decoder, converter, as its Type.setup and pbjs's static target use
-// them) write for it, as ordinary JavaScript that needs only protobufjs/minimal at run time.
-// scripts/etcd3-grpc-definition.ts turns them into the package definition grpc-js needs.
+// its first use (about 35 ms more). The esbuild plugin below replaces src/etcd/grpc/methods.ts, which does
+// that when run from source, with a module made here once per build: the table of the methods etcd Inspector
+// calls (src/etcd/grpc/used-methods.json), and for every message type they use, the functions protobufjs's
+// own generators (encoder, decoder, converter, as its Type.setup and pbjs's static target use them) write for
+// it, as ordinary JavaScript that needs only protobufjs/minimal at run time. Only the used methods: all 106
+// types of etcd's API cost about 15 ms of every start to load.
+// scripts/etcd3-grpc-definition.ts turns them into a package definition (proto-loader's shape).
 // test/unit/project/etcd3Protos.test.ts checks the two agree with proto-loader.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,9 +17,6 @@ import { fileURLToPath } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RUNTIME = join(HERE, 'etcd3-grpc-definition.ts');
 
-/** etcd3's own loadSync call, which the plugin replaces; the build fails if etcd3 changes it. */
-const LOAD_SYNC = '(0, proto_loader_1.loadSync)(`${__dirname}/../proto/rpc.proto`, {';
-const REQUIRE_LOADER = 'const proto_loader_1 = require("@grpc/proto-loader");\n';
 /** The options etcd3 passes with it (they travel at run time too; field names are fixed by keepCase here). */
 export const ETCD3_LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
@@ -41,8 +39,14 @@ function etcd3Packages() {
 /** A type's full name without protobufjs's leading dot, as proto-loader and the method table spell it. */
 const nameOf = (type) => type.fullName.replace(/^\./, '');
 
-/** Parses etcd3's rpc.proto (and its imports) as etcd3 does: the reflected types and the services' method table. */
-export function parseEtcd3Protos() {
+/** The methods etcd Inspector calls ("etcdserverpb.KV/Range"): src/etcd/grpc/used-methods.json. */
+export const USED_METHODS = new Set(JSON.parse(readFileSync(join(HERE, '..', 'src', 'etcd', 'grpc', 'used-methods.json'), 'utf8')).methods);
+
+/**
+ * Parses etcd3's rpc.proto (and its imports) as etcd3 does: the reflected types and the method table of the
+ * methods etcd Inspector calls (all of them with `all`).
+ */
+export function parseEtcd3Protos({ all = false } = {}) {
   const { require, loader, loaderUtil } = etcd3Packages();
   const file = join(dirname(require.resolve('etcd3/package.json')), 'proto', 'rpc.proto');
   const root = loaderUtil.loadProtosWithOptionsSync(file, ETCD3_LOADER_OPTIONS);
@@ -51,8 +55,10 @@ export function parseEtcd3Protos() {
   for (const [name, value] of Object.entries(definition)) {
     if ('format' in value) continue; // a message or an enum: only services are served
     const service = root.lookupService(name);
+    if (!all && ![...USED_METHODS].some((m) => m.startsWith(`${name}/`))) continue;
     services[name] = {};
     for (const [method, m] of Object.entries(value)) {
+      if (!all && !USED_METHODS.has(`${name}/${method}`)) continue;
       const reflected = service.methods[method];
       services[name][method] = {
         path: m.path,
@@ -64,6 +70,11 @@ export function parseEtcd3Protos() {
         responseType: nameOf(reflected.resolvedResponseType),
       };
     }
+  }
+  for (const used of all ? [] : USED_METHODS) {
+    const [service, method] = used.split('/');
+    if (!services[service]?.[method])
+      throw new Error(`etcd3-protos: ${used} (src/etcd/grpc/used-methods.json) is not in etcd3's rpc.proto`);
   }
   return { root, services };
 }
@@ -119,9 +130,9 @@ function emitMessage(protobuf, type, ref) {
  * The source of the bundles' `etcd3-precompiled-protos` module: `packageDefinition(options)` for etcd3's
  * connection pool, and `protos` (its input: the method table and the message types' functions by full name).
  */
-export function precompiledProtosModule() {
+export function precompiledProtosModule({ all = false } = {}) {
   const { protobuf, minimal } = etcd3Packages();
-  const { root, services } = parseEtcd3Protos();
+  const { root, services } = parseEtcd3Protos({ all });
   const used = usedTypes(root, services);
   const index = new Map(used.map((type, i) => [type, i]));
   const ref = (type) => `T[${index.get(type)}]`;
@@ -156,10 +167,10 @@ export function precompiledProtosModule() {
 }
 
 /**
- * The esbuild plugin: etcd3's connection pool gets the precompiled definition, and proto-loader (with
- * protobufjs's .proto parser and code generation) stays out of the bundle. grpc-js requires proto-loader only
- * inside the server side of channelz and ORCA load reporting, which an etcd client never reaches; they get a
- * stand-in that says so.
+ * The esbuild plugin: src/etcd/grpc/methods.ts, which parses the .proto files with proto-loader when run from
+ * source, becomes the generated module in the bundles, so neither proto-loader nor protobufjs's .proto parser
+ * and code generation are bundled. Nothing in the bundles may load etcd3 or grpc-js (they would get a
+ * definition of the used methods only): the build fails if anything does.
  */
 export function etcd3Protos() {
   return {
@@ -167,20 +178,24 @@ export function etcd3Protos() {
     /** @param {import('esbuild').PluginBuild} build */
     setup(build) {
       let contents;
-      build.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(LOAD_SYNC) || !source.includes(REQUIRE_LOADER)) {
-          throw new Error("etcd3-protos: etcd3's loadSync call changed; update scripts/etcd3-protos.mjs");
-        }
-        const patched = source.replace(REQUIRE_LOADER, '').replace(LOAD_SYNC, 'require("etcd3-precompiled-protos").packageDefinition({');
-        return { contents: patched, loader: 'js' };
-      });
-      build.onResolve({ filter: /^etcd3-precompiled-protos$/ }, () => ({ path: 'etcd3-precompiled-protos', namespace: 'etcd3-protos' }));
-      build.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: 'proto-loader-left-out', namespace: 'etcd3-protos' }));
-      build.onLoad({ filter: /^proto-loader-left-out$/, namespace: 'etcd3-protos' }, () => ({
-        contents: `exports.loadSync = () => { throw new Error('@grpc/proto-loader is left out of this bundle (scripts/etcd3-protos.mjs)'); };`,
+      build.onLoad({ filter: /[\\/]src[\\/]etcd[\\/]grpc[\\/]methods\.ts$/ }, () => ({
+        contents: [
+          '"use strict";',
+          'const { packageDefinition } = require("etcd3-precompiled-protos");',
+          'const ETCD3_LOADER_OPTIONS = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };',
+          'let loaded;',
+          'exports.ETCD3_LOADER_OPTIONS = ETCD3_LOADER_OPTIONS;',
+          'exports.etcdMethods = () => (loaded ??= packageDefinition(ETCD3_LOADER_OPTIONS));',
+        ].join('\n'),
         loader: 'js',
+        resolveDir: HERE,
       }));
+      build.onResolve({ filter: /^(etcd3|@grpc\/grpc-js|@grpc\/proto-loader)(\/|$)/ }, (args) => ({
+        errors: [
+          { text: `${args.path} is imported by ${args.importer}: the bundles call etcd over src/etcd/grpc (scripts/etcd3-protos.mjs)` },
+        ],
+      }));
+      build.onResolve({ filter: /^etcd3-precompiled-protos$/ }, () => ({ path: 'etcd3-precompiled-protos', namespace: 'etcd3-protos' }));
       build.onLoad({ filter: /^etcd3-precompiled-protos$/, namespace: 'etcd3-protos' }, () => {
         contents ??= precompiledProtosModule();
         return { contents, loader: 'js', resolveDir: HERE };

@@ -7,6 +7,7 @@ import type { LogPatternId, LogSummary } from './logs/patterns';
 import type { ClusterSnapshot, MemberReport } from './model';
 import { stepHeading, type StepId } from './runbook/steps';
 import { diskLatency, peerLatency, seconds, THRESHOLDS, type FiguresOf } from '../metrics/judge';
+import { byCodePoint } from '../shared/text';
 
 /** The runbook's six causes of a leader election failure. */
 export const CAUSE_IDS = ['quorum', 'partition', 'slow-disk', 'member-failure', 'clock-skew', 'config-mismatch'] as const;
@@ -145,7 +146,7 @@ function shortTime(iso: string, reference: string): string {
 function downEvidence(s: ClusterSnapshot, input: DiagnosisInput): Evidence[] {
   return s.members
     .filter((m) => m.started && !m.reachable)
-    .sort((a, b) => label(a).localeCompare(label(b)))
+    .sort((a, b) => byCodePoint(label(a), label(b)))
     .map((m) => {
       const since = input.downSince?.[m.id];
       return {
@@ -198,7 +199,7 @@ function quorumCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
 
 function memberFailureCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
   const evidence: Evidence[] = [];
-  const down = s.members.filter((m) => m.started && !m.reachable).sort((a, b) => label(a).localeCompare(label(b)));
+  const down = s.members.filter((m) => m.started && !m.reachable).sort((a, b) => byCodePoint(label(a), label(b)));
   evidence.push(...downEvidence(s, input));
   const stopped = (input.services ?? []).filter((sv) => sv.active !== null && sv.active !== 'active');
   for (const sv of stopped) {

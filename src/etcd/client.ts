@@ -1,28 +1,30 @@
-// One etcd3 client per endpoint, configured so that nothing inside etcd3 can stretch a call past its
-// deadline: no retries, no circuit breaker (cockatiel's noop policy for both), and an explicit gRPC
-// deadline on every call, including the authentication call. A refresh therefore costs at most one
-// deadline per member, whatever state the member is in.
+// One client per member endpoint, over ./grpc/channel.ts: every call goes to exactly that member, once, with
+// a gRPC deadline that also bounds connecting and authenticating. Nothing retries, nothing picks another host,
+// and nothing reconnects in the background: a refresh costs at most one deadline per member, whatever state the
+// member is in, and an action's call reaches the member it names or fails.
 import { readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { noop } from 'cockatiel';
-import {
-  Etcd3,
-  EtcdAuthenticationFailedError,
-  EtcdPermissionDeniedError,
-  GRPCDeadlineExceededError,
-  type IHashKVResponse,
-  type IOptions,
-} from 'etcd3';
+import { DeadlineError, GrpcChannel, StreamClosedError, type ChannelTls, type MessageStream, type Metadata } from './grpc/channel';
+import { etcdMethods } from './grpc/methods';
 import type { FailureKind } from './model';
 import { hexIdToDecimal } from './ids';
-
-/** A 16-digit hex id as the decimal string etcd3 sends. */
-const hexToDecimal = (hex: string): string => hexIdToDecimal(hex).toString();
 import type { ConnectionProfile } from './profile';
 
-/** A raw StatusResponse as etcd3 decodes it (uint64/int64 as decimal strings). */
+export { DeadlineError } from './grpc/channel';
+
+/** A 16-digit hex id as the decimal string etcd's protos carry (64-bit integers travel as decimal strings). */
+const hexToDecimal = (hex: string): string => hexIdToDecimal(hex).toString();
+
+/** A response header as decoded (uint64/int64 as decimal strings). */
+interface RawHeader {
+  cluster_id: string;
+  member_id: string;
+  revision: string;
+  raft_term: string;
+}
+
+/** A raw StatusResponse as decoded (uint64/int64 as decimal strings). */
 export interface RawStatus {
-  header: { cluster_id: string; member_id: string; revision: string; raft_term: string };
+  header: RawHeader;
   version: string;
   dbSize: string;
   leader: string;
@@ -34,19 +36,17 @@ export interface RawStatus {
   isLearner: boolean;
 }
 
-/** A gRPC response stream that can be cancelled (grpc-js's ClientReadableStream). */
-export type SnapshotStream = Readable & { cancel(): void };
-
-/** The part of etcd3's connection pool EndpointClient uses. */
-interface EtcdPool {
-  exec<T>(service: 'Maintenance', method: string, payload: unknown, options: unknown): Promise<T>;
-  withConnection<T>(
-    service: 'Maintenance',
-    fn: (args: { client: { snapshot(request: object, metadata: unknown, options: object): SnapshotStream }; metadata: unknown }) => T,
-  ): Promise<T>;
+/** One message of etcd's snapshot stream. */
+export interface SnapshotChunk {
+  header: RawHeader;
+  remaining_bytes: string;
+  blob: Buffer;
 }
 
-/** A raw Member as etcd3 decodes it. */
+/** The snapshot stream: its messages, and a way to stop it. */
+export type SnapshotStream = MessageStream;
+
+/** A raw Member as decoded. */
 export interface RawMember {
   ID: string;
   name: string;
@@ -74,59 +74,47 @@ export function readTlsFile(file: string, what: string): Buffer {
   }
 }
 
-/** The credentials part of a profile, read once per client. */
-function credentialsOf(profile: ConnectionProfile): IOptions['credentials'] {
+/** The TLS part of a profile, its files read once per client. */
+function tlsOf(profile: ConnectionProfile): ChannelTls {
   const tls = profile.tls;
-  if (!tls?.caFile && !tls?.certFile && !tls?.keyFile) return undefined;
+  const serverName = tls?.serverName ? { serverName: tls.serverName } : {};
+  if (!tls?.caFile && !tls?.certFile && !tls?.keyFile) return serverName;
   if (!tls.caFile) throw new TlsSettingsError('a CA file (--cacert) is needed to verify the servers');
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile))
     throw new TlsSettingsError('a client certificate needs its key, and a key its certificate');
   return {
-    rootCertificate: readTlsFile(tls.caFile, 'CA'),
-    ...(tls.certFile ? { certChain: readTlsFile(tls.certFile, 'client certificate') } : {}),
-    ...(tls.keyFile ? { privateKey: readTlsFile(tls.keyFile, 'client key') } : {}),
+    ca: readTlsFile(tls.caFile, 'CA'),
+    ...(tls.certFile ? { cert: readTlsFile(tls.certFile, 'client certificate') } : {}),
+    ...(tls.keyFile ? { key: readTlsFile(tls.keyFile, 'client key') } : {}),
+    ...serverName,
   };
 }
 
+/** etcd's answer to a token it no longer accepts (expired simple token, or a restarted member). */
+const INVALID_TOKEN = /etcdserver: invalid auth token/;
+
 /** A client bound to exactly one endpoint. */
 export class EndpointClient {
-  private readonly client: Etcd3;
+  private readonly channel: GrpcChannel;
+  private readonly credentials: { name: string; password: string } | undefined;
+  private token: Promise<string> | undefined;
 
   constructor(
     readonly endpoint: string,
     profile: ConnectionProfile,
   ) {
-    const credentials = endpoint.startsWith('https:') ? credentialsOf(profile) : undefined;
-    const grpcOptions: Record<string, string | number> = {
-      // Fail a dead endpoint fast instead of backing off between reconnects for seconds.
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-      'grpc.min_reconnect_backoff_ms': 100,
-    };
-    if (profile.tls?.serverName) {
-      grpcOptions['grpc.ssl_target_name_override'] = profile.tls.serverName;
-      grpcOptions['grpc.default_authority'] = profile.tls.serverName;
-    }
-    this.client = new Etcd3({
-      hosts: [endpoint],
-      ...(credentials ? { credentials } : {}),
-      ...(profile.username ? { auth: { username: profile.username, password: profile.password ?? '' } } : {}),
-      grpcOptions,
-      faultHandling: { host: () => noop, global: noop },
-    });
+    // TLS files are read here, so that a file that cannot be read fails building the client, naming the file.
+    this.channel = new GrpcChannel(endpoint, endpoint.startsWith('https:') ? tlsOf(profile) : undefined);
+    this.credentials = profile.username ? { name: profile.username, password: profile.password ?? '' } : undefined;
   }
 
   status(deadline: Date): Promise<RawStatus> {
-    return this.withDeadline(deadline, (options) => this.client.maintenance.status(options) as Promise<unknown> as Promise<RawStatus>);
+    return this.call<RawStatus>('Maintenance', 'Status', {}, deadline);
   }
 
   async memberList(deadline: Date): Promise<{ clusterId: string; memberId: string; members: RawMember[] }> {
-    const response = await this.withDeadline(deadline, (options) => this.client.cluster.memberList({}, options));
-    return {
-      clusterId: response.header.cluster_id,
-      memberId: response.header.member_id,
-      members: response.members as unknown as RawMember[],
-    };
+    const response = await this.call<{ header: RawHeader; members: RawMember[] }>('Cluster', 'MemberList', {}, deadline);
+    return { clusterId: response.header.cluster_id, memberId: response.header.member_id, members: response.members };
   }
 
   /**
@@ -135,21 +123,24 @@ export class EndpointClient {
    */
   async healthGet(deadline: Date, serializable = false): Promise<void> {
     try {
-      await this.withDeadline(deadline, (options) => this.client.kv.range({ key: Buffer.from('health'), serializable }, options));
+      await this.call('KV', 'Range', { key: Buffer.from('health'), serializable }, deadline);
     } catch (error) {
-      if (!(error instanceof EtcdPermissionDeniedError)) throw error;
+      if (!/etcdserver: permission denied/.test((error as Error).message)) throw error;
     }
   }
 
   async alarms(deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
-    const response = await this.withDeadline(deadline, (options) =>
-      this.client.maintenance.alarm({ action: 'Get', memberID: '0', alarm: 'None' }, options),
+    const response = await this.call<{ alarms: Array<{ memberID: string; alarm: string }> }>(
+      'Maintenance',
+      'Alarm',
+      { action: 'Get', memberID: '0', alarm: 'None' },
+      deadline,
     );
     // etcd3's proto spells the enum Nospace/Corrupt; etcdctl and operators say NOSPACE/CORRUPT.
     return response.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm).toUpperCase() }));
   }
 
-  /** The member's current revision and compacted-revision-independent header (from its status). */
+  /** The member's current revision (from its status). */
   async revision(deadline: Date): Promise<number> {
     const status = await this.status(deadline);
     return Number(status.header.revision);
@@ -157,25 +148,26 @@ export class EndpointClient {
 
   /** Defragments this member's backend. The server goes on after a client gives up: callers wait on the member. */
   async defragment(deadline: Date): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.maintenance.defragment(options));
+    await this.call('Maintenance', 'Defragment', {}, deadline);
   }
 
   /** Compacts the key-value history up to `revision` (cluster-wide; physical: wait until applied on this member). */
   async compact(revision: number, deadline: Date, physical = true): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.kv.compact({ revision: String(revision), physical }, options));
+    await this.call('KV', 'Compact', { revision: String(revision), physical }, deadline);
   }
 
   /** Asks this member, which must be the leader, to hand leadership to `targetId` (16-digit hex). */
   async moveLeader(targetId: string, deadline: Date): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.maintenance.moveLeader({ targetID: hexToDecimal(targetId) }, options));
+    await this.call('Maintenance', 'MoveLeader', { targetID: hexToDecimal(targetId) }, deadline);
   }
 
   /** Hash of this member's MVCC keys up to `revision` (0: its latest), with the compact revision it hashed from. */
   async hashKV(revision: number, deadline: Date): Promise<{ hash: string; compactRevision: number; revision: number; memberId: string }> {
-    // etcd3's maintenance.hashKV calls the gRPC method "hashKV", but grpc-js names it "HashKV" or (proto-loader's
-    // camel case) "hashKv": call that through the same one-host pool.
-    const r = await this.withDeadline(deadline, (options) =>
-      this.pool.exec<IHashKVResponse>('Maintenance', 'hashKv', { revision: String(revision) }, options),
+    const r = await this.call<{ header: RawHeader; hash: string; compact_revision: string }>(
+      'Maintenance',
+      'HashKV',
+      { revision: String(revision) },
+      deadline,
     );
     return {
       hash: String(r.hash),
@@ -185,41 +177,32 @@ export class EndpointClient {
     };
   }
 
-  /**
-   * The member's snapshot stream. Through the pool (its auth token and TLS) rather than etcd3's
-   * maintenance.snapshot(), which passes the auth metadata where the request belongs, so that etcd answers
-   * "user name is empty" on a cluster with authentication. The deadline is the gRPC stream's.
-   */
-  snapshotStream(deadline: Date): Promise<SnapshotStream> {
-    return this.pool.withConnection('Maintenance', ({ client, metadata }) => client.snapshot({}, metadata, { deadline }));
+  /** The member's snapshot: a stream of SnapshotChunk messages, bounded by the deadline as a whole. */
+  async snapshotStream(deadline: Date): Promise<SnapshotStream> {
+    const method = etcdMethods()['etcdserverpb.Maintenance'].Snapshot;
+    const metadata = await this.metadata(deadline);
+    return this.channel.serverStream(method.path, method.requestSerialize({}), metadata, deadline, (bytes) =>
+      method.responseDeserialize(bytes),
+    );
   }
 
   /** Puts one key; returns the revision it was written at. */
-  async put(key: string, value: string, deadline: Date): Promise<number> {
-    const r = await this.withDeadline(deadline, (options) =>
-      this.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value) }, options),
-    );
+  async put(key: string, value: string | Buffer, deadline: Date): Promise<number> {
+    const r = await this.call<{ header: RawHeader }>('KV', 'Put', { key: Buffer.from(key), value: Buffer.from(value) }, deadline);
     return Number(r.header.revision);
   }
 
   /** The value of one key (linearizable read), undefined when there is none. */
   async get(key: string, deadline: Date): Promise<string | undefined> {
-    const r = await this.withDeadline(deadline, (options) => this.client.kv.range({ key: Buffer.from(key) }, options));
+    const r = await this.call<{ kvs: Array<{ value: Buffer }> }>('KV', 'Range', { key: Buffer.from(key) }, deadline);
     return r.kvs[0]?.value.toString();
   }
 
-  /** Deletes one key; returns how many were deleted (0 or 1). */
-  async deleteKey(key: string, deadline: Date): Promise<number> {
-    const r = await this.withDeadline(deadline, (options) => this.client.kv.deleteRange({ key: Buffer.from(key) }, options));
+  /** Deletes one key (or, with `prefix`, every key under it); returns how many were deleted. */
+  async deleteKey(key: string, deadline: Date, prefix = false): Promise<number> {
+    const request = prefix ? { key: Buffer.from(key), range_end: prefixEnd(Buffer.from(key)) } : { key: Buffer.from(key) };
+    const r = await this.call<{ deleted: string }>('KV', 'DeleteRange', request, deadline);
     return Number(r.deleted);
-  }
-
-  /**
-   * etcd3's one-host connection pool behind its typed clients (not part of etcd3's types): the calls etcd3
-   * gets wrong (hashKV's method name, snapshot's auth metadata) go through it directly.
-   */
-  private get pool(): EtcdPool {
-    return (this.client.maintenance as unknown as { client: EtcdPool }).client;
   }
 
   /**
@@ -228,61 +211,81 @@ export class EndpointClient {
    */
   async alarmDisarm(memberId: string, alarm: 'NOSPACE', deadline: Date): Promise<Array<{ memberID: string; alarm: string }>> {
     if (/^0+$/.test(memberId)) throw new Error('refusing to disarm alarms of member 0 (every member, every alarm)');
-    const response = await this.withDeadline(deadline, (options) =>
-      this.client.maintenance.alarm(
-        { action: 'Deactivate', memberID: hexToDecimal(memberId), alarm: alarm === 'NOSPACE' ? 'Nospace' : alarm },
-        options,
-      ),
+    const response = await this.call<{ alarms: Array<{ memberID: string; alarm: string }> }>(
+      'Maintenance',
+      'Alarm',
+      { action: 'Deactivate', memberID: hexToDecimal(memberId), alarm: alarm === 'NOSPACE' ? 'Nospace' : alarm },
+      deadline,
     );
     return response.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm).toUpperCase() }));
   }
 
   /** Adds a member (a learner unless isLearner is false); returns the new member and the list etcd now has. */
   async memberAdd(peerURLs: string[], isLearner: boolean, deadline: Date): Promise<{ member: RawMember; members: RawMember[] }> {
-    const r = await this.withDeadline(deadline, (options) => this.client.cluster.memberAdd({ peerURLs, isLearner }, options));
-    return { member: r.member as unknown as RawMember, members: r.members as unknown as RawMember[] };
+    return this.call<{ member: RawMember; members: RawMember[] }>('Cluster', 'MemberAdd', { peerURLs, isLearner }, deadline);
   }
 
   /** Removes a member by its 16-digit hex id. */
   async memberRemove(id: string, deadline: Date): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.cluster.memberRemove({ ID: hexToDecimal(id) }, options));
+    await this.call('Cluster', 'MemberRemove', { ID: hexToDecimal(id) }, deadline);
   }
 
   /** Promotes a learner (16-digit hex id) to a voting member. */
   async memberPromote(id: string, deadline: Date): Promise<void> {
-    await this.withDeadline(deadline, (options) => this.client.cluster.memberPromote({ ID: hexToDecimal(id) }, options));
-  }
-
-  /** Access for operations that need more of etcd3 (snapshot streams, puts): still one host, no retries. */
-  get raw(): Etcd3 {
-    return this.client;
+    await this.call('Cluster', 'MemberPromote', { ID: hexToDecimal(id) }, deadline);
   }
 
   close(): void {
-    this.client.close();
+    this.channel.close();
   }
 
-  private async withDeadline<T>(deadline: Date, call: (options: { deadline: Date }) => Promise<T>): Promise<T> {
-    // The gRPC deadline bounds the call itself; the timer bounds anything before it (authentication,
-    // channel set-up) that etcd3 does without one.
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineError()), Math.max(0, deadline.getTime() - Date.now()));
-    });
+  /** One unary call of etcdserverpb.<service>/<method>, authenticated when the profile has a user. */
+  private async call<T>(service: string, method: string, request: object, deadline: Date): Promise<T> {
+    const codec = etcdMethods()[`etcdserverpb.${service}`][method];
+    const bytes = codec.requestSerialize(request);
+    const once = async (): Promise<T> => {
+      const answer = await this.channel.unary(codec.path, bytes, await this.metadata(deadline), deadline);
+      return codec.responseDeserialize(answer) as T;
+    };
     try {
-      return await Promise.race([call({ deadline }), expired]);
-    } finally {
-      clearTimeout(timer);
+      return await once();
+    } catch (error) {
+      // A token etcd no longer accepts (simple tokens expire after 5 minutes idle): authenticate again, once.
+      if (!this.credentials || !INVALID_TOKEN.test((error as Error).message)) throw error;
+      this.token = undefined;
+      return once();
+    }
+  }
+
+  /** The auth token's metadata (authenticating on first use), or none without a user. */
+  private async metadata(deadline: Date): Promise<Metadata> {
+    if (!this.credentials) return {};
+    const credentials = this.credentials;
+    const token = (this.token ??= (async () => {
+      const codec = etcdMethods()['etcdserverpb.Auth'].Authenticate;
+      const answer = await this.channel.unary(codec.path, codec.requestSerialize(credentials), {}, deadline);
+      return (codec.responseDeserialize(answer) as { token: string }).token;
+    })());
+    try {
+      return { token: await token };
+    } catch (error) {
+      // A failed authentication is not remembered: the next call (a changed password, a member back) tries again.
+      if (this.token === token) this.token = undefined;
+      throw error;
     }
   }
 }
 
-/** Raised when a member did not answer within the refresh deadline. */
-export class DeadlineError extends Error {
-  constructor() {
-    super('deadline exceeded');
-    this.name = 'DeadlineError';
+/** The end of the range of every key that starts with `prefix` (etcd's and etcdctl's --prefix). */
+function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i] < 0xff) {
+      end[i]++;
+      return end.subarray(0, i + 1);
+    }
   }
+  return Buffer.from([0]);
 }
 
 /** A failed call: what kind of failure (code branches on this) and the one line an operator reads. */
@@ -311,14 +314,14 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
   // nothing more to say; neither helps an operator.
   const message = cleanGrpcMessage(raw);
   if (error instanceof TlsSettingsError) return { kind: 'tls', text: `TLS settings unusable: ${raw}` };
-  if (error instanceof DeadlineError || error instanceof GRPCDeadlineExceededError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
+  if (error instanceof DeadlineError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
     return timeoutFailure(timeoutMs);
   }
   if (/ECONNREFUSED|connection refused/i.test(raw)) return { ...REFUSED };
   if (/ENOTFOUND|EAI_AGAIN|Name resolution failed/i.test(raw))
     return { kind: 'not-found', text: `host name does not resolve (${message})` };
   if (/EHOSTUNREACH|ENETUNREACH/i.test(raw)) return { kind: 'unavailable', text: 'host unreachable (network or firewall)' };
-  if (error instanceof EtcdAuthenticationFailedError || /authentication failed|invalid user ID or password/i.test(raw)) {
+  if (/authentication failed|invalid user ID or password/i.test(raw)) {
     return { kind: 'auth', text: 'authentication failed: wrong user name or password' };
   }
   if (/user name is empty|user name not found/i.test(raw)) {
@@ -330,7 +333,7 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
       text: 'authentication is not enabled on this cluster: connect without a user name (etcdserver: authentication is not enabled)',
     };
   }
-  if (error instanceof EtcdPermissionDeniedError || /permission denied/i.test(raw)) {
+  if (/permission denied/i.test(raw)) {
     return { kind: 'auth', text: 'permission denied: the user lacks the role this request needs' };
   }
   // TLS alerts from the server: 116 certificate_required (TLS 1.3: none was sent), 42 bad_certificate
@@ -350,6 +353,7 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
   if (/certificate|self.signed|unable to verify|SSL|TLS|handshake|wrong version number/i.test(raw)) {
     return { kind: 'tls', text: `TLS handshake failed: ${message} (check the CA, client certificate and key, and the server name)` };
   }
+  if (error instanceof StreamClosedError) return { kind: 'unavailable', text: `unavailable: ${raw}` };
   if (/Protocol error|Received RST_STREAM|invalid frame|HTTP\/2|parse/i.test(raw) && !/etcdserver/.test(raw)) {
     return { kind: 'garbage', text: `not an etcd gRPC endpoint (${message})` };
   }

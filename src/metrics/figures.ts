@@ -6,6 +6,7 @@
 // negative. With a single scrape (the first refresh, or right after a restart) figures are "since start".
 import { histogramDelta, histogramQuantile, type Histogram } from './histogram';
 import type { MetricsSample } from './sample';
+import { byCodePoint } from '../shared/text';
 
 /** The window of quantiles and rates: the mixin's rate(...[5m]). */
 export const RATE_WINDOW_MS = 5 * 60_000;
@@ -154,7 +155,7 @@ export class MemberMetricsHistory {
       peerRoundTripP99: Object.entries(now.peerRoundTrip)
         .map(([peerId, h]) => ({ peerId, quantile: bestQuantile(baseline?.peerRoundTrip[peerId], h, baseline !== undefined) }))
         .filter((p): p is { peerId: string; quantile: Quantile } => p.quantile !== null)
-        .sort((a, b) => a.peerId.localeCompare(b.peerId)),
+        .sort((a, b) => byCodePoint(a.peerId, b.peerId)),
       proposals: baseline
         ? {
             committedPerSecond: perSecond(baseline.proposalsCommitted, now.proposalsCommitted, seconds),

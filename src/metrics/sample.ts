@@ -48,40 +48,17 @@ export interface MetricsSample {
   maxFds: number | null;
 }
 
-const WANTED = new Set<string>(FAMILIES);
-
-/** The family a sample or comment line belongs to, or null for anything else. */
-function familyOf(line: string): string | null {
-  let name: string;
-  if (line.startsWith('# ')) {
-    // "# HELP name …" / "# TYPE name …"
-    const parts = line.split(' ', 3);
-    name = parts[2] ?? '';
-  } else {
-    const end = line.search(/[{ \t]/);
-    name = end < 0 ? line : line.slice(0, end);
-  }
-  if (WANTED.has(name)) return name;
-  const base = name.replace(/_(bucket|sum|count)$/, '');
-  return base !== name && WANTED.has(base) ? base : null;
-}
+/**
+ * A line of a wanted family: its samples (histograms' `_bucket`, `_sum` and `_count` too) and its HELP and
+ * TYPE comments. One regular expression over the whole page: V8 runs it as native code, where a loop over
+ * 1,600 lines in JavaScript costs a cold process (the CLI's one refresh) some 5 ms a page.
+ */
+const WANTED_LINE = new RegExp(`^(?:# (?:HELP|TYPE) )?(?:${FAMILIES.join('|')})(?:_bucket|_sum|_count)?(?=[{ \t])[^\n]*`, 'gm');
 
 /** Keeps the lines of the wanted families. */
 export function wantedLines(page: string): string {
-  const kept: string[] = [];
-  let start = 0;
-  while (start < page.length) {
-    let end = page.indexOf('\n', start);
-    if (end < 0) end = page.length;
-    // A cheap first test: every wanted family starts with "etcd_", "process_" or is a comment.
-    const c = page.charCodeAt(start);
-    if (c === 0x65 /* e */ || c === 0x70 /* p */ || c === 0x23 /* # */) {
-      const line = page.slice(start, end);
-      if (familyOf(line) !== null) kept.push(line);
-    }
-    start = end + 1;
-  }
-  return kept.length > 0 ? `${kept.join('\n')}\n` : '';
+  const kept = page.match(WANTED_LINE);
+  return kept ? `${kept.join('\n')}\n` : '';
 }
 
 /** A sample value as the text format writes it (Go's float formatting, ±Inf); anything else is null. */

@@ -1,57 +1,17 @@
 // Reads etcd's Prometheus /metrics page on a client URL and keeps the series the inspector uses
 // (sample.ts). The URL comes from the member list, so the server at the other end may be anything: the
 // request ends at the refresh's deadline whatever the server does (a page that never ends, a trickle of
-// bytes), at most MAX_METRICS_BYTES are read, and only lines of wanted families are kept as they stream in.
+// bytes), at most MAX_METRICS_BYTES are read, then the lines of wanted families are kept (sample.ts).
 // Every failure, stream errors included, rejects the one promise.
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { TlsFiles } from '../etcd/profile';
-import { parseSample, wantedLines, type MetricsSample } from './sample';
+import { parseSample, type MetricsSample } from './sample';
 
 /** etcd's page is about 150–300 KB; anything far beyond that is not etcd. */
 export const MAX_METRICS_BYTES = 4 * 1024 * 1024;
-/** A single exposition line is short; a longer one is skipped, not buffered. */
-const MAX_LINE_BYTES = 64 * 1024;
-
-/** Keeps the wanted lines of a streamed page, bounded in memory whatever the page looks like. */
-class WantedLines {
-  private partial = '';
-  private skipping = false;
-  private readonly kept: string[] = [];
-  bytes = 0;
-
-  push(chunk: string): void {
-    this.bytes += Buffer.byteLength(chunk);
-    let start = 0;
-    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
-      this.line(chunk.slice(start, nl));
-      start = nl + 1;
-    }
-    const rest = chunk.slice(start);
-    if (this.skipping) return;
-    if (this.partial.length + rest.length > MAX_LINE_BYTES) {
-      this.partial = '';
-      this.skipping = true;
-    } else this.partial += rest;
-  }
-
-  end(): string {
-    if (!this.skipping) this.line('');
-    return this.kept.join('');
-  }
-
-  private line(tail: string): void {
-    const line = this.skipping ? '' : this.partial + tail;
-    this.partial = '';
-    this.skipping = false;
-    if (line.length > MAX_LINE_BYTES || line.length === 0) return;
-    const kept = wantedLines(line);
-    if (kept) this.kept.push(kept);
-  }
-}
-
 /** GETs `<clientUrl>/metrics`; settles by the deadline at the latest; rejects on any failure. */
 export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles): Promise<MetricsSample> {
   return new Promise((resolve, reject) => {
@@ -86,14 +46,17 @@ export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles)
           finish(new Error(`/metrics answered HTTP ${String(res.statusCode)}`));
           return;
         }
-        res.setEncoding('utf8');
-        const lines = new WantedLines();
-        res.on('data', (chunk: string) => {
-          lines.push(chunk);
-          if (lines.bytes > MAX_METRICS_BYTES)
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          bytes += chunk.length;
+          if (bytes > MAX_METRICS_BYTES)
             finish(new Error(`/metrics is larger than ${MAX_METRICS_BYTES / 1024 / 1024} MiB: not an etcd metrics page`));
         });
-        res.on('end', () => finish(null, parseSample(lines.end(), Date.now())));
+        res.on('end', () => {
+          if (!settled) finish(null, parseSample(Buffer.concat(chunks, bytes).toString('utf8'), Date.now()));
+        });
         res.on('error', (error) => finish(error));
         res.on('aborted', () => finish(new Error('/metrics connection closed mid-page')));
       });

@@ -42,3 +42,11 @@ export function formatBinaryBytes(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KiB`;
   return `${bytes} bytes`;
 }
+
+/**
+ * Orders two strings by code point: the same order on every machine, and no ICU collator to build (the first
+ * `localeCompare` of a process costs about 15 ms, a tenth of a whole `etcd-inspector status`).
+ */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

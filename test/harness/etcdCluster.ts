@@ -537,10 +537,7 @@ export function startWriters(
     const client = new EndpointClient(record.endpoint, { name: 'writer', endpoints: [record.endpoint] });
     for (let i = 0; running; i++) {
       try {
-        await client.raw
-          .put(`/writer/${w}/${i % 100}`)
-          .value(String(i))
-          .options({ deadline: new Date(Date.now() + options.deadlineMs) });
+        await client.put(`/writer/${w}/${i % 100}`, String(i), new Date(Date.now() + options.deadlineMs));
         record.done.push(performance.now());
       } catch (error) {
         record.failed.push(error instanceof Error ? error.message : String(error));

@@ -6,8 +6,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, link, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, delimiter, dirname, join } from 'node:path';
-import type { ISnapshotResponse } from 'etcd3';
-import type { SnapshotStream } from '../client';
+import type { SnapshotChunk, SnapshotStream } from '../client';
 import type { ClusterSnapshot, MemberReport } from '../model';
 import { formatBytes } from '../format';
 import {
@@ -162,7 +161,7 @@ export async function saveSnapshot(
     try {
       stream = await client.snapshotStream(deadlineIn(context.longCallMs ?? LONG_CALL_MS));
       let remaining: string | null = null;
-      for await (const chunk of stream as AsyncIterable<ISnapshotResponse>) {
+      for await (const chunk of stream as AsyncIterable<SnapshotChunk>) {
         if (cancelled(context)) throw new SaveCancelled();
         await handle.write(chunk.blob);
         hash.update(chunk.blob);

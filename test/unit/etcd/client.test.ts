@@ -1,8 +1,8 @@
 // What a failed call reads like: its kind (code branches on it) and one line an operator can act on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EtcdAuthenticationFailedError, EtcdPermissionDeniedError, GRPCDeadlineExceededError, GRPCUnavailableError } from 'etcd3';
 import { cleanGrpcMessage, describeError, DeadlineError, EndpointClient } from '../../../src/etcd/client';
+import { GrpcStatusError, StreamClosedError } from '../../../src/etcd/grpc/channel';
 import type { FailureKind } from '../../../src/etcd/model';
 
 test('errors: no code prefixes, no empty grpc padding, no class names, kinds recognised from the raw text', () => {
@@ -36,98 +36,97 @@ test('errors: no code prefixes, no empty grpc padding, no class names, kinds rec
   });
 });
 
-// The messages grpc-js 1.x and etcd 3.4/3.5 gave through etcd3 for each fault (recorded against the
-// harness's clusters, TLS PKI and garbage server), and what an operator must read for each.
+// The errors src/etcd/grpc/channel.ts (Node 20's HTTP/2 and TLS) and etcd 3.4/3.5 gave for each fault
+// (recorded against the harness's clusters, TLS PKI and garbage server), and what an operator must read.
+const nodeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 const RECORDED: Array<{ fault: string; error: Error; kind: FailureKind; text: string | RegExp }> = [
   {
     fault: 'wrong CA',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: Error: unable to verify the first certificate. Resolution note: ',
-    ),
+    error: nodeError('unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'),
     kind: 'tls',
-    text: 'TLS handshake failed: unable to verify the first certificate. (check the CA, client certificate and key, and the server name)',
+    text: 'TLS handshake failed: unable to verify the first certificate (check the CA, client certificate and key, and the server name)',
   },
   {
     fault: 'no client certificate (TLS 1.3 alert 116)',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: 803CE6830E7F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n (2026-11-27T16:22:53.290Z). Resolution note: ',
+    error: nodeError(
+      '800C83C8A37F0000:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116\n',
+      'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
     ),
     kind: 'tls',
     text: 'TLS handshake failed: the server requires a client certificate (set the certificate and key files, etcdctl --cert/--key)',
   },
   {
     fault: 'no client certificate (TLS 1.2 alert 42, etcd 3.4)',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: 803CCF21A17F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 42. Resolution note: ',
+    error: nodeError(
+      '800C83C8A37F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 42\n',
+      'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
     ),
     kind: 'tls',
     text: 'TLS handshake failed: the server rejected the client certificate, or requires one (check the certificate and key files, etcdctl --cert/--key)',
   },
   {
     fault: 'https to a plain http member',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: Error: Client network socket disconnected before secure TLS connection was established. Resolution note: ',
-    ),
+    error: nodeError('Client network socket disconnected before secure TLS connection was established', 'ECONNRESET'),
     kind: 'tls',
-    text: /^TLS handshake failed: Client network socket disconnected before secure TLS connection was established\. \(check/,
+    text: /^TLS handshake failed: Client network socket disconnected before secure TLS connection was established \(check/,
   },
   {
     fault: 'wrong password',
-    error: new EtcdAuthenticationFailedError('3 INVALID_ARGUMENT: etcdserver: authentication failed, invalid user ID or password'),
+    error: new GrpcStatusError(3, 'etcdserver: authentication failed, invalid user ID or password'),
     kind: 'auth',
     text: 'authentication failed: wrong user name or password',
   },
   {
     fault: 'user without the role',
-    error: new EtcdPermissionDeniedError('7 PERMISSION_DENIED: etcdserver: permission denied'),
+    error: new GrpcStatusError(7, 'etcdserver: permission denied'),
     kind: 'auth',
     text: 'permission denied: the user lacks the role this request needs',
   },
   {
     fault: 'garbage port',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: Protocol error (2026-11-27T16:22:54.364Z). Resolution note: ',
-    ),
+    error: nodeError('Protocol error', 'ERR_HTTP2_ERROR'),
     kind: 'garbage',
-    text: 'not an etcd gRPC endpoint (Protocol error.)',
+    text: 'not an etcd gRPC endpoint (Protocol error)',
+  },
+  {
+    fault: 'an HTTP/2 server that is not gRPC',
+    error: new Error('received HTTP/2 status 404 with content-type "text/plain": not a gRPC answer'),
+    kind: 'garbage',
+    text: 'not an etcd gRPC endpoint (received HTTP/2 status 404 with content-type "text/plain": not a gRPC answer)',
   },
   {
     fault: 'nothing listening',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ',
-    ),
+    error: nodeError('connect ECONNREFUSED 127.0.0.1:43849', 'ECONNREFUSED'),
     kind: 'refused',
     text: 'connection refused (etcd not running or wrong port)',
   },
   {
     fault: 'unknown host',
-    error: new GRPCUnavailableError('14 UNAVAILABLE: Name resolution failed for target dns:no-such-host.invalid:2379'),
+    error: nodeError('getaddrinfo ENOTFOUND no-such-host.invalid', 'ENOTFOUND'),
     kind: 'not-found',
-    text: 'host name does not resolve (Name resolution failed for target dns:no-such-host.invalid:2379)',
+    text: 'host name does not resolve (getaddrinfo ENOTFOUND no-such-host.invalid)',
   },
   {
-    fault: 'gRPC deadline',
-    error: new GRPCDeadlineExceededError('4 DEADLINE_EXCEEDED: Deadline exceeded'),
+    fault: "gRPC deadline (the member's own)",
+    error: new GrpcStatusError(4, 'context deadline exceeded'),
     kind: 'timeout',
     text: /^no answer within 1000 ms/,
   },
   {
     fault: 'member without a leader',
-    error: new GRPCUnavailableError('14 UNAVAILABLE: etcdserver: no leader'),
+    error: new GrpcStatusError(14, 'etcdserver: no leader'),
     kind: 'no-leader',
     text: 'etcdserver: no leader',
   },
   {
-    fault: 'connection dropped',
-    error: new GRPCUnavailableError('14 UNAVAILABLE: No connection established. Last error: null. Resolution note: '),
+    fault: 'member killed mid-call',
+    error: new StreamClosedError(8),
     kind: 'unavailable',
-    text: 'unavailable: No connection established.',
+    text: 'unavailable: the connection closed before the member answered (HTTP/2 stream reset, code 8)',
   },
   {
     fault: 'unreachable network',
-    error: new GRPCUnavailableError(
-      '14 UNAVAILABLE: No connection established. Last error: Error: connect EHOSTUNREACH 10.9.9.9:2379. Resolution note: ',
-    ),
+    error: nodeError('connect EHOSTUNREACH 10.9.9.9:2379', 'EHOSTUNREACH'),
     kind: 'unavailable',
     text: 'host unreachable (network or firewall)',
   },

@@ -1,7 +1,7 @@
 // What each bundle holds, from esbuild's own account of a build in memory (esbuild.config.mjs): the CLI's
 // entry is only argument dispatch, each command loads only what it needs (lint never gRPC or etcd3, status
-// never the YAML parser or the linter), and etcd3 gets precompiled protos instead of parsing .proto text at
-// start, in the CLI and in the extension.
+// never the YAML parser or the linter), and etcd's protos come precompiled instead of parsed from .proto text
+// at start, in the CLI and in the extension.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
@@ -75,9 +75,12 @@ for (const [context, name] of [
   ['cliCommands', 'cli-actions'],
   ['extension', 'extension'],
 ] as const) {
-  test(`${name}: etcd3's protos come precompiled, no .proto file is read at start`, async () => {
+  test(`${name}: etcd's protos come precompiled, no .proto file is read at start, no etcd3 or grpc-js`, async () => {
     const bundle = (await build(context)).get(name);
     assert.ok(bundle);
+    // Calls go over src/etcd/grpc (Node's HTTP/2); the build refuses etcd3 and grpc-js (scripts/etcd3-protos.mjs).
+    assert.deepEqual(from(bundle.inputs, /node_modules\/(etcd3|@grpc|cockatiel)\//), []);
+    assert.ok(bundle.inputs.includes('src/etcd/grpc/channel.ts'));
     assert.ok(bundle.inputs.includes('etcd3-protos:etcd3-precompiled-protos'));
     assert.ok(bundle.inputs.includes('scripts/etcd3-grpc-definition.ts'));
     assert.doesNotMatch(bundle.text, /rpc\.proto/);
@@ -87,6 +90,26 @@ for (const [context, name] of [
       [],
     );
     // Nor protobufjs's reflection and code generation: encoders and decoders are generated at build time.
-    assert.deepEqual(from(bundle.inputs, /node_modules\/(@protobufjs\/codegen|protobufjs\/src\/(type|root|encoder|decoder|converter)\.js)/), []);
+    assert.deepEqual(
+      from(bundle.inputs, /node_modules\/(@protobufjs\/codegen|protobufjs\/src\/(type|root|encoder|decoder|converter)\.js)/),
+      [],
+    );
   });
 }
+
+test('a bundle that imports etcd3 or grpc-js does not build', async () => {
+  const { etcd3Protos } = await import('../../../scripts/etcd3-protos.mjs');
+  for (const name of ['etcd3', '@grpc/grpc-js']) {
+    await assert.rejects(
+      esbuild.build({
+        stdin: { contents: `require(${JSON.stringify(name)});`, resolveDir: process.cwd() },
+        bundle: true,
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
+        plugins: [etcd3Protos()],
+      }),
+      new RegExp(`${name.replace('/', '\\/')} is imported by .*src/etcd/grpc`),
+    );
+  }
+});

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { Enum, Root, Type, type Field } from 'protobufjs';
 import { packageDefinition, type MethodDefinition, type PrecompiledProtos } from '../../../scripts/etcd3-grpc-definition';
+import { etcdMethods } from '../../../src/etcd/grpc/methods';
 
 const etcd3Require = createRequire(require.resolve('etcd3'));
 const RPC_PROTO = join(dirname(etcd3Require.resolve('etcd3/package.json')), 'proto', 'rpc.proto');
@@ -35,7 +36,8 @@ function runModule(source: string): { protos: PrecompiledProtos } {
 async function loadAll(): Promise<{ reference: Definition; ours: Definition; root: Root; protos: PrecompiledProtos; source: string }> {
   const { ETCD3_LOADER_OPTIONS, parseEtcd3Protos, precompiledProtosModule } = await import('../../../scripts/etcd3-protos.mjs');
   const loader = etcd3Require('@grpc/proto-loader') as { loadSync: (file: string, options: object) => Definition };
-  const source = precompiledProtosModule();
+  // Every method of etcd's API, not only those the bundles carry: the generator is checked on every type.
+  const source = precompiledProtosModule({ all: true });
   const { protos } = runModule(source);
   return {
     reference: loader.loadSync(RPC_PROTO, ETCD3_LOADER_OPTIONS),
@@ -421,3 +423,15 @@ for (const real of REAL_MESSAGES) {
     real.check(decoded);
   });
 }
+
+test('the bundles carry the methods etcd Inspector calls and the types they need, no more', async () => {
+  const { precompiledProtosModule, USED_METHODS } = await import('../../../scripts/etcd3-protos.mjs');
+  const { protos } = runModule(precompiledProtosModule());
+  const carried = Object.entries(protos.services).flatMap(([service, methods]) => Object.keys(methods).map((m) => `${service}/${m}`));
+  assert.deepEqual(carried.sort(), [...USED_METHODS].sort());
+  const { protos: every } = await load();
+  assert.ok(Object.keys(protos.types).length < Object.keys(every.types).length / 2, `${Object.keys(protos.types).length} types`);
+  // Run from source, the client gets the same methods, and no other.
+  const fromSource = Object.entries(etcdMethods()).flatMap(([service, methods]) => Object.keys(methods).map((m) => `${service}/${m}`));
+  assert.deepEqual(fromSource.sort(), carried.sort());
+});

@@ -106,7 +106,7 @@ for (const version of VERSIONS) {
     // Enough data for several stream messages (etcd sends 32 KiB blobs).
     const big = new EndpointClient(cluster.endpoints[0], context.inspector.profile);
     try {
-      for (let i = 0; i < 8; i++) await big.raw.put(`/big/${i}`).value('x'.repeat(64 * 1024));
+      for (let i = 0; i < 8; i++) await big.put(`/big/${i}`, 'x'.repeat(64 * 1024), new Date(Date.now() + 10_000));
     } finally {
       big.close();
     }
@@ -273,10 +273,7 @@ for (const version of VERSIONS) {
         Array.from({ length: 3 }, async () => {
           while (!exceeded) {
             try {
-              await c.raw.kv.put(
-                { key: Buffer.from(`/fill/${n++}`), value: Buffer.alloc(16 * 1024, n % 251) },
-                { deadline: new Date(Date.now() + 5000) },
-              );
+              await c.put(`/fill/${n++}`, Buffer.alloc(16 * 1024, n % 251), new Date(Date.now() + 5000));
             } catch (e) {
               if (/database space exceeded/.test(String(e))) exceeded = String(e);
               else throw e;
@@ -307,10 +304,7 @@ for (const version of VERSIONS) {
     await assert.rejects(c0Put(clients[0]), /database space exceeded/, 'still no space: nothing was disarmed');
 
     // Free space: delete, compact, defragment every member.
-    await clients[0].raw.kv.deleteRange(
-      { key: Buffer.from('/fill/'), range_end: Buffer.from('/fill0') },
-      { deadline: new Date(Date.now() + 10000) },
-    );
+    await clients[0].deleteKey('/fill/', new Date(Date.now() + 10000), true);
     const revision = await clients[0].revision(new Date(Date.now() + 5000));
     await clients[0].compact(revision, new Date(Date.now() + 30000));
     for (const c of clients) await c.defragment(new Date(Date.now() + 60000));
@@ -339,5 +333,5 @@ for (const version of VERSIONS) {
 }
 
 function c0Put(client: EndpointClient): Promise<unknown> {
-  return client.raw.kv.put({ key: Buffer.from('/after'), value: Buffer.from('ok') }, { deadline: new Date(Date.now() + 5000) });
+  return client.put('/after', 'ok', new Date(Date.now() + 5000));
 }
