@@ -39,18 +39,21 @@ export const CLI_COMMANDS = {
  */
 export const CLI_LAZY_PACKAGES = ['yaml'];
 
-/** The CLI's entry: a dynamic import of a command becomes a require of that command's bundle. */
+/**
+ * The CLI's entry and its commands: a dynamic import of a command (`import('./lint.js')` in src/cli) becomes
+ * a require of that command's bundle (diagnose --config loads the linter's bundle only then).
+ */
 function cliCommandBundles() {
-  const main = join(ROOT, 'src', 'cli', 'main.ts');
+  const cli = join(ROOT, 'src', 'cli');
   return {
     name: 'cli-command-bundles',
     /** @param {import('esbuild').PluginBuild} build */
     setup(build) {
       build.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, (args) => {
-        if (args.kind !== 'dynamic-import' || resolve(args.importer) !== main) return undefined;
+        if (args.kind !== 'dynamic-import' || dirname(resolve(args.importer)) !== cli) return undefined;
         const name = basename(args.path, '.js');
         if (!(name in CLI_COMMANDS)) {
-          return { errors: [{ text: `main.ts loads ${args.path}, which is not in CLI_COMMANDS (esbuild.config.mjs)` }] };
+          return { errors: [{ text: `${basename(args.importer)} loads ${args.path}, which is not in CLI_COMMANDS (esbuild.config.mjs)` }] };
         }
         return { path: `./cli-${name}.js`, external: true };
       });
@@ -147,7 +150,8 @@ export const contexts = {
       ...Object.fromEntries(Object.entries(CLI_COMMANDS).map(([name, file]) => [`cli-${name}`, file])),
       ...Object.fromEntries(CLI_LAZY_PACKAGES.map((name) => [`cli-${name}`, require.resolve(name)])),
     },
-    plugins: [etcd3Protos(), cliLazyPackages()],
+    plugins: [etcd3Protos(), cliLazyPackages(), cliCommandBundles()],
+    supported: { 'dynamic-import': false },
     define: { __VERSION__: JSON.stringify(pkg.version) },
   },
 };

@@ -15,6 +15,7 @@ import { FindingCap, MAX_FINDINGS_PER_RULE, MAX_LINT_BYTES } from '../lint/limit
 import { RULE_DOCS } from '../lint/ruleDocs';
 import type { LintDiagnostic, Severity } from '../lint/types';
 import { EXIT, type CliIo } from './cli';
+import type { DiagnosisInput } from '../etcd/causes';
 import { formatBinaryBytes } from '../shared/text';
 import { InputFileError, readRegularFile } from './input';
 import { printable } from '../shared/text';
@@ -65,6 +66,17 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
   }
   if (files.length === 0) return usage(io, 'no files given');
 
+  const { results, unread } = await lintFiles(files, version);
+  for (const u of unread) io.stderr.write(`etcd-inspector lint: ${printable(u.message)}\n`);
+  if (output === 'json') io.stdout.write(`${safeJson(results.map(toJson))}\n`);
+  else if (output === 'sarif') io.stdout.write(`${safeJson(toSarif(results, unread, version))}\n`);
+  else io.stdout.write(toText(results, unread));
+  if (unread.length > 0) return EXIT.usage;
+  return results.some((r) => r.errors > 0) ? EXIT.failed : EXIT.ok;
+}
+
+/** Reads and lints files on their own and together (the cross-file checks of members of one cluster). */
+async function lintFiles(files: string[], version: EtcdVersion): Promise<{ results: FileResult[]; unread: Unread[] }> {
   const docs = [];
   const unread: Unread[] = [];
   for (const file of files) {
@@ -76,7 +88,6 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     } catch (error) {
       const message =
         error instanceof InputFileError ? error.message : `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
-      io.stderr.write(`etcd-inspector lint: ${printable(message)}\n`);
       unread.push({ file, message });
     }
   }
@@ -92,11 +103,22 @@ export async function runLint(args: string[], io: CliIo): Promise<number> {
     const diagnostics = [...sortByPosition(cap.listed()), ...cap.summaries()];
     return { file: d.file, format: d.format, errors: cap.errors, others: cap.others, diagnostics };
   });
-  if (output === 'json') io.stdout.write(`${safeJson(results.map(toJson))}\n`);
-  else if (output === 'sarif') io.stdout.write(`${safeJson(toSarif(results, unread, version))}\n`);
-  else io.stdout.write(toText(results, unread));
-  if (unread.length > 0) return EXIT.usage;
-  return results.some((r) => r.errors > 0) ? EXIT.failed : EXIT.ok;
+  return { results, unread };
+}
+
+/**
+ * The members' configuration files as `diagnose --config` gives them to the cause engine: every finding
+ * with its file and line (0-based), and the files that could not be read (their messages name them).
+ */
+export async function configEvidence(
+  files: string[],
+  version: EtcdVersion,
+): Promise<{ config: NonNullable<DiagnosisInput['config']>; unread: string[] }> {
+  const { results, unread } = await lintFiles(files, version);
+  const findings = results.flatMap((r) =>
+    r.diagnostics.map((d) => ({ file: r.file, line: d.range.start.line, code: d.code, message: d.message })),
+  );
+  return { config: { files: results.length, findings }, unread: unread.map((u) => u.message) };
 }
 
 /** A file that could not be read, and why (the message names the file). */

@@ -21,6 +21,9 @@ import { formatBinaryBytes, printable } from '../shared/text';
 import { EXIT, type CliIo } from './cli';
 import {
   argumentError,
+  CONFIG_HELP,
+  CONFIG_OPTION,
+  configForDiagnosis,
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
   diagnosisJson,
@@ -159,7 +162,7 @@ async function setUp(
   args: string[],
   io: CliIo,
   help: string,
-  extra: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string }>,
+  extra: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string; multiple?: boolean }>,
 ): Promise<{ values: Record<string, unknown>; inspector: ClusterInspector; ssh: { options: SshOptions; acceptNew: boolean } } | number> {
   let values: Record<string, unknown>;
   try {
@@ -268,13 +271,13 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
   const set = await setUp(
     args.filter((a) => a !== '--ssh'),
     io,
-    `Usage: etcd-inspector diagnose --ssh [options]\n\nOptions:\n${CONNECTION_HELP}  --output table|json\n${SSH_HELP}`,
-    { output: { type: 'string', short: 'w', default: 'table' } },
+    `Usage: etcd-inspector diagnose --ssh [options]\n\nOptions:\n${CONNECTION_HELP}  --output table|json\n${CONFIG_HELP}${SSH_HELP}`,
+    { output: { type: 'string', short: 'w', default: 'table' }, ...CONFIG_OPTION },
   );
   if (typeof set === 'number') return set;
   return onClusterHosts(set, io, async (snapshot, hosts) => {
     const members = snapshot.members.filter((m) => m.started || m.peerURLs.length > 0);
-    const [clocks, matrix, logs, infos] = await Promise.all([
+    const [clocks, matrix, logs, infos, memberViews] = await Promise.all([
       hosts.each(members, (m) => sshClock(hosts, m)),
       connectivityMatrix(hosts, members),
       fetchLogs(
@@ -283,16 +286,24 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
         { lines: 1000 },
       ),
       hosts.each(members, (m) => hostInfo(hosts, m)),
+      set.inspector.memberViews(snapshot),
     ]);
     const measured: SshMeasurements = {
       clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
       matrix,
     };
     const result = withSshFindings(snapshot, measured);
+    const { config, unread } = await configForDiagnosis(Array.isArray(set.values.config) ? (set.values.config as string[]) : [], snapshot);
+    if (unread.length > 0) {
+      io.stderr.write(unread.map((u) => `etcd-inspector: ${printable(u)}\n`).join(''));
+      return EXIT.usage;
+    }
     // The causes, from everything gathered: the refresh, the clocks and matrix merged into it, the logs'
     // pattern counts and the service states.
     const diagnosis = diagnoseCauses({
       snapshot: result,
+      config,
+      memberViews,
       matrix,
       logs: logs.map((l) => ({ member: l.member.name || l.member.id, summary: l.value?.summary ?? null, error: l.error?.message ?? null })),
       services: infos.map((i) => ({

@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util';
 import { ClusterInspector } from '../etcd/probe';
 import { parseEndpoints, parseUser, profileFromEtcdctlEnv, profileFromKubeadmManifest, type ConnectionProfile } from '../etcd/profile';
-import type { ClusterSnapshot } from '../etcd/model';
-import { diagnose as diagnoseCauses, type Diagnosis } from '../etcd/causes';
+import type { ClusterSnapshot, MemberListView } from '../etcd/model';
+import { diagnose as diagnoseCauses, type Diagnosis, type DiagnosisInput } from '../etcd/causes';
+import type { EtcdVersion } from '../shared/settings';
 import {
   CHECKLIST_COLUMNS,
   checklistCells,
@@ -60,6 +61,12 @@ export const CONNECTION_HELP = `  --endpoints URL[,URL...]   client URLs (one is
                              instead of its client URL; --metrics-scheme http|https (default: the client URL's)
 `;
 
+/** diagnose's --config: the members' configuration files (repeatable). */
+export const CONFIG_OPTION = { config: { type: 'string', multiple: true } } as const;
+export const CONFIG_HELP = `  --config FILE              diagnose: a member's configuration file (env-style etcd.conf or YAML), once per
+                             member: linted alone and together, their disagreements weigh in the causes
+`;
+
 const STATUS_HELP = `Usage: etcd-inspector status [options]
        etcd-inspector diagnose [options]
 
@@ -71,9 +78,24 @@ ${CONNECTION_HELP}  --peer-cacert FILE         CA bundle of the https peer URLs 
   --interval SECONDS         diagnose: read /metrics twice, SECONDS apart, and judge disk, peers, leader changes
                              and proposals over that interval (default 5; 0: one read, figures since each
                              member started). status reads once.
-
+${CONFIG_HELP}
 Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or bad arguments.
 `;
+
+/**
+ * The members' configuration files linted together, for the configuration-mismatch cause, with the etcd
+ * version the cluster runs. The linter is its own bundle (dist/cli-lint.js), loaded only when files are given.
+ * A file that cannot be read is an error naming it (exit 2, as `lint` does); nothing is read from the cluster.
+ */
+export async function configForDiagnosis(
+  files: string[],
+  snapshot: ClusterSnapshot,
+): Promise<{ config: DiagnosisInput['config']; unread: string[] }> {
+  if (files.length === 0) return { config: undefined, unread: [] };
+  const minor = snapshot.members.map((m) => /^(3\.[456])\./.exec(m.status?.version ?? '')?.[1]).find((v) => v !== undefined);
+  const { configEvidence } = await import('./lint.js');
+  return configEvidence(files, (minor ?? '3.5') as EtcdVersion);
+}
 
 /** diagnose's default --interval: long enough for a few hundred fsyncs on a busy cluster, short for a terminal. */
 const DIAGNOSE_INTERVAL_S = 5;
@@ -172,7 +194,7 @@ export function argumentError(error: unknown): string {
 
 /** `status` (diagnose false) and `diagnose`: one refresh, printed. */
 export async function statusCommand(args: string[], io: CliIo, diagnose: boolean): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({
       args,
@@ -181,6 +203,7 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
         ...PEER_TLS_OPTIONS,
         output: { type: 'string', short: 'w', default: 'table' },
         interval: { type: 'string' },
+        ...CONFIG_OPTION,
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -204,19 +227,25 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
     io.stdout.write(STATUS_HELP);
     return EXIT.ok;
   }
+  const configFiles = Array.isArray(values.config) ? values.config : [];
+  if (configFiles.length > 0 && !diagnose) {
+    io.stderr.write(`etcd-inspector: --config is an option of diagnose (etcd-inspector lint checks files alone)\n`);
+    return EXIT.usage;
+  }
   if (values.output !== 'table' && values.output !== 'json' && !(diagnose && values.output === 'markdown')) {
     io.stderr.write(`etcd-inspector: --output must be table or json${diagnose ? ' or markdown' : ''}\n`);
     return EXIT.usage;
   }
   let profile: ConnectionProfile;
   try {
-    profile = await profileFromArgs(values, process.env);
+    profile = await profileFromArgs(values as Record<string, string | boolean | undefined>, process.env);
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
     return EXIT.usage;
   }
   const inspector = new ClusterInspector(profile);
   let snapshot: ClusterSnapshot;
+  let memberViews: MemberListView[] = [];
   try {
     snapshot = await inspector.refresh({ waitForMetrics: true });
     // A second read of every member's /metrics: the figures become those of the interval between the two.
@@ -225,6 +254,8 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
       await new Promise((resolve) => setTimeout(resolve, interval * 1000));
       snapshot = await inspector.refresh({ waitForMetrics: true });
     }
+    // diagnose: every member's own member list, to compare.
+    if (diagnose) memberViews = await inspector.memberViews(snapshot);
   } catch (error) {
     io.stderr.write(`etcd-inspector: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -235,7 +266,12 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   // JSON always gets the document; a table only when there is something to show.
   if (diagnose) {
     // The ranked causes come first, in every format.
-    const diagnosis = diagnoseCauses({ snapshot });
+    const { config, unread } = await configForDiagnosis(configFiles, snapshot);
+    if (unread.length > 0) {
+      io.stderr.write(unread.map((u) => `etcd-inspector: ${printable(u)}\n`).join(''));
+      return EXIT.usage;
+    }
+    const diagnosis = diagnoseCauses({ snapshot, config, memberViews });
     if (values.output === 'json') io.stdout.write(`${JSON.stringify(diagnosisJson(snapshot, diagnosis), null, 2)}\n`);
     else if (values.output === 'markdown') io.stdout.write(`${causesMarkdown(diagnosis, profile.name)}\n${markdownChecklist(snapshot)}`);
     else if (answered) io.stdout.write(`${renderCauses(diagnosis)}\n${renderDiagnosis(snapshot)}`);

@@ -4,7 +4,7 @@
 // with the evidence that led there, then ranked. Pure: `diagnose`, the Diagnose Cluster command and the status
 // panel call it on what they have; a missing source leaves a cause "unknown" with what would decide it.
 import type { LogPatternId, LogSummary } from './logs/patterns';
-import type { ClusterSnapshot, MemberReport } from './model';
+import type { ClusterSnapshot, MemberListView, MemberReport } from './model';
 import { stepHeading, type StepId } from './runbook/steps';
 import { diskLatency, peerLatency, seconds, THRESHOLDS, type FiguresOf } from '../metrics/judge';
 import { byCodePoint } from '../shared/text';
@@ -79,6 +79,8 @@ export interface DiagnosisInput {
   config?: { files: number; findings: ConfigEvidence[] };
   /** When each member (by id) was first seen down, from the extension's timeline. */
   downSince?: Record<string, string>;
+  /** Each reachable member's own member list (ClusterInspector.memberViews): members that disagree. */
+  memberViews?: MemberListView[];
   /** The connectivity matrix between the member hosts (SSH): member names, null problem = connected. */
   matrix?: { links: Array<{ from: string; to: string; port: 'peer' | 'client'; problem: string | null }> } | null;
 }
@@ -448,6 +450,42 @@ function clockSkewCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
   );
 }
 
+/**
+ * The members whose own member list differs from the one most members give (a member that missed a
+ * membership change while cut off, a member added behind the others' back): one sentence each, naming what
+ * it lacks, what it adds and which peer URLs differ.
+ */
+export function memberListDisagreements(views: readonly MemberListView[]): string[] {
+  const read = views.filter((v): v is MemberListView & { members: NonNullable<MemberListView['members']> } => v.members !== null);
+  if (read.length < 2) return [];
+  const urls = (u: string[]): string => [...u].sort(byCodePoint).join(' ');
+  const key = (v: (typeof read)[number]): string => JSON.stringify(v.members.map((m) => `${m.id} ${urls(m.peerURLs)}`).sort(byCodePoint));
+  const groups = new Map<string, typeof read>();
+  for (const v of read) groups.set(key(v), [...(groups.get(key(v)) ?? []), v]);
+  if (groups.size === 1) return [];
+  // The list most members give is the reference; on a tie, the one of the member asked first.
+  const majority = [...groups.values()].reduce((a, b) => (b.length > a.length ? b : a));
+  const ref = new Map(majority[0].members.map((m) => [m.id, m]));
+  const name = (m: { id: string; name: string }): string => m.name || m.id;
+  const agree = majority.map((v) => v.member).join(', ');
+  return read
+    .filter((v) => !majority.includes(v))
+    .map((v) => {
+      const own = new Map(v.members.map((m) => [m.id, m]));
+      const parts: string[] = [];
+      const missing = [...ref.values()].filter((m) => !own.has(m.id));
+      if (missing.length) parts.push(`does not list ${missing.map(name).join(', ')}`);
+      const extra = v.members.filter((m) => !ref.has(m.id));
+      if (extra.length) parts.push(`lists ${extra.map(name).join(', ')}, which the others do not`);
+      for (const m of v.members) {
+        const r = ref.get(m.id);
+        if (r && urls(r.peerURLs) !== urls(m.peerURLs))
+          parts.push(`has ${name(m)} at ${urls(m.peerURLs) || 'no peer URL'} where the others have ${urls(r.peerURLs) || 'none'}`);
+      }
+      return `${v.member}'s member list ${parts.join('; ')} (${agree} ${majority.length === 1 ? 'lists' : 'agree on'} ${ref.size} member(s))`;
+    });
+}
+
 function configMismatchCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
   const evidence: Evidence[] = [];
   const foreign = s.unmatchedEndpoints.filter((u) => u.clusterId && s.clusterId && u.clusterId !== s.clusterId);
@@ -468,6 +506,8 @@ function configMismatchCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
       text: `members run different minor versions: ${[...minors].map(([v, names]) => `${v} (${names.join(', ')})`).join('; ')}`,
     });
   }
+  const disagreements = memberListDisagreements(input.memberViews ?? []);
+  for (const text of disagreements) evidence.push({ source: 'member-list', text });
   const findings = input.config?.findings ?? [];
   const relevant = findings.filter((f) => /cross-file|initial-cluster|token|election|heartbeat|name/.test(f.code));
   for (const f of relevant) evidence.push({ source: 'config', text: `${f.file}:${f.line + 1}: ${f.code}: ${f.message}` });
@@ -491,6 +531,17 @@ function configMismatchCause(s: ClusterSnapshot, input: DiagnosisInput): Cause {
       evidence,
       'timeouts',
       ACTIONS.lint,
+    );
+  }
+  if (disagreements.length > 0) {
+    return cause(
+      'config-mismatch',
+      'likely',
+      0.5,
+      `the members disagree on who is in the cluster: ${disagreements[0]}`,
+      evidence,
+      'timeouts',
+      null,
     );
   }
   if (minors.size > 1) {

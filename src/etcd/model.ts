@@ -151,6 +151,16 @@ export interface UnmatchedEndpoint {
 }
 
 /** A given or learnt endpoint that did not give the member list, and why. */
+/** One member's own member list (a diagnosis reads every reachable member's: do they agree?). */
+export interface MemberListView {
+  /** The member asked (name, or id when it has none). */
+  member: string;
+  memberId: string;
+  /** What it lists, ids as 16-digit hex; null when it could not be read. */
+  members: Array<{ id: string; name: string; peerURLs: string[]; isLearner: boolean }> | null;
+  error: string | null;
+}
+
 export interface DiscoveryError {
   endpoint: string;
   error: string;

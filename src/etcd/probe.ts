@@ -17,6 +17,7 @@ import {
   type MemberReport,
   type MemberStatus,
   type MemberWarning,
+  type MemberListView,
 } from './model';
 import { evaluateChecklist } from './checklist';
 import { scrapeMetrics } from '../metrics/scrape';
@@ -290,10 +291,9 @@ export class ClusterInspector {
     let othersDone: () => void = () => undefined;
     const clock =
       started && peerUrl
-        ? waitFor(
-            new Promise<void>((resolve) => (othersDone = resolve)),
-            timeoutMs / 2,
-          ).then(() => this.measureClock(peerUrl, deadline, timeoutMs))
+        ? waitFor(new Promise<void>((resolve) => (othersDone = resolve)), timeoutMs / 2).then(() =>
+            this.measureClock(peerUrl, deadline, timeoutMs),
+          )
         : Promise.resolve(null);
     if (!endpoint) {
       othersDone();
@@ -367,7 +367,10 @@ export class ClusterInspector {
       setError(report, describeError(error, timeoutMs));
     }
     if (report.status) report.health = await health(report.status, healthRead, statusStarted, timeoutMs);
-    void Promise.all([healthRead, this.waitForMetrics || !previousMetrics ? reading : undefined]).then(othersDone);
+    // Status answered (or failed) and health judged (a member without a leader is judged from its status,
+    // without waiting for its health read, which would wait for a leader): the clock may start once the
+    // /metrics read this refresh waits for is in.
+    void Promise.resolve(this.waitForMetrics || !previousMetrics ? reading : undefined).then(othersDone);
     const [clientPort, peerOk, advertised, clockResult] = await Promise.all([
       report.reachable ? 'open' : clientPortTimer,
       peer,
@@ -479,6 +482,28 @@ export class ClusterInspector {
         this.clients.delete(endpoint);
       }
     }
+  }
+
+  /**
+   * Every reachable member's own member list, asked of that member (a diagnosis compares them: a member that
+   * missed a membership change while cut off lists other members, or other peer URLs, than the rest).
+   */
+  async memberViews(s: ClusterSnapshot): Promise<MemberListView[]> {
+    const deadline = new Date(Date.now() + this.timeoutMs);
+    return Promise.all(
+      s.members
+        .filter((m) => m.reachable && m.endpoint)
+        .map(async (m): Promise<MemberListView> => {
+          const view: MemberListView = { member: m.name || m.id, memberId: m.id, members: null, error: null };
+          try {
+            const list = await this.client(m.endpoint as string).memberList(deadline);
+            view.members = list.members.map((x) => ({ id: toHexId(x.ID), name: x.name, peerURLs: x.peerURLs, isLearner: x.isLearner }));
+          } catch (error) {
+            view.error = describeError(error, this.timeoutMs).text;
+          }
+          return view;
+        }),
+    );
   }
 
   /** Closes every connection. */

@@ -17,7 +17,8 @@ import {
 import { runbookStep, type RunbookStep, type StepId } from '../etcd/runbook/steps';
 import { clusterState, type Tone } from './clusterState';
 import type { StatusPanelCommand } from './messages';
-import { checkFixes } from './checkFixes';
+import { checkFixes, MUTATING_FIX_COMMANDS, readOnlyButtonReason, type FixCommand } from './checkFixes';
+import { diagnose, type Diagnosis } from '../etcd/causes';
 import type { MetricsChartsView } from './metricsCharts';
 
 export type { CheckOutcome, TableKind, Tone };
@@ -76,7 +77,12 @@ export interface ChecklistRow {
 export interface StatusBanner {
   title: string;
   detail: string;
+  /** The runbook step of the top cause (else of the leader check). */
   action: StatusAction | null;
+  /** The cause engine's answer (src/etcd/causes.ts), when its top cause is confirmed or likely: its sentence and verdict. */
+  cause: { headline: string; verdict: 'confirmed' | 'likely' } | null;
+  /** The top cause's action, when the panel may run it (the recovery guide, a defragmentation). */
+  causeAction: StatusAction | null;
 }
 
 /** Everything the status webview renders for one cluster. */
@@ -136,7 +142,7 @@ export function buildStatusViewModel(
   cluster: string,
   s: ClusterSnapshot | undefined,
   refreshing: boolean,
-  options: { readOnly?: boolean; metrics?: MetricsChartsView | null } = {},
+  options: { readOnly?: boolean; metrics?: MetricsChartsView | null; diagnosis?: Diagnosis } = {},
 ): StatusViewModel {
   const { text, tone } = clusterState(s, refreshing);
   const vm: StatusViewModel = {
@@ -196,6 +202,8 @@ export function buildStatusViewModel(
       title: 'No endpoint answered',
       detail: 'No member list could be had from any configured endpoint; see the problems below.',
       action: stepAction(cluster, runbookStep('connectivity')),
+      cause: null,
+      causeAction: null,
     };
   } else if (!s.leaderId || !q.hasQuorum) {
     const down = s.members.filter((m) => m.started && !m.isLearner && !m.reachable).map(label);
@@ -208,8 +216,26 @@ export function buildStatusViewModel(
         (down.length ? `. Down: ${down.join(', ')}` : '') +
         (leaderCheck?.suggestion ? `. ${leaderCheck.suggestion}` : ''),
       action: stepAction(cluster, step),
+      cause: null,
+      causeAction: null,
     };
     vm.banner.title = vm.banner.title.charAt(0).toUpperCase() + vm.banner.title.slice(1);
+    // Why: the cause engine on this snapshot (the host passes one with the cluster's timeline when it has one).
+    const d = options.diagnosis ?? diagnose({ snapshot: s });
+    const top = d.causes[0];
+    if (top && (top.verdict === 'confirmed' || top.verdict === 'likely')) {
+      vm.banner.cause = { headline: d.headline, verdict: top.verdict };
+      vm.banner.action = stepAction(cluster, runbookStep(top.stepId));
+      const command = top.action?.command;
+      if (top.action && (command === 'etcdInspector.showRecoveryGuide' || command === 'etcdInspector.defragmentCluster')) {
+        vm.banner.causeAction = {
+          title: top.action.title,
+          command,
+          args: { cluster },
+          disabled: MUTATING_FIX_COMMANDS.has(command as FixCommand) && options.readOnly ? readOnlyButtonReason(cluster) : null,
+        };
+      }
+    }
   }
   return vm;
 }

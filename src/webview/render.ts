@@ -238,7 +238,15 @@ export function renderCluster(vm: StatusViewModel, actions: Actions): HTMLElemen
       { class: 'banner', role: 'region', 'aria-label': 'Cluster problem' },
       el('p', { class: 'banner-title' }, symbol('✗'), vm.banner.title.toUpperCase()),
       el('p', { class: 'banner-detail' }, vm.banner.detail),
+      vm.banner.cause &&
+        el(
+          'p',
+          { class: 'banner-cause' },
+          el('strong', {}, vm.banner.cause.verdict === 'confirmed' ? 'Cause: ' : 'Likely cause: '),
+          vm.banner.cause.headline,
+        ),
       vm.banner.action && actionButton(k('banner'), vm.banner.action, actions, vm.banner.title),
+      vm.banner.causeAction && actionButton(k('banner-cause'), vm.banner.causeAction, actions, vm.banner.title),
     );
 
   if (!vm.loaded) {

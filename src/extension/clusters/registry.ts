@@ -140,6 +140,10 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
    * port is not reachable from here, every host's NTP state, the links between the member hosts.
    */
   /** The cluster's timeline (undefined for an unknown cluster). */
+  downSince(name: string): Record<string, string> | undefined {
+    return this.timeline(name)?.downSinceAll();
+  }
+
   timeline(name: string): Timeline | undefined {
     return this.entries.get(name)?.timeline;
   }

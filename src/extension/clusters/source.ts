@@ -11,6 +11,8 @@ export interface ClusterStateSource {
   names(): string[];
   /** The latest complete snapshot, or undefined before the first refresh finished. */
   snapshot(name: string): ClusterSnapshot | undefined;
+  /** When each of the cluster's down members was first seen down (member id → ISO time), from its timeline. */
+  downSince?(name: string): Record<string, string> | undefined;
   /** True while a refresh of the cluster is running. */
   isRefreshing(name: string): boolean;
   /** Refreshes one cluster, or all when no name is given. */

@@ -12,6 +12,7 @@ import {
 import { RUNBOOK_STEPS, runbookStepMarkdown, stepByNumber, type RunbookStep, type StepId } from '../../etcd/runbook/steps';
 import type { ClusterSetting } from '../../shared/settings';
 import { passwordKey, type ClusterRegistry } from '../clusters/registry';
+import { forgetSshSecrets } from '../ssh/prompts';
 import type { Settings } from '../settings';
 import type { TreeNode } from '../tree/clusterTree';
 import { writeAlertRules } from './alertRules';
@@ -183,15 +184,20 @@ async function removeCluster({ registry, settings, secrets, log }: Deps, node?: 
   if (!name) return;
   const answer = await vscode.window.showWarningMessage(
     `Remove the etcd cluster "${name}" from etcd Inspector?`,
-    { modal: true, detail: 'This only forgets the connection settings and the stored password; the cluster itself is not touched.' },
+    {
+      modal: true,
+      detail: 'This only forgets the connection settings and the stored passwords (etcd, SSH); the cluster itself is not touched.',
+    },
     'Remove',
   );
   if (answer !== 'Remove') return;
   const setting = registry.setting(name);
   const removed = await settings.removeCluster(name);
   if (setting?.username) await secrets.delete(passwordKey(name, setting.username));
+  const sshSecrets = await forgetSshSecrets(secrets, name);
   log.info(
-    `cluster "${name}" removed from ${removed?.where ?? 'settings (it was in none that is shown)'}${setting?.username ? ' and its password from secret storage' : ''}`,
+    `cluster "${name}" removed from ${removed?.where ?? 'settings (it was in none that is shown)'}${setting?.username ? ' and its password from secret storage' : ''}` +
+      (sshSecrets > 0 ? `; ${sshSecrets} SSH passphrase(s) and password(s) forgotten` : ''),
   );
 }
 

@@ -20,8 +20,10 @@ export async function diagnoseCluster(registry: ClusterRegistry, cluster: string
   const snapshot = registry.snapshot(cluster);
   if (!snapshot) return;
   const timeline = registry.timeline(cluster);
+  const memberViews = await (await registry.inspector(cluster))?.memberViews(snapshot);
   const d = diagnose({
     snapshot,
+    memberViews,
     downSince: timeline?.downSinceAll(),
     matrix: registry.sshMatrix(cluster),
     config: openConfigFindings(snapshot),

@@ -15,7 +15,7 @@ import { hostLabel, MemberHosts, type HostMember } from '../../ssh/hosts';
 import type { SshError, SessionOptions } from '../../ssh/session';
 import { memberHostSpec, type SshHop } from '../../ssh/target';
 import type { ClusterSetting } from '../../shared/settings';
-import { OneQuestionAtATime, hostKeyQuestion, hostKeyQuestionKey, passphraseKey, sshPasswordKey } from './prompts';
+import { OneQuestionAtATime, hostKeyQuestion, hostKeyQuestionKey, passphraseKey, sshPasswordKey, storeSshSecret } from './prompts';
 
 /** Deadline of the connection and authentication of each hop. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -156,7 +156,7 @@ export class SshHostsFactory {
         });
         if (typed === undefined) return undefined;
         if (await opens(file, typed)) {
-          await this.secrets.store(key, typed);
+          await storeSshSecret(this.secrets, cluster, key, typed);
           return typed;
         }
       }
@@ -185,7 +185,7 @@ export class SshHostsFactory {
       ignoreFocusOut: true,
     });
     if (password === undefined || password === '') return;
-    await this.secrets.store(sshPasswordKey(cluster, target), password);
+    await storeSshSecret(this.secrets, cluster, sshPasswordKey(cluster, target), password);
     this.log.info(`${cluster}: SSH password of ${target.user}@${target.host}:${target.port} stored in secret storage`);
   }
 }

@@ -82,3 +82,40 @@ export function hostKeyQuestion(
     trust: 'Trust and Connect',
   };
 }
+
+/** The part of VS Code's SecretStorage the SSH secrets' index uses. */
+export interface SecretStore {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
+
+/**
+ * SecretStorage cannot list its keys, and a cluster's SSH secrets are keyed by file and by host: each is
+ * recorded in the cluster's index when stored, so that removing the cluster forgets them all.
+ */
+const indexKey = (cluster: string): string => `etcdInspector.ssh.index/${cluster}`;
+
+async function readIndex(secrets: SecretStore, cluster: string): Promise<string[]> {
+  try {
+    const list = JSON.parse((await secrets.get(indexKey(cluster))) ?? '[]') as unknown;
+    return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Stores an SSH secret of a cluster and records its key in the cluster's index. */
+export async function storeSshSecret(secrets: SecretStore, cluster: string, key: string, value: string): Promise<void> {
+  await secrets.store(key, value);
+  const keys = await readIndex(secrets, cluster);
+  if (!keys.includes(key)) await secrets.store(indexKey(cluster), JSON.stringify([...keys, key]));
+}
+
+/** Forgets every SSH secret stored for a cluster (its passphrases and passwords) and the index; returns how many. */
+export async function forgetSshSecrets(secrets: SecretStore, cluster: string): Promise<number> {
+  const keys = await readIndex(secrets, cluster);
+  for (const key of keys) await secrets.delete(key);
+  await secrets.delete(indexKey(cluster));
+  return keys.length;
+}

@@ -256,3 +256,59 @@ test('diagnose --interval: /metrics read twice, the figures of the interval unde
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--interval must be a number of seconds/);
 });
+
+test('diagnose --config: the members’ configuration files linted together weigh in the configuration-mismatch cause', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3 });
+  const dir = mkdtempSync(join(tmpdir(), 'etcd-inspector-diagnose-config-'));
+  t.after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await cluster.destroy();
+  });
+  const peers = cluster.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  // Two members' files that agree on everything but the cluster token: started, they would form two clusters.
+  const files = ['etcd-1', 'etcd-2'].map((name, i) => {
+    const file = join(dir, `${name}.conf`);
+    const own = cluster.member(name).peerUrl;
+    writeFileSync(
+      file,
+      [`ETCD_NAME=${name}`, `ETCD_INITIAL_CLUSTER=${peers}`, `ETCD_INITIAL_ADVERTISE_PEER_URLS=${own}`, `ETCD_LISTEN_PEER_URLS=${own}`]
+        .concat([`ETCD_INITIAL_CLUSTER_TOKEN=token-${i}`, 'ETCD_INITIAL_CLUSTER_STATE=new', ''])
+        .join('\n'),
+    );
+    return file;
+  });
+  const conn = ['--endpoints', cluster.endpoints[0], '--timeout-ms', '1500', '--interval', '0'];
+  type Json = { causes: Array<{ id: string; verdict: string; summary: string; evidence: Array<{ source: string; text: string }> }> };
+
+  const without = JSON.parse((await cli(['diagnose', ...conn, '-w', 'json'])).stdout) as Json;
+  assert.equal(without.causes.find((c) => c.id === 'config-mismatch')?.verdict, 'unknown');
+
+  const run = await cli(['diagnose', ...conn, '-w', 'json', '--config', files[0], '--config', files[1]]);
+  const json = JSON.parse(run.stdout) as Json;
+  const mismatch = json.causes[0];
+  assert.equal(mismatch.id, 'config-mismatch', JSON.stringify(json.causes.map((c) => [c.id, c.verdict])));
+  assert.equal(mismatch.verdict, 'likely');
+  assert.match(mismatch.summary, /cross-file-token/);
+  const lines = mismatch.evidence.filter((e) => e.source === 'config').map((e) => e.text);
+  assert.deepEqual(
+    lines.map((l) => l.replace(dir, '<dir>')),
+    [
+      '<dir>/etcd-1.conf:5: cross-file-token: initial-cluster-token "token-0" differs from "token-1" in etcd-2.conf: members with different tokens form different clusters.',
+      '<dir>/etcd-2.conf:5: cross-file-token: initial-cluster-token "token-1" differs from "token-0" in etcd-1.conf: members with different tokens form different clusters.',
+    ],
+  );
+  // The same in the text report, first.
+  const text = await cli(['diagnose', ...conn, '--config', files[0], '--config', files[1]]);
+  assert.match(text.stdout.split('\n').slice(0, 3).join('\n'), /config|configuration/i);
+  assert.match(text.stdout, /etcd-1\.conf:5: cross-file-token/);
+
+  // A file that cannot be read: exit 2 naming it, and no report.
+  const missing = await cli(['diagnose', ...conn, '--config', join(dir, 'nope.conf')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.conf/);
+  assert.equal(missing.stdout, '');
+  // status takes no --config.
+  const status = await cli(['status', '--endpoints', cluster.endpoints[0], '--config', files[0]]);
+  assert.equal(status.code, 2);
+  assert.match(status.stderr, /--config is an option of diagnose/);
+});

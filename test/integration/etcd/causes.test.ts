@@ -13,7 +13,7 @@ import { shiftedPeer } from '../../harness/clockShift';
 import { PeerClock } from '../../../src/etcd/clock';
 import { clockCheck } from '../../../src/etcd/checklist';
 import { ClusterInspector } from '../../../src/etcd/probe';
-import { CAUSE_IDS, diagnose, type Cause, type CauseId, type DiagnosisInput } from '../../../src/etcd/causes';
+import { CAUSE_IDS, diagnose, memberListDisagreements, type Cause, type CauseId, type DiagnosisInput } from '../../../src/etcd/causes';
 import { MemberMetricsHistory } from '../../../src/metrics/figures';
 import { parseSample } from '../../../src/metrics/sample';
 import type { ClusterSnapshot } from '../../../src/etcd/model';
@@ -153,6 +153,67 @@ for (const version of ['3.5', '3.4'] as const) {
     assert.notEqual(causes.find((c) => c.id === 'member-failure')?.verdict, 'confirmed');
     cluster.healAll();
   });
+}
+
+test('etcd 3.5: a learner removed while a follower is cut off — that member still lists it, and the lists disagree', async (t) => {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 3, peerProxy: true });
+  t.after(() => cluster.destroy());
+  const i = inspector(t, cluster.endpoints);
+  // A learner that is never started (it counts for no quorum), added while every member is connected (etcd
+  // refuses a membership change otherwise: "unhealthy cluster"), and known to all three.
+  // (etcd wants every peer connected for 5 s first: a fresh cluster answers "unhealthy cluster" until then.)
+  const added = await eventually(
+    () => cluster.etcdctl(['member', 'add', 'learner-x', '--learner', '--peer-urls=http://127.0.0.1:9']),
+    (r) => r.code === 0 || !/unhealthy cluster/.test(r.stderr),
+    20_000,
+  );
+  assert.equal(added.code, 0, added.stderr);
+  const learnerId = /Member ([0-9a-f]+) added/.exec(added.stdout)?.[1] ?? '';
+  assert.ok(learnerId, added.stdout);
+  const healthy = await eventually(
+    () => i.refresh(),
+    (s) => s.quorum.healthy === 3 && s.leaderId !== null && s.members.length === 4,
+  );
+  await eventually(
+    async () => i.memberViews(healthy),
+    (views) => views.length === 3 && views.every((v) => v.members?.length === 4),
+  );
+  const follower = healthy.members.find((m) => m.started && !m.isLeader)?.name ?? '';
+  cluster.isolate(follower);
+  // Removed through the two that keep a leader (removing a learner never costs quorum).
+  const others = healthy.members.filter((m) => m.started && m.name !== follower).map((m) => m.endpoint as string);
+  const removed = await cluster.etcdctl(['member', 'remove', learnerId], { endpoints: others });
+  assert.equal(removed.code, 0, removed.stderr);
+  const s = await eventually(
+    () => i.refresh(),
+    (x) => x.members.length === 3 && x.members.find((m) => m.name === follower)?.status?.leaderId === '0000000000000000',
+    20_000,
+  );
+  const memberViews = await i.memberViews(s);
+  assert.equal(memberViews.length, 3, 'the three started members were asked');
+  const d = diagnose({ snapshot: s, memberViews });
+  const mismatch = d.causes.find((c) => c.id === 'config-mismatch');
+  assert.equal(mismatch?.verdict, 'likely', JSON.stringify(d.causes.map((c) => [c.id, c.verdict])));
+  const lines = mismatch?.evidence.filter((e) => e.source === 'member-list').map((e) => e.text) ?? [];
+  assert.deepEqual(lines, [
+    `${follower}'s member list lists ${learnerId.padStart(16, '0')}, which the others do not (${s.members
+      .filter((m) => m.name !== follower)
+      .map((m) => m.name)
+      .join(', ')} agree on 3 member(s))`,
+  ]);
+  // The partition is what is wrong; the disagreement is what it left behind.
+  assert.equal(d.causes[0].id, 'partition');
+  cluster.healAll();
+  // Healed, the member catches up with the change and the lists agree again.
+  await eventually(
+    async () => memberListDisagreementsOf(i, await i.refresh()),
+    (lines) => lines.length === 0,
+    20_000,
+  );
+});
+
+async function memberListDisagreementsOf(i: ClusterInspector, s: ClusterSnapshot): Promise<string[]> {
+  return memberListDisagreements(await i.memberViews(s));
 }
 
 test('etcd 3.5: a member whose clock is 3 s ahead (its /raft/probing answer shifted) — clock skew first', async (t) => {

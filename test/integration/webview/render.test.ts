@@ -290,6 +290,9 @@ test('quorum lost in a dark theme: prominent banner, pass/fail in words and symb
   await settle(page);
   const banner = page.getByRole('region', { name: 'Cluster problem' });
   assert.match((await banner.textContent()) ?? '', /1 of 3 voting members reachable, quorum needs 2\. Down: etcd-1, etcd-2/);
+  // The header names the top cause (the cause engine's sentence) and offers its action.
+  assert.match((await banner.locator('.banner-cause').textContent()) ?? '', /^Cause: No leader: quorum lost — 2 of 3 voting members down/);
+  await banner.getByRole('button', { name: /Show the quorum-loss recovery guide/ }).waitFor();
   const bannerBox = await banner.boundingBox();
   assert.ok(bannerBox && bannerBox.y < 200, 'the banner is at the top of the page');
   const outcomes = await page.locator('.outcome').allTextContents();

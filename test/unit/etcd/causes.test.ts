@@ -2,9 +2,9 @@
 // pointing at its source, the others not confirmed; a healthy cluster confirms nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CAUSE_IDS, diagnose, type Cause, type CauseId, type DiagnosisInput } from '../../../src/etcd/causes';
+import { CAUSE_IDS, diagnose, memberListDisagreements, type Cause, type CauseId, type DiagnosisInput } from '../../../src/etcd/causes';
 import { causesMarkdown, renderCauses } from '../../../src/etcd/printer';
-import { NO_LEADER, type ClockReading, type MemberReport } from '../../../src/etcd/model';
+import { NO_LEADER, type ClockReading, type MemberListView, type MemberReport } from '../../../src/etcd/model';
 import type { LogSummary } from '../../../src/etcd/logs/patterns';
 import { A, B, C, member, snapshot } from '../../support/builders';
 import { healthyFigures, quantile } from '../../support/figures';
@@ -190,4 +190,63 @@ test('the connectivity matrix: a peer link cut between two members that are up i
     'member-failure',
   );
   assert.notEqual(byId(dead, 'partition').verdict, 'confirmed');
+});
+
+/** A member list as one member gives it: [name, id, peer URLs]. */
+function view(member: string, list: Array<[string, string, string[]]> | null, error: string | null = null): MemberListView {
+  return {
+    member,
+    memberId: member,
+    members: list && list.map(([name, id, peerURLs]) => ({ id, name, peerURLs, isLearner: false })),
+    error,
+  };
+}
+
+test('member lists: a member that missed a change is named with what it lacks, adds and places elsewhere', () => {
+  const three: Array<[string, string, string[]]> = [
+    ['etcd-1', '01', ['http://a:2380']],
+    ['etcd-2', '02', ['http://b:2380']],
+    ['etcd-3', '03', ['http://c:2380']],
+  ];
+  const four: Array<[string, string, string[]]> = [...three, ['', '04', ['http://d:2380']]];
+  assert.deepEqual(memberListDisagreements([view('etcd-1', three), view('etcd-2', three), view('etcd-3', three)]), []);
+  // Order of members and of peer URLs does not matter; a member that could not be asked is left out.
+  assert.deepEqual(
+    memberListDisagreements([view('etcd-1', three), view('etcd-2', [...three].reverse()), view('etcd-3', null, 'timeout')]),
+    [],
+  );
+  assert.deepEqual(memberListDisagreements([view('etcd-1', four), view('etcd-2', four), view('etcd-3', three)]), [
+    "etcd-3's member list does not list 04 (etcd-1, etcd-2 agree on 4 member(s))",
+  ]);
+  const moved: Array<[string, string, string[]]> = [
+    three[0],
+    ['etcd-2', '02', ['http://b2:2380']],
+    three[2],
+    ['x', '09', ['http://x:2380']],
+  ];
+  assert.deepEqual(memberListDisagreements([view('etcd-1', three), view('etcd-2', three), view('etcd-3', moved)]), [
+    "etcd-3's member list lists x, which the others do not; has etcd-2 at http://b2:2380 where the others have http://b:2380 (etcd-1, etcd-2 agree on 3 member(s))",
+  ]);
+  // One list read: nothing to compare.
+  assert.deepEqual(memberListDisagreements([view('etcd-1', three)]), []);
+});
+
+test('member lists that disagree make the configuration mismatch likely, with each disagreement as evidence', () => {
+  const s = snapshot([member(A, { isLeader: true }), member(B), member(C)]);
+  const three: Array<[string, string, string[]]> = s.members.map((m) => [m.name, m.id, m.peerURLs]);
+  const added: Array<[string, string, string[]]> = [...three, ['', 'ffffffffffffffff', ['http://10.0.0.9:2380']]];
+  const d = diagnose({ snapshot: s, memberViews: [view('etcd-1', added), view('etcd-2', added), view('etcd-3', three)] });
+  const mismatch = d.causes.find((c) => c.id === 'config-mismatch');
+  assert.equal(mismatch?.verdict, 'likely');
+  assert.match(
+    mismatch?.summary ?? '',
+    /^the members disagree on who is in the cluster: etcd-3's member list does not list ffffffffffffffff/,
+  );
+  assert.deepEqual(
+    mismatch?.evidence.filter((e) => e.source === 'member-list').map((e) => e.text),
+    ["etcd-3's member list does not list ffffffffffffffff (etcd-1, etcd-2 agree on 4 member(s))"],
+  );
+  // Lists that agree change nothing.
+  const agreed = diagnose({ snapshot: s, memberViews: [view('etcd-1', three), view('etcd-2', three), view('etcd-3', three)] });
+  assert.equal(agreed.causes.find((c) => c.id === 'config-mismatch')?.verdict, 'unknown');
 });

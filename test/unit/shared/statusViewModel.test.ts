@@ -65,6 +65,15 @@ test('quorum lost: NO LEADER summary, a banner naming the down members, failing 
     command: 'etcdInspector.showRunbookStep',
     args: { cluster: 'prod', step: 5 },
   });
+  // The header says why: the cause engine's top cause, its sentence, and its action when the panel may run it.
+  assert.equal(vm.banner.cause?.verdict, 'confirmed');
+  assert.match(vm.banner.cause?.headline ?? '', /^No leader: quorum lost — 2 of 3 voting members down \(etcd-1: .*etcd-2: /);
+  assert.deepEqual(vm.banner.causeAction, {
+    title: 'Show the quorum-loss recovery guide',
+    command: 'etcdInspector.showRecoveryGuide',
+    args: { cluster: 'prod' },
+    disabled: null,
+  });
   const leader = vm.checks.find((c) => c.id === 'leader-exists');
   assert.equal(leader?.outcome, 'fail');
   assert.deepEqual(leader?.action, {

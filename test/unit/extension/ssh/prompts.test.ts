@@ -8,8 +8,10 @@ import {
   OneQuestionAtATime,
   hostKeyQuestion,
   hostKeyQuestionKey,
+  forgetSshSecrets,
   passphraseKey,
   sshPasswordKey,
+  storeSshSecret,
 } from '../../../../src/extension/ssh/prompts';
 
 test('secret keys name the cluster and the key file or the login; clusters do not share them', () => {
@@ -124,4 +126,40 @@ test('the host key question names the host, the port and the fingerprint, and wh
     hostKeyQuestion('p', { alias: 'h', host: 'h', port: 22 }, 'ssh-ed25519', 'SHA256:e', '/s').message,
     /^The host key of h port 22 /,
   );
+});
+
+/** An in-memory SecretStorage (its get/store/delete): the index logic is pure. */
+function memorySecrets(): {
+  map: Map<string, string>;
+  get(k: string): Promise<string | undefined>;
+  store(k: string, v: string): Promise<void>;
+  delete(k: string): Promise<void>;
+} {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: async (k) => map.get(k),
+    store: async (k, v) => void map.set(k, v),
+    delete: async (k) => void map.delete(k),
+  };
+}
+
+test('removing a cluster forgets its SSH passphrases and passwords, and only its own', async () => {
+  const secrets = memorySecrets();
+  const hop = { user: 'ops', host: '10.0.0.1', port: 22 };
+  await storeSshSecret(secrets, 'prod', passphraseKey('prod', '/home/ops/.ssh/id_ed25519'), 'pp');
+  await storeSshSecret(secrets, 'prod', sshPasswordKey('prod', hop), 'pw');
+  await storeSshSecret(secrets, 'prod', sshPasswordKey('prod', hop), 'pw2'); // stored again: one index entry
+  await storeSshSecret(secrets, 'staging', sshPasswordKey('staging', hop), 'other');
+  secrets.map.set('etcdInspector.password/prod/root', 'etcd'); // the etcd password is removed by its own key
+  assert.equal(await forgetSshSecrets(secrets, 'prod'), 2);
+  assert.deepEqual([...secrets.map.keys()].sort(), [
+    'etcdInspector.password/prod/root',
+    'etcdInspector.ssh.index/staging',
+    sshPasswordKey('staging', hop),
+  ]);
+  assert.equal(await forgetSshSecrets(secrets, 'prod'), 0, 'nothing left to forget');
+  // A damaged index forgets nothing it cannot name, and does not throw.
+  secrets.map.set('etcdInspector.ssh.index/staging', '{not json');
+  assert.equal(await forgetSshSecrets(secrets, 'staging'), 0);
 });
