@@ -2,7 +2,8 @@
 // member's host is 127.0.0.1, its peer URL's host): clocks (≈ 0 here; +5 s with Debian's faketime on the
 // clock command), logs fetched and their patterns counted after a forced leader change, the connectivity
 // matrix finding the links to a killed member cut, a rolling restart that keeps writes flowing, the quorum
-// guard refusing it with a member down, and starting that member again. The members run under the harness's
+// guard refusing it with a member down, and starting that member again; and clock skew found over SSH where
+// the peer ports cannot be read from here (the cause engine ranks it first). The members run under the harness's
 // stand-in for systemd (test/harness/memberService.ts), which the restart and start templates call.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +21,9 @@ import type { SshOptions } from '../../../src/ssh/target';
 import { ActionRefusedError, type ActionContext } from '../../../src/etcd/actions/action';
 import { rollingRestart, startMember } from '../../../src/etcd/actions/restart';
 import type { ClusterSnapshot } from '../../../src/etcd/model';
+import { diagnose } from '../../../src/etcd/causes';
+import { withSshFindings, type SshMeasurements } from '../../../src/ssh/findings';
+import { generatePki } from '../../harness/tls';
 
 let sshd: Sshd;
 let cluster: EtcdCluster;
@@ -193,4 +197,46 @@ test('rolling restart of the 3 members: followers first, the leader last after l
     await writers.stop().catch(() => undefined);
     hosts.close();
   }
+});
+
+test('clock skew over SSH where the peer ports cannot be read (https peers, no peer certificate here): one member under faketime +3 s — clock skew first', async (t) => {
+  const pki = generatePki();
+  t.after(() => pki.dispose());
+  const skewCluster = await EtcdCluster.start({
+    version: '3.5',
+    size: 3,
+    peerTls: { caFile: pki.caFile, serverCertFile: pki.serverCertFile, serverKeyFile: pki.serverKeyFile, clientCertAuth: true },
+  });
+  t.after(() => skewCluster.destroy());
+  const i = new ClusterInspector({ name: 'skew', endpoints: skewCluster.endpoints, timeoutMs: 2000 });
+  t.after(() => i.dispose());
+  // No peer TLS files in the profile: /raft/probing refuses this process, so no member's clock is read from here.
+  const s = await settles(async () => {
+    const x = await i.refresh();
+    assert.equal(x.quorum.healthy, 3);
+    for (const m of x.members) assert.match(m.clockError ?? '', /raft\/probing: TLS handshake failed/);
+    return x;
+  }, 30_000);
+  const skewed = s.members.find((m) => m.name === 'etcd-2');
+  assert.ok(skewed);
+  const hosts = await hostsFor({
+    commands: { clock: "if [ {name} = etcd-2 ]; then faketime -f '+3s' date +%s.%N; else date +%s.%N; fi", ntp: 'false' },
+  });
+  t.after(() => hosts.close());
+  const clocks = await hosts.each(s.members, (m) => sshClock(hosts, m));
+  const measured: SshMeasurements = {
+    clocks: new Map(clocks.map((c) => [c.member.id, { reading: c.value ?? null, error: c.error?.message ?? null }])),
+    matrix: null,
+  };
+  const merged = withSshFindings(s, measured);
+  assert.ok(
+    merged.members.every((m) => m.clock?.source === 'ssh'),
+    'the SSH readings stand in for the unread peer ports',
+  );
+  const d = diagnose({ snapshot: merged });
+  const shown = JSON.stringify(d.causes.map((c) => [c.id, c.verdict, c.summary]));
+  assert.equal(d.causes[0].id, 'clock-skew', shown);
+  assert.equal(d.causes[0].verdict, 'confirmed', shown);
+  assert.match(d.causes[0].summary, /etcd-2/);
+  for (const c of d.causes.slice(1)) assert.notEqual(c.verdict, 'confirmed', shown);
 });
