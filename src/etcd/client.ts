@@ -324,7 +324,7 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
   if (/authentication failed|invalid user ID or password/i.test(raw)) {
     return { kind: 'auth', text: 'authentication failed: wrong user name or password' };
   }
-  if (/user name is empty|user name not found/i.test(raw)) {
+  if (/user name is empty|user name not found|invalid auth token/i.test(raw)) {
     return { kind: 'auth', text: `authentication failed: ${message.replace(/^.*?etcdserver: /, '')}` };
   }
   if (/authentication is not enabled/i.test(raw)) {

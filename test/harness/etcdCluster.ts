@@ -497,8 +497,9 @@ export class EtcdCluster {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await this.peerProxy?.close();
+    // The members first: while they run they redial the proxy many times a second.
     await Promise.all(this.members.map((m) => this.kill(m.name).catch(() => undefined)));
+    await this.peerProxy?.close();
     if (!this.options.baseDir) rmSync(this.baseDir, { recursive: true, force: true });
     this.untrackDir();
   }

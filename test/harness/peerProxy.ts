@@ -80,6 +80,8 @@ export class PeerProxy {
   /** Directed cuts "from>to" and how each fails. */
   private readonly cuts = new Map<string, CutMode>();
   private readonly live = new Set<Live>();
+  /** Every dialling socket accepted and not closed yet, identified or not. */
+  private readonly sockets = new Set<Socket>();
   private readonly idNames = new Map<string, string>();
   private readonly accepted: Live[] = [];
   readonly events: ProxyEvent[] = [];
@@ -174,12 +176,17 @@ export class PeerProxy {
     return new Map(this.idNames);
   }
 
-  /** Stops listening and ends every connection. Safe to call twice. */
+  /**
+   * Stops listening and ends every connection, those still being identified too (a server's close waits for
+   * all of its connections). Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const c of this.live) this.end(c);
-    await Promise.all([...this.servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const closing = [...this.servers.values()].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(closing);
   }
 
   private member(name: string): ProxiedMember {
@@ -189,6 +196,12 @@ export class PeerProxy {
   }
 
   private accept(client: Socket, to: string): void {
+    if (this.closed) {
+      client.destroy();
+      return;
+    }
+    this.sockets.add(client);
+    client.once('close', () => this.sockets.delete(client));
     client.on('error', () => undefined);
     const chunks: Buffer[] = [];
     let size = 0;

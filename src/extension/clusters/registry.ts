@@ -134,16 +134,12 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return this.entries.get(name)?.live;
   }
 
-  /**
-   * Records what the SSH commands measured (clocks merged per member, the matrix replaced) and applies it to
-   * the cluster's checks now and on every refresh for SSH_FINDINGS_TTL_MS: the clocks of members whose peer
-   * port is not reachable from here, every host's NTP state, the links between the member hosts.
-   */
-  /** The cluster's timeline (undefined for an unknown cluster). */
+  /** When each down member of the cluster was first seen down, from its timeline. */
   downSince(name: string): Record<string, string> | undefined {
     return this.timeline(name)?.downSinceAll();
   }
 
+  /** The cluster's timeline (undefined for an unknown cluster). */
   timeline(name: string): Timeline | undefined {
     return this.entries.get(name)?.timeline;
   }
@@ -154,6 +150,11 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return ssh && Date.now() - ssh.at < SSH_FINDINGS_TTL_MS ? ssh.measured.matrix : null;
   }
 
+  /**
+   * Records what the SSH commands measured (clocks merged per member, the matrix replaced) and applies it to
+   * the cluster's checks now and on every refresh for SSH_FINDINGS_TTL_MS: the clocks of members whose peer
+   * port is not reachable from here, every host's NTP state, the links between the member hosts.
+   */
   recordSsh(name: string, measured: Partial<Pick<SshMeasurements, 'clocks' | 'matrix'>>): void {
     const entry = this.entries.get(name);
     if (!entry) return;

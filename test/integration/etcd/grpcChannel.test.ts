@@ -186,3 +186,25 @@ test('a connection that never completes (a port that accepts nothing) is dropped
   }
   await assert.rejects(channel.unary('/x', Buffer.alloc(0), {}, soon()), /is closed/);
 });
+
+test('auth: a token etcd no longer accepts (simple token, 1 s TTL) is replaced once, for reads and writes alike', async (t) => {
+  const authCluster = await EtcdCluster.start({ version: '3.5', size: 1, extraArgs: ['--auth-token', 'simple', '--auth-token-ttl', '1'] });
+  t.after(() => authCluster.destroy());
+  const password = 'p4ss-w0rd';
+  await authCluster.enableAuth(password);
+  const endpoint = authCluster.endpoints[0];
+  const client = new EndpointClient(endpoint, { name: 'auth', endpoints: [endpoint], username: 'root', password });
+  t.after(() => client.close());
+  assert.equal(typeof (await client.put('/k', 'v1', soon())), 'number');
+  // Idle past the token's TTL: etcd drops it and answers "invalid auth token"; the client authenticates again.
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.equal(await client.get('/k', soon()), 'v1');
+  await new Promise((r) => setTimeout(r, 2500));
+  await client.put('/k', 'v2', soon());
+  assert.equal(await client.get('/k', soon()), 'v2');
+  // A wrong password is not retried into success, and names the failure.
+  const wrong = new EndpointClient(endpoint, { name: 'auth', endpoints: [endpoint], username: 'root', password: 'nope' });
+  t.after(() => wrong.close());
+  const error = await wrong.status(soon()).catch((e: unknown) => e);
+  assert.deepEqual(describeError(error, 1000), { kind: 'auth', text: 'authentication failed: wrong user name or password' });
+});

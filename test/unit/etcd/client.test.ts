@@ -77,6 +77,12 @@ const RECORDED: Array<{ fault: string; error: Error; kind: FailureKind; text: st
     text: 'authentication failed: wrong user name or password',
   },
   {
+    fault: 'a token etcd no longer accepts, again after authenticating anew',
+    error: new GrpcStatusError(16, 'etcdserver: invalid auth token'),
+    kind: 'auth',
+    text: 'authentication failed: invalid auth token',
+  },
+  {
     fault: 'user without the role',
     error: new GrpcStatusError(7, 'etcdserver: permission denied'),
     kind: 'auth',
