@@ -30,11 +30,7 @@ async function prepare(cluster: EtcdCluster): Promise<void> {
   const value = Buffer.alloc(VALUE_BYTES, 'x');
   const fill = async (prefix: string): Promise<void> => {
     for (let i = 0; i < VALUES; i += 4) {
-      await Promise.all(
-        [0, 1, 2, 3].map((j) =>
-          client.put(`${prefix}${i + j}`, value, new Date(Date.now() + 60_000)),
-        ),
-      );
+      await Promise.all([0, 1, 2, 3].map((j) => client.put(`${prefix}${i + j}`, value, new Date(Date.now() + 60_000))));
     }
   };
   try {

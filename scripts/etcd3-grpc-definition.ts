@@ -1,14 +1,14 @@
-// What etcd3's gRPC client gets instead of `@grpc/proto-loader`'s loadSync('rpc.proto') in the bundles: the
-// build (scripts/etcd3-protos.mjs) parses etcd3's .proto files once, has protobufjs's own generators write
-// every message type's encode, decode, fromObject and toObject, and emits them as ordinary functions, with
-// the method table, in the bundle; this module makes the package definition of them. Nothing is parsed or
-// generated at start: proto-loader parses the .proto text and builds descriptors of all 106 types when etcd3
-// is loaded (about 80 ms of every start of `status`), and protobufjs then compiles each type's functions with
-// `new Function` on first use (about 35 ms more).
+// What src/etcd/grpc/methods.ts gives in the bundles instead of `@grpc/proto-loader`'s loadSync('rpc.proto'):
+// the build (scripts/etcd3-protos.mjs) parses etcd3's .proto files once, has protobufjs's own generators write
+// the encode, decode, fromObject and toObject of every message type the used methods need, and emits them as
+// ordinary functions, with the method table, in the bundle; this module makes the package definition of them
+// (proto-loader's shape). Nothing is parsed or generated at start: proto-loader parses the .proto text and
+// builds descriptors of all 106 types (about 80 ms of every start of `status`), and protobufjs then compiles
+// each type's functions with `new Function` on first use (about 35 ms more).
 //
-// grpc-js reads only the methods of a service (path, streaming, serializers, originalName) to make a client;
-// the message and enum definitions and the file descriptors proto-loader adds are for server reflection,
-// which etcd3 does not use, so they are left out. Serialization is proto-loader's, line for line.
+// The client (src/etcd/grpc/channel.ts) reads only a method's path and serializers; the message and enum
+// definitions and the file descriptors proto-loader adds are for server reflection, so they are left out.
+// Serialization is proto-loader's, line for line.
 import type { IConversionOptions } from 'protobufjs';
 
 /** One RPC method as proto-loader describes it, with its message types by full name. */

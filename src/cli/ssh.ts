@@ -13,6 +13,8 @@ import { renderLogSummary, type MemberLog } from '../etcd/logs/render';
 import { safeText } from '../etcd/logs/patterns';
 import { DEFAULT_COMMANDS } from '../ssh/commands';
 import { MemberHosts } from '../ssh/hosts';
+import { SshTunnel } from '../ssh/tunnel';
+import type { SessionOptions } from '../ssh/session';
 import { knownHostsEntry } from '../ssh/knownHosts';
 import { connectivityMatrix, fetchLogs, hostInfo, renderMatrix, sshClock, type LogWindow, type MemberLogs } from '../ssh/operations';
 import { withSshFindings, type SshMeasurements } from '../ssh/findings';
@@ -29,20 +31,15 @@ import {
   diagnosisJson,
   PEER_TLS_OPTIONS,
   profileFromArgs,
+  SSH_CONNECTION_OPTIONS,
   renderDiagnosis,
 } from './status';
 import { diagnose as diagnoseCauses } from '../etcd/causes';
 import { renderCauses } from '../etcd/printer';
 
 export const SSH_OPTIONS = {
-  'ssh-user': { type: 'string' },
-  'ssh-port': { type: 'string' },
-  'ssh-identity': { type: 'string' },
-  'ssh-known-hosts': { type: 'string' },
-  'ssh-config': { type: 'string' },
-  'ssh-jump': { type: 'string' },
+  ...SSH_CONNECTION_OPTIONS,
   'ssh-host': { type: 'string', multiple: true },
-  'ssh-accept-new': { type: 'boolean' },
   'ssh-timeout-ms': { type: 'string' },
   'ssh-unit': { type: 'string' },
   'ssh-data-dir': { type: 'string' },
@@ -139,9 +136,20 @@ export function sshOptionsFromArgs(values: Record<string, unknown>): { options: 
 
 /** MemberHosts for the CLI: agent and passphrase from the environment, unknown keys refused unless accept-new. */
 async function cliHosts(options: SshOptions, acceptNew: boolean, io: CliIo): Promise<MemberHosts> {
+  return MemberHosts.create(options, cliSessionOptions(options, acceptNew, io));
+}
+
+/** The tunnel of --ssh-tunnel, with the CLI's SSH options and its host-key discipline (errors on stderr). */
+export async function tunnelFor(spec: string, values: Record<string, unknown>): Promise<SshTunnel> {
+  const { options, acceptNew } = sshOptionsFromArgs(values);
+  return SshTunnel.create(spec, options, cliSessionOptions(options, acceptNew, { stdout: process.stdout, stderr: process.stderr }));
+}
+
+/** The CLI's SSH session options: agent and passphrase from the environment, unknown keys refused unless accept-new. */
+function cliSessionOptions(options: SshOptions, acceptNew: boolean, io: CliIo): SessionOptions {
   const knownHostsFile = options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
   const recorded = new Set<string>();
-  return MemberHosts.create(options, {
+  return {
     credentials: { passphrase: async () => process.env.ETCD_INSPECTOR_SSH_PASSPHRASE },
     connectTimeoutMs: Math.min(options.timeoutMs ?? 15_000, 15_000),
     onUnknownHostKey: async (hop, key, fingerprint) => {
@@ -154,7 +162,7 @@ async function cliHosts(options: SshOptions, acceptNew: boolean, io: CliIo): Pro
       }
       return true;
     },
-  });
+  };
 }
 
 /** Parses connection + SSH options (+ extra), prints usage errors; null when the command should exit. */

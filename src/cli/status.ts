@@ -28,6 +28,17 @@ import { InputFileError, readRegularFile } from './input';
 /** A kubeadm manifest is a few KB; anything larger is not one. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
+/** How to SSH to a host: the tunnel's (--ssh-tunnel) and the member hosts' (src/cli/ssh.ts adds its own). */
+export const SSH_CONNECTION_OPTIONS = {
+  'ssh-user': { type: 'string' },
+  'ssh-port': { type: 'string' },
+  'ssh-identity': { type: 'string' },
+  'ssh-known-hosts': { type: 'string' },
+  'ssh-config': { type: 'string' },
+  'ssh-jump': { type: 'string' },
+  'ssh-accept-new': { type: 'boolean' },
+} as const;
+
 /** The connection options every command that talks to a cluster takes (status, diagnose, the runbook actions). */
 export const CONNECTION_OPTIONS = {
   endpoints: { type: 'string' },
@@ -40,6 +51,9 @@ export const CONNECTION_OPTIONS = {
   'timeout-ms': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-scheme': { type: 'string' },
+  // Through an SSH host (src/ssh/tunnel.ts), with the SSH options it needs; the SSH code loads only then.
+  'ssh-tunnel': { type: 'string' },
+  ...SSH_CONNECTION_OPTIONS,
 } as const;
 
 /** TLS files for https peer URLs (member clocks over GET /raft/probing): status and diagnose take them. */
@@ -59,6 +73,10 @@ export const CONNECTION_HELP = `  --endpoints URL[,URL...]   client URLs (one is
   --timeout-ms N             deadline for each member's probes (default 2000)
   --metrics-port N           read /metrics on this port of each member's host (etcd's --listen-metrics-urls)
                              instead of its client URL; --metrics-scheme http|https (default: the client URL's)
+  --ssh-tunnel [USER@]HOST[:PORT]
+                             reach the cluster through this SSH host (a bastion, or a member host): every
+                             connection opens from there, TLS end to end inside it; with --ssh-user, --ssh-port,
+                             --ssh-identity, --ssh-known-hosts, --ssh-config, --ssh-jump and --ssh-accept-new
 `;
 
 /** diagnose's --config: the members' configuration files (repeatable). */
@@ -161,6 +179,18 @@ export async function profileFromArgs(
     if (!Number.isInteger(n) || n < 50 || n > 600_000)
       throw new UsageError(`--timeout-ms must be an integer between 50 and 600000, got "${timeout}"`);
     profile.timeoutMs = n;
+  }
+  const tunnel = str('ssh-tunnel');
+  if (tunnel !== undefined) {
+    // The SSH layer (ssh2) is its own bundle, loaded only for a tunnel.
+    const { tunnelFor } = await import('./ssh.js');
+    try {
+      const t = await tunnelFor(tunnel, values);
+      profile.dial = t.dial;
+      profile.route = t.route;
+    } catch (error) {
+      throw new UsageError(`--ssh-tunnel: ${(error as Error).message}`);
+    }
   }
   return profile;
 }

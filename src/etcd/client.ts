@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DeadlineError, GrpcChannel, StreamClosedError, type ChannelTls, type MessageStream, type Metadata } from './grpc/channel';
 import { etcdMethods } from './grpc/methods';
 import type { FailureKind } from './model';
+import { isDialError } from './dial';
 import { hexIdToDecimal } from './ids';
 import type { ConnectionProfile } from './profile';
 
@@ -104,7 +105,7 @@ export class EndpointClient {
     profile: ConnectionProfile,
   ) {
     // TLS files are read here, so that a file that cannot be read fails building the client, naming the file.
-    this.channel = new GrpcChannel(endpoint, endpoint.startsWith('https:') ? tlsOf(profile) : undefined);
+    this.channel = new GrpcChannel(endpoint, endpoint.startsWith('https:') ? tlsOf(profile) : undefined, profile.dial);
     this.credentials = profile.username ? { name: profile.username, password: profile.password ?? '' } : undefined;
   }
 
@@ -314,6 +315,7 @@ export function describeError(error: unknown, timeoutMs: number): Failure {
   // nothing more to say; neither helps an operator.
   const message = cleanGrpcMessage(raw);
   if (error instanceof TlsSettingsError) return { kind: 'tls', text: `TLS settings unusable: ${raw}` };
+  if (isDialError(error)) return { kind: error.kind, text: raw };
   if (error instanceof DeadlineError || /deadline exceeded|DEADLINE_EXCEEDED/i.test(raw)) {
     return timeoutFailure(timeoutMs);
   }

@@ -14,7 +14,10 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { DeadlineError, TlsSettingsError, describeError, readTlsFile, type Failure } from './client';
+import { overTls, type Dialer } from './dial';
 import type { ClockReading } from './model';
 import type { TlsFiles } from './profile';
 
@@ -108,6 +111,22 @@ function readPeerTls(tls: TlsFiles | undefined): PeerTlsFiles {
   };
 }
 
+/** How long a connection through a route may take to open when the request gives no deadline of its own. */
+const ROUTE_OPEN_MS = 10_000;
+
+/** Makes an agent open its connections through `dial` (https: TLS over the dialled stream, with the request's options). */
+export function routeAgent(agent: HttpAgent, dial: Dialer, https: boolean): void {
+  type Create = (options: Record<string, unknown>, callback: (error: Error | null, socket?: Duplex) => void) => undefined;
+  (agent as unknown as { createConnection: Create }).createConnection = (options, callback) => {
+    const host = String(options.host ?? 'localhost').replace(/^\[|\]$/g, '');
+    dial(host, Number(options.port), new Date(Date.now() + ROUTE_OPEN_MS)).then(
+      (raw) => callback(null, https ? overTls(raw, { ...(options as ConnectionOptions), host }) : raw),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  };
+}
+
 /**
  * Reads member clocks over their peer ports. Keeps one connection per peer URL alive between refreshes
  * (a TCP and TLS handshake costs more than the samples), closed by dispose().
@@ -119,7 +138,16 @@ export class PeerClock {
   /** The peer TLS files, read on the first https measurement; an unreadable one fails every measurement with the file named. */
   private files: PeerTlsFiles | TlsSettingsError | undefined;
 
-  constructor(private readonly tls?: TlsFiles) {}
+  constructor(
+    private readonly tls?: TlsFiles,
+    dial?: Dialer,
+  ) {
+    // Through a route (an SSH tunnel): each agent's connections open by it, TLS inside it end to end.
+    if (dial) {
+      routeAgent(this.httpAgent, dial, false);
+      routeAgent(this.httpsAgent, dial, true);
+    }
+  }
 
   private tlsOptions(host: string): Record<string, unknown> {
     if (this.files === undefined) {

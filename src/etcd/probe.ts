@@ -105,7 +105,7 @@ export class ClusterInspector {
   private readonly peerClock: PeerClock;
 
   constructor(readonly profile: ConnectionProfile) {
-    this.peerClock = new PeerClock(profile.peerTls);
+    this.peerClock = new PeerClock(profile.peerTls, profile.dial);
   }
 
   get timeoutMs(): number {
@@ -327,7 +327,7 @@ export class ClusterInspector {
     const reachedElsewhere = !usable.includes(endpoint);
     const advertisedChecks = Promise.all(
       (reachedElsewhere ? usable : []).map(async (u) => {
-        const state = await probePort(u, Math.max(1, deadline.getTime() - Date.now()));
+        const state = await probePort(u, Math.max(1, deadline.getTime() - Date.now()), this.profile.dial);
         if (state === 'open') return null;
         const message = `advertises ${u}, which ${portStateText(state)}: clients that use the member list cannot reach it`;
         return { kind: 'advertised-url', message } satisfies MemberWarning;
@@ -335,7 +335,7 @@ export class ClusterInspector {
     );
     // An answer over the client port proves it open; only a member slow to answer gets the `nc -z` probe.
     const clientPortTimer = sleep(CLIENT_PORT_PROBE_AFTER_MS).then((): Promise<PortState> =>
-      report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now())),
+      report.reachable ? Promise.resolve('open') : probePort(endpoint, Math.max(1, deadline.getTime() - Date.now()), this.profile.dial),
     );
     // At most one read of a member's /metrics at a time, and one every METRICS_MIN_INTERVAL_MS: the figures
     // are over minutes, and each read costs the member the CPU of writing its whole page.
@@ -404,7 +404,14 @@ export class ClusterInspector {
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
     if (!report.reachable && clientPort !== 'open' && clientPort !== 'timeout' && report.errorKind === 'unavailable') {
-      setError(report, clientPort === 'refused' ? REFUSED : { kind: 'unavailable', text: `cannot connect: ${clientPort}` });
+      setError(
+        report,
+        clientPort !== 'refused'
+          ? { kind: 'unavailable', text: `cannot connect: ${clientPort}` }
+          : this.profile.route
+            ? { kind: 'refused', text: `connection refused from the SSH host (${this.profile.route}): etcd not running or wrong port` }
+            : REFUSED,
+      );
     }
     if (!report.reachable) this.peerChecks.delete(id);
     if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = scraped.quotaBytes;
@@ -418,7 +425,7 @@ export class ClusterInspector {
   private async peerOpen(id: string, url: string, deadline: Date): Promise<boolean> {
     const cached = this.peerChecks.get(id);
     if (cached && cached.url === url && Date.now() - cached.at < PEER_CHECK_TTL_MS) return true;
-    const open = await tcpConnects(url, Math.max(1, deadline.getTime() - Date.now()));
+    const open = await tcpConnects(url, Math.max(1, deadline.getTime() - Date.now()), this.profile.dial);
     if (open) this.peerChecks.set(id, { url, at: Date.now() });
     else this.peerChecks.delete(id);
     return open;
@@ -441,7 +448,7 @@ export class ClusterInspector {
     if (this.profile.metrics === false && cached && cachedBytes !== null)
       return { at: Date.now(), figures: null, quotaBytes: cachedBytes, error: null };
     try {
-      const sample = await scrapeMetrics(metricsBaseUrl(endpoint, this.profile.metrics), deadline, this.profile.tls);
+      const sample = await scrapeMetrics(metricsBaseUrl(endpoint, this.profile.metrics), deadline, this.profile.tls, this.profile.dial);
       if (sample.quotaBackendBytes !== null) this.quotas.set(id, { bytes: sample.quotaBackendBytes, at: Date.now() });
       const figures = this.profile.metrics === false ? null : this.metrics.add(id, sample);
       return { at: Date.now(), figures, quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };

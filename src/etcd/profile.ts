@@ -2,6 +2,7 @@
 // environment variables, or from a kubeadm etcd static pod manifest.
 import { parse as parseYaml } from 'yaml';
 import { redactUserinfo } from './advertised';
+import type { Dialer } from './dial';
 
 /** TLS material for talking to a cluster's client URLs (file paths). */
 export interface TlsFiles {
@@ -33,6 +34,12 @@ export interface ConnectionProfile {
    * every refresh (no figures, no metrics checks; the quota is still read every few minutes).
    */
   metrics?: MetricsSource | false;
+  /**
+   * Another route than a direct connection (an SSH tunnel, dial.ts): every connection of the inspector and
+   * the actions opens through it. `route` says which, for messages and the tree ("via bastion-1").
+   */
+  dial?: Dialer;
+  route?: string;
 }
 
 /** Where a cluster's members serve /metrics, when not on their client URLs. */

@@ -1,5 +1,6 @@
 // `nc -zv host port` from the runbook's step 2: does a TCP connect to a port succeed within a deadline.
 import { connect } from 'node:net';
+import { isDialError, type Dialer } from './dial';
 
 /** Host and port of an http(s)/unix URL's address, or null when it has none. */
 export function hostPort(url: string): { host: string; port: number } | null {
@@ -16,10 +17,27 @@ export function hostPort(url: string): { host: string; port: number } | null {
 /** What a TCP connect found: open, or why not ("refused", "timeout", or the socket error code). */
 export type PortState = 'open' | 'refused' | 'timeout' | string;
 
-/** Tries a TCP connection to the URL's host:port before the deadline and says what happened. */
-export function probePort(url: string, timeoutMs: number): Promise<PortState> {
+/**
+ * Tries a TCP connection to the URL's host:port before the deadline and says what happened. With a dialer (a
+ * tunnel), the connection is tried from the far end of the route: what that host can reach.
+ */
+export function probePort(url: string, timeoutMs: number, dial?: Dialer): Promise<PortState> {
   const target = hostPort(url);
   if (!target) return Promise.resolve('invalid address');
+  if (dial) {
+    return dial(target.host, target.port, new Date(Date.now() + timeoutMs)).then(
+      (stream) => {
+        stream.destroy();
+        return 'open';
+      },
+      (error: unknown) =>
+        isDialError(error) && error.kind === 'refused'
+          ? 'refused'
+          : isDialError(error) && error.kind === 'timeout'
+            ? 'timeout'
+            : (error as Error).message,
+    );
+  }
   return new Promise((resolve) => {
     const socket = connect({ host: target.host, port: target.port });
     const done = (state: PortState): void => {
@@ -34,6 +52,6 @@ export function probePort(url: string, timeoutMs: number): Promise<PortState> {
 }
 
 /** True when a TCP connection to the URL's host:port opens before the deadline. */
-export async function tcpConnects(url: string, timeoutMs: number): Promise<boolean> {
-  return (await probePort(url, timeoutMs)) === 'open';
+export async function tcpConnects(url: string, timeoutMs: number, dial?: Dialer): Promise<boolean> {
+  return (await probePort(url, timeoutMs, dial)) === 'open';
 }

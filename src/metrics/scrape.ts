@@ -8,12 +8,15 @@ import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { TlsFiles } from '../etcd/profile';
+import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
+import { overTls, type Dialer } from '../etcd/dial';
 import { parseSample, type MetricsSample } from './sample';
 
 /** etcd's page is about 150–300 KB; anything far beyond that is not etcd. */
 export const MAX_METRICS_BYTES = 4 * 1024 * 1024;
 /** GETs `<clientUrl>/metrics`; settles by the deadline at the latest; rejects on any failure. */
-export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles): Promise<MetricsSample> {
+export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles, dial?: Dialer): Promise<MetricsSample> {
   return new Promise((resolve, reject) => {
     let req: ClientRequest | undefined;
     let settled = false;
@@ -41,7 +44,19 @@ export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles)
             servername: tls?.serverName ?? (isIP(host) ? '' : host),
           }
         : {};
-      req = (https ? httpsRequest : httpRequest)(url, { ...options, agent: false }, (res) => {
+      // Through a route (an SSH tunnel): the connection opens by it, TLS inside it end to end.
+      const route = dial
+        ? {
+            createConnection: (_: unknown, callback: (error: Error | null, socket: Duplex) => void) => {
+              dial(host, Number(url.port || (https ? 443 : 80)), deadline).then(
+                (raw) => callback(null, https ? overTls(raw, { ...options, host } as ConnectionOptions) : raw),
+                (error: Error) => callback(error, undefined as unknown as Duplex),
+              );
+              return undefined;
+            },
+          }
+        : {};
+      req = (https ? httpsRequest : httpRequest)(url, { ...options, ...route, agent: false }, (res) => {
         if (res.statusCode !== 200) {
           finish(new Error(`/metrics answered HTTP ${String(res.statusCode)}`));
           return;

@@ -131,10 +131,18 @@ export class SshSession {
   private open = 0;
   private readonly waiting: (() => void)[] = [];
 
+  private endedAt: number | null = null;
+
   private constructor(
     readonly target: SshTarget,
     private readonly clients: Client[],
-  ) {}
+  ) {
+    for (const c of clients) {
+      c.once('close', () => (this.endedAt ??= Date.now()));
+      // After the handshake an error ends the connection ('close' follows); it must not be unhandled.
+      c.on('error', () => (this.endedAt ??= Date.now()));
+    }
+  }
 
   /** Runs `work` once fewer than MAX_CHANNELS session channels are open on this connection. */
   private async withChannel<T>(work: () => Promise<T>): Promise<T> {
@@ -245,6 +253,26 @@ export class SshSession {
     }
     if (opened.prohibited) throw new SshError('other', `${hopName(this.hop)}: port forwarding is disabled on this SSH server`);
     return opened.reason;
+  }
+
+  /**
+   * A direct-tcpip channel from the host to host:port (an SSH tunnel's connection): the channel, or an
+   * SshError saying the host could not reach it ('unreachable', with the reason) or the deadline passed.
+   */
+  async openChannel(host: string, port: number, timeoutMs: number): Promise<ClientChannel> {
+    const opened = await tryForward(this.client, host, port, timeoutMs);
+    if ('channel' in opened) return opened.channel;
+    if (opened.prohibited) throw new SshError('other', `${hopName(this.hop)}: port forwarding is disabled on this SSH server`);
+    throw new SshError(
+      opened.timedOut ? 'timeout' : 'unreachable',
+      `${host}:${port} from ${hopName(this.hop)}: ${opened.reason}`,
+      this.hop,
+    );
+  }
+
+  /** Whether the connection (any hop of it) has ended: a tunnel then opens a new one. */
+  get ended(): boolean {
+    return this.endedAt !== null;
   }
 
   /** The SFTP subsystem (for remote configuration files). */

@@ -115,6 +115,11 @@ export class Sshd {
     return sshd;
   }
 
+  /** The listening sshd's process id (each connection is served by a child of it). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   /** sshd's log so far (-e: to stderr). */
   logText: () => string = () => '';
 

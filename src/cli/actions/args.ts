@@ -268,7 +268,9 @@ export function parseActionArgs(command: ActionCommandName, args: string[]): Par
     if (error instanceof ArgumentError) return usage(error.message);
     throw error;
   }
-  const connection = Object.fromEntries(Object.keys(CONNECTION_OPTIONS).map((k) => [k, str(k)]));
+  const connection = Object.fromEntries(
+    Object.keys(CONNECTION_OPTIONS).map((k) => [k, typeof values[k] === 'boolean' ? (values[k] as boolean) : str(k)]),
+  );
   return { kind: 'action', action: { request, output, yes: values.yes === true, force: values.force === true, connection } };
 }
 

@@ -13,7 +13,8 @@
 // deadline.
 import * as http2 from 'node:http2';
 import { isIP } from 'node:net';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { overTls, type Dialer } from '../dial';
 
 /** gRPC status codes by number, as grpc-js names them in its messages. */
 const STATUS_NAMES = [
@@ -75,6 +76,8 @@ export type Metadata = Record<string, string>;
 /** One member's gRPC endpoint. */
 export class GrpcChannel {
   private session: http2.ClientHttp2Session | undefined;
+  /** A session being opened through the dialer (a route is asynchronous; a direct connect is not). */
+  private opening: Promise<http2.ClientHttp2Session> | undefined;
   /** The error that ended the current session, if any: the reason its calls failed, rather than "stream cancelled". */
   private sessionError: Error | undefined;
   private closed = false;
@@ -82,6 +85,8 @@ export class GrpcChannel {
   constructor(
     readonly endpoint: string,
     private readonly tls: ChannelTls | undefined,
+    /** Another route than a direct connection (dial.ts); TLS then runs inside it. */
+    private readonly dial?: Dialer,
   ) {}
 
   /** One request, one answer. */
@@ -135,10 +140,40 @@ export class GrpcChannel {
     this.session = undefined;
   }
 
-  private connect(): http2.ClientHttp2Session {
+  /** The session, opened through the dialer first when there is one. */
+  private async sessionFor(deadline: Date): Promise<http2.ClientHttp2Session> {
     if (this.closed) throw new Error(`the client of ${this.endpoint} is closed`);
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+    if (!this.dial) return this.connect(undefined);
+    const dial = this.dial;
+    this.opening ??= (async () => {
+      const url = new URL(this.endpoint);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      const raw = await dial(host, Number(url.port || (url.protocol === 'https:' ? 443 : 80)), deadline);
+      const tls =
+        url.protocol === 'https:'
+          ? {
+              ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
+              ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
+              ...(this.tls?.key ? { key: this.tls.key } : {}),
+              servername: this.tls?.serverName ?? sniName(this.endpoint),
+              // checkServerIdentity's name when SNI is empty (an IP): the URL's host, as tls.connect uses it.
+              host,
+              ALPNProtocols: ['h2'],
+            }
+          : undefined;
+      return this.connect(overTls(raw, tls));
+    })().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private connect(socket: Duplex | undefined): http2.ClientHttp2Session {
+    if (this.closed) {
+      socket?.destroy();
+      throw new Error(`the client of ${this.endpoint} is closed`);
+    }
     const session = http2.connect(this.endpoint, {
+      ...(socket ? { createConnection: () => socket } : {}),
       ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
       ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
       ...(this.tls?.key ? { key: this.tls.key } : {}),
@@ -162,7 +197,7 @@ export class GrpcChannel {
     return session;
   }
 
-  private call(
+  private async call(
     path: string,
     request: Uint8Array,
     metadata: Metadata,
@@ -170,13 +205,13 @@ export class GrpcChannel {
     onMessage: (message: Buffer, stream: http2.ClientHttp2Stream) => void,
     onCancel?: (cancel: () => void) => void,
   ): Promise<void> {
+    if (deadline.getTime() <= Date.now()) throw new DeadlineError();
+    const session = this.dial ? await withDeadline(this.sessionFor(deadline), deadline) : await this.sessionFor(deadline);
     return new Promise<void>((resolve, reject) => {
       const remaining = deadline.getTime() - Date.now();
       if (remaining <= 0) return reject(new DeadlineError());
-      let session: http2.ClientHttp2Session;
       let stream: http2.ClientHttp2Stream;
       try {
-        session = this.connect();
         stream = session.request({
           ':method': 'POST',
           ':path': path,
@@ -265,6 +300,15 @@ export class GrpcChannel {
       stream.end(frame(request));
     });
   }
+}
+
+/** `work`, or a DeadlineError at the deadline (a route that takes too long to open). */
+function withDeadline<T>(work: Promise<T>, deadline: Date): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError()), Math.max(0, deadline.getTime() - Date.now()));
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 /** A stream that ended without a gRPC status: the member went away mid-call (GOAWAY, a reset, a dropped connection). */

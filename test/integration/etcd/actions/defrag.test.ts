@@ -29,9 +29,7 @@ async function fragment(cluster: EtcdCluster, prefix: string, count = 160): Prom
   try {
     for (let i = 0; i < count; i += 16) {
       await Promise.all(
-        Array.from({ length: Math.min(16, count - i) }, (_, j) =>
-          client.put(`${prefix}${i + j}`, VALUE, new Date(Date.now() + 10_000)),
-        ),
+        Array.from({ length: Math.min(16, count - i) }, (_, j) => client.put(`${prefix}${i + j}`, VALUE, new Date(Date.now() + 10_000))),
       );
     }
     await client.deleteKey(prefix, new Date(Date.now() + 10_000), true);

@@ -1,0 +1,95 @@
+// A cluster reached through an SSH host (a bastion, or a member host): one SSH connection per cluster, with
+// the SSH layer's discipline (host keys verified hop by hop, ProxyJump, agent/keys/passwords), and every
+// connection of the inspector a direct-tcpip channel of it to the member's URL as the SSH host sees it.
+// Failures say where they are: "SSH to ops@bastion-1:22: permission denied (publickey)" is the route, not
+// etcd; "127.0.0.1:2379 from bastion-1:22: connection refused" is the member as the bastion sees it. A
+// connection that ended is opened again on the next dial (one at a time: a refresh's many dials share it).
+import { DialError, socketLike, type Dialer } from '../etcd/dial';
+import type { FailureKind } from '../etcd/model';
+import { SshError, SshSession, type SessionOptions } from './session';
+import { readSshConfig, resolveTarget, type SshOptions, type SshTarget } from './target';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** What an SSH failure means for the connection that needed it. */
+function kindOf(error: SshError): FailureKind {
+  switch (error.kind) {
+    case 'auth':
+      return 'auth';
+    case 'timeout':
+      return 'timeout';
+    case 'unreachable':
+      return /refused/.test(error.message) ? 'refused' : 'unavailable';
+    case 'refused':
+      return 'unavailable';
+    default:
+      return 'other';
+  }
+}
+
+export class SshTunnel {
+  private session: Promise<SshSession> | undefined;
+  /** How many SSH connections this tunnel has opened (a drop costs one more, never a pile of them). */
+  opened = 0;
+
+  private constructor(
+    readonly target: SshTarget,
+    private readonly sessionOptions: SessionOptions,
+  ) {}
+
+  /** Resolves `spec` (`[user@]host[:port]` or an ~/.ssh/config alias) with the cluster's SSH options. */
+  static async create(spec: string, options: SshOptions, sessionOptions: SessionOptions): Promise<SshTunnel> {
+    const notes: string[] = [];
+    const config = options.sshConfig === false ? null : (await readSshConfig(options.sshConfig ?? join(homedir(), '.ssh', 'config'))).text;
+    return new SshTunnel(await resolveTarget(spec, options, config, notes), sessionOptions);
+  }
+
+  /** "via ops@bastion-1:22" for messages and the tree. */
+  get route(): string {
+    const h = this.target.host;
+    return `via ${h.user}@${h.alias}${h.port === 22 ? '' : `:${h.port}`}`;
+  }
+
+  /** The Dialer of a connection profile. */
+  readonly dial: Dialer = async (host, port, deadline) => {
+    const session = await this.open();
+    const remaining = deadline.getTime() - Date.now();
+    if (remaining <= 0) throw new DialError(`no connection to ${host}:${port} ${this.route} within the deadline`, 'timeout');
+    try {
+      return socketLike(await session.openChannel(host, port, remaining));
+    } catch (error) {
+      if (error instanceof SshError) throw new DialError(`${error.message} (${this.route})`, kindOf(error));
+      throw error;
+    }
+  };
+
+  /** The SSH connection, opened (again, once it ended or failed) when needed. */
+  private async open(): Promise<SshSession> {
+    const current = this.session;
+    if (current) {
+      const session = await current.catch(() => undefined);
+      if (session && !session.ended) return session;
+      if (this.session === current) this.session = undefined;
+    }
+    if (!this.session) {
+      this.opened++;
+      this.session = SshSession.open(this.target, this.sessionOptions);
+    }
+    try {
+      return await this.session;
+    } catch (error) {
+      this.session = undefined;
+      // The route failed, not the member: never "connection refused (etcd not running)" for an SSH port.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new DialError(
+        /^SSH to /.test(message) ? message : `SSH ${this.route}: ${message}`,
+        error instanceof SshError && error.kind !== 'refused' && error.kind !== 'unreachable' ? kindOf(error) : 'unavailable',
+      );
+    }
+  }
+
+  close(): void {
+    void this.session?.then((s) => s.close()).catch(() => undefined);
+    this.session = undefined;
+  }
+}
