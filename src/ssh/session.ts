@@ -421,6 +421,9 @@ async function connectHop(hop: SshHop, known: KnownHostLine[], options: SessionO
       client.removeListener('error', onError);
       // Later errors (a dropped connection) end the session's pending calls through their channels.
       client.on('error', () => undefined);
+      // Many small request/answer exchanges (commands, a tunnel's channels): without TCP_NODELAY each waits
+      // for the peer's delayed ACK, 40 ms on Linux (measured: a tunnelled channel open took 44 ms on loopback).
+      client.setNoDelay(true);
       resolve(client);
     });
     startDeadline();

@@ -16,6 +16,7 @@ const REGIONS: Record<string, string> = {
   'lint-hostile': 'bench/lint.ts',
   defrag: 'bench/defrag.ts',
   panel: 'bench/panelCpu.ts',
+  tunnel: 'bench/tunnel.ts',
 };
 
 const readme = readFileSync(README, 'utf8');
