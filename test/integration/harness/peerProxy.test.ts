@@ -2,7 +2,7 @@
 // proxy, links cut and healed while every member stays reachable on its client port. Each test pins what etcd
 // really does in the fault (the cause engine is tested on these faults), and reports its timings and terms
 // with t.diagnostic().
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { EtcdCluster, type HarnessMember } from '../../harness/etcdCluster';
 import type { HarnessEtcdVersion } from '../../harness/binaries';
@@ -432,4 +432,11 @@ test('etcd 3.5: a member added or restarted behind the proxy stays behind it', a
     10000,
   );
   assert.ok(traced.length > 0, JSON.stringify(proxy.history.slice(mark).map((c) => [c.from, c.to, c.firstRequest, c.identifiedBy])));
+});
+
+// Twice in fresh-clone CI runs this file's process stayed busy after every test and hook had finished (87% CPU
+// in JavaScript, no system call in 3 s under strace, every etcd process gone), and the run waited on it. Not
+// understood yet; meanwhile the process ends once everything is done (results are reported by then).
+after(() => {
+  setImmediate(() => process.exit(process.exitCode ?? 0));
 });
