@@ -20,16 +20,11 @@ const cell = (xs: number[]): string => `p50 ${percentile(xs, 50).toFixed(1)} ms,
 async function main(): Promise<void> {
   const [sshd, cluster] = await Promise.all([Sshd.start(), EtcdCluster.start({ version: '3.5', size: 5 })]);
   try {
-    const tunnel = await SshTunnel.create(
-      `${sshd.user}@127.0.0.1`,
-      {
-        port: sshd.port,
-        identityFile: sshd.userKey.file,
-        knownHostsFile: sshd.writeKnownHosts('known_hosts', [sshd.knownHostsLine('plain')]),
-        sshConfig: false,
-      },
-      { credentials: { agent: null }, onUnknownHostKey: async () => false, connectTimeoutMs: 5000 },
-    );
+    const tunnel = await SshTunnel.create(`${sshd.user}@127.0.0.1`, sshd.clientOptions(), {
+      credentials: { agent: null },
+      onUnknownHostKey: async () => false,
+      connectTimeoutMs: 5000,
+    });
     const direct = new ClusterInspector({ name: 'direct', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS });
     const tunnelled = new ClusterInspector({ name: 'tunnel', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS, dial: tunnel.dial });
     try {

@@ -14,10 +14,8 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
 import { DeadlineError, TlsSettingsError, describeError, readTlsFile, type Failure } from './client';
-import { overTls, type Dialer } from './dial';
+import { routedConnection, type Dialer } from './dial';
 import type { ClockReading } from './model';
 import type { TlsFiles } from './profile';
 
@@ -115,16 +113,8 @@ function readPeerTls(tls: TlsFiles | undefined): PeerTlsFiles {
 const ROUTE_OPEN_MS = 10_000;
 
 /** Makes an agent open its connections through `dial` (https: TLS over the dialled stream, with the request's options). */
-export function routeAgent(agent: HttpAgent, dial: Dialer, https: boolean): void {
-  type Create = (options: Record<string, unknown>, callback: (error: Error | null, socket?: Duplex) => void) => undefined;
-  (agent as unknown as { createConnection: Create }).createConnection = (options, callback) => {
-    const host = String(options.host ?? 'localhost').replace(/^\[|\]$/g, '');
-    dial(host, Number(options.port), new Date(Date.now() + ROUTE_OPEN_MS)).then(
-      (raw) => callback(null, https ? overTls(raw, { ...(options as ConnectionOptions), host }) : raw),
-      (error: Error) => callback(error),
-    );
-    return undefined;
-  };
+function routeAgent(agent: HttpAgent, dial: Dialer, https: boolean): void {
+  Object.assign(agent, { createConnection: routedConnection(dial, https, () => new Date(Date.now() + ROUTE_OPEN_MS)) });
 }
 
 /**

@@ -3,6 +3,7 @@
 // URL, resolved on the far side); TLS, when the URL is https, runs inside it end to end, exactly as without
 // it. Every connection the inspector makes takes the profile's dialer when it has one: gRPC (grpc/channel.ts),
 // /metrics (metrics/scrape.ts), /raft/probing (clock.ts) and the port probes (tcp.ts).
+import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { FailureKind } from './model';
@@ -40,6 +41,26 @@ export function socketLike<T extends Duplex>(stream: T): T {
   for (const name of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref'])
     if (typeof s[name] !== 'function') s[name] = () => stream;
   return stream;
+}
+
+/**
+ * An http(s) `createConnection` (a request's option, or an agent's method) that opens through `dial`: TLS over
+ * the dialled stream with the request's own TLS options when `https`. `deadline` bounds opening the route.
+ */
+export function routedConnection(
+  dial: Dialer,
+  https: boolean,
+  deadline: () => Date,
+): (options: ClientRequestArgs, callback: (error: Error | null, socket: Duplex) => void) => undefined {
+  return (options, callback) => {
+    const host = String(options.host ?? options.hostname ?? 'localhost').replace(/^\[|\]$/g, '');
+    const port = Number(options.port ?? (https ? 443 : 80));
+    dial(host, port, deadline()).then(
+      (raw) => callback(null, https ? overTls(raw, { ...(options as ConnectionOptions), host }) : raw),
+      (error: Error) => callback(error, undefined as unknown as Duplex),
+    );
+    return undefined;
+  };
 }
 
 /** A dialled stream, wrapped in TLS (end to end, with these options) when `tls` is given. */

@@ -8,9 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { TlsFiles } from '../etcd/profile';
-import type { Duplex } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
-import { overTls, type Dialer } from '../etcd/dial';
+import { routedConnection, type Dialer } from '../etcd/dial';
 import { parseSample, type MetricsSample } from './sample';
 
 /** etcd's page is about 150–300 KB; anything far beyond that is not etcd. */
@@ -45,17 +43,7 @@ export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles,
           }
         : {};
       // Through a route (an SSH tunnel): the connection opens by it, TLS inside it end to end.
-      const route = dial
-        ? {
-            createConnection: (_: unknown, callback: (error: Error | null, socket: Duplex) => void) => {
-              dial(host, Number(url.port || (https ? 443 : 80)), deadline).then(
-                (raw) => callback(null, https ? overTls(raw, { ...options, host } as ConnectionOptions) : raw),
-                (error: Error) => callback(error, undefined as unknown as Duplex),
-              );
-              return undefined;
-            },
-          }
-        : {};
+      const route = dial ? { createConnection: routedConnection(dial, https, () => deadline) } : {};
       req = (https ? httpsRequest : httpRequest)(url, { ...options, ...route, agent: false }, (res) => {
         if (res.statusCode !== 200) {
           finish(new Error(`/metrics answered HTTP ${String(res.statusCode)}`));

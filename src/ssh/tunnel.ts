@@ -39,9 +39,8 @@ export class SshTunnel {
 
   /** Resolves `spec` (`[user@]host[:port]` or an ~/.ssh/config alias) with the cluster's SSH options. */
   static async create(spec: string, options: SshOptions, sessionOptions: SessionOptions): Promise<SshTunnel> {
-    const notes: string[] = [];
     const config = options.sshConfig === false ? null : (await readSshConfig(options.sshConfig ?? join(homedir(), '.ssh', 'config'))).text;
-    return new SshTunnel(await resolveTarget(spec, options, config, notes), sessionOptions);
+    return new SshTunnel(await resolveTarget(spec, options, config), sessionOptions);
   }
 
   /** "via ops@bastion-1:22" for messages and the tree. */

@@ -115,6 +115,16 @@ export class Sshd {
     return sshd;
   }
 
+  /** SSH options that reach this sshd with its user key, its host key known (under `knownHostsName`), no ~/.ssh/config. */
+  clientOptions(knownHostsName = 'known_hosts'): { port: number; identityFile: string; knownHostsFile: string; sshConfig: false } {
+    return {
+      port: this.port,
+      identityFile: this.userKey.file,
+      knownHostsFile: this.writeKnownHosts(knownHostsName, [this.knownHostsLine('hashed')]),
+      sshConfig: false,
+    };
+  }
+
   /** The listening sshd's process id (each connection is served by a child of it). */
   get pid(): number {
     return this.child.pid ?? 0;

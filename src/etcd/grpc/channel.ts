@@ -150,21 +150,24 @@ export class GrpcChannel {
       const url = new URL(this.endpoint);
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const raw = await dial(host, Number(url.port || (url.protocol === 'https:' ? 443 : 80)), deadline);
-      const tls =
-        url.protocol === 'https:'
-          ? {
-              ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
-              ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
-              ...(this.tls?.key ? { key: this.tls.key } : {}),
-              servername: this.tls?.serverName ?? sniName(this.endpoint),
-              // checkServerIdentity's name when SNI is empty (an IP): the URL's host, as tls.connect uses it.
-              host,
-              ALPNProtocols: ['h2'],
-            }
-          : undefined;
+      // checkServerIdentity's name when SNI is empty (an IP) is the URL's host, as tls.connect uses it.
+      const tls = url.protocol === 'https:' ? { ...this.tlsOptions(), host, ALPNProtocols: ['h2'] } : undefined;
       return this.connect(overTls(raw, tls));
     })().finally(() => (this.opening = undefined));
     return this.opening;
+  }
+
+  /**
+   * The TLS options of an https endpoint. SNI carries host names only (RFC 6066; an IP there is deprecated in
+   * Node, DEP0123); the certificate is still checked against the IP, or against serverName when given.
+   */
+  private tlsOptions(): { ca?: Buffer; cert?: Buffer; key?: Buffer; servername: string } {
+    return {
+      ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
+      ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
+      ...(this.tls?.key ? { key: this.tls.key } : {}),
+      servername: this.tls?.serverName ?? sniName(this.endpoint),
+    };
   }
 
   private connect(socket: Duplex | undefined): http2.ClientHttp2Session {
@@ -174,12 +177,7 @@ export class GrpcChannel {
     }
     const session = http2.connect(this.endpoint, {
       ...(socket ? { createConnection: () => socket } : {}),
-      ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
-      ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
-      ...(this.tls?.key ? { key: this.tls.key } : {}),
-      // SNI carries host names only (RFC 6066; an IP there is deprecated in Node, DEP0123). The certificate is
-      // still checked against the IP, or against serverName when given.
-      ...(this.endpoint.startsWith('https:') ? { servername: this.tls?.serverName ?? sniName(this.endpoint) } : {}),
+      ...(this.endpoint.startsWith('https:') ? this.tlsOptions() : {}),
     });
     this.session = session;
     this.sessionError = undefined;

@@ -49,10 +49,7 @@ after(async () => {
 
 function optionsFor(over: Partial<SshOptions> = {}): SshOptions {
   return {
-    port: sshd.port,
-    identityFile: sshd.userKey.file,
-    knownHostsFile: sshd.writeKnownHosts('known_hosts', [sshd.knownHostsLine('hashed')]),
-    sshConfig: false,
+    ...sshd.clientOptions(),
     commands: {
       logs: `tail -n {lines} ${quote([logsDir])}/{name}.log`,
       restart: `${quote([service.script])} restart {name}`,

@@ -33,13 +33,7 @@ after(async () => {
 });
 
 function sshOptions(over: Partial<SshOptions> = {}): SshOptions {
-  return {
-    port: sshd.port,
-    identityFile: sshd.userKey.file,
-    knownHostsFile: sshd.writeKnownHosts('known_hosts', [sshd.knownHostsLine('hashed')]),
-    sshConfig: false,
-    ...over,
-  };
+  return { ...sshd.clientOptions(), ...over };
 }
 
 async function tunnel(over: Partial<SshOptions> = {}, onUnknown = async (): Promise<boolean> => false): Promise<SshTunnel> {
