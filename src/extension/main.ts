@@ -24,7 +24,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const settings = new Settings(context.extension.packageJSON, log);
   context.subscriptions.push(log, settings);
 
-  const registry = new ClusterRegistry(settings, context.secrets, log);
+  // One SSH layer for the member hosts' commands and the clusters' tunnels: one set of host-key questions.
+  const sshHosts = new SshHostsFactory(context.secrets, context.globalStorageUri, log);
+  const registry = new ClusterRegistry(settings, context.secrets, log, sshHosts);
   const isReadOnly = (cluster: string): boolean => settings.isReadOnly(cluster);
   const tree = new ClusterTreeProvider(registry, isReadOnly);
   const view = vscode.window.createTreeView<TreeNode>('etcdInspector.clusters', { treeDataProvider: tree, showCollapseAll: true });
@@ -96,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     settings,
     log,
     reports,
-    factory: new SshHostsFactory(context.secrets, context.globalStorageUri, log),
+    factory: sshHosts,
   });
   registerLintCommands(context);
 

@@ -2,7 +2,7 @@
 // half of the extension's Settings object (src/extension/settings.ts): what each setting's change requires,
 // the declared defaults and bounds read from package.json, checked readers, and edits of the clusters list.
 import { normalizeEndpoint, type MetricsSource } from '../etcd/profile';
-import type { CommandName, SshOptions } from '../ssh/target';
+import { parseHostSpec, type CommandName, type SshOptions } from '../ssh/target';
 
 /** The configuration section the extension owns. */
 export const SECTION = 'etcdInspector';
@@ -33,6 +33,24 @@ export interface ClusterSetting {
   ssh?: SshOptions;
   /** Where the members serve /metrics when not on their client URLs, or false to read them rarely (quota only). */
   metrics?: MetricsSource | false;
+  /** Every connection to the cluster opens from this SSH host (a bastion, or a member host): src/ssh/tunnel.ts. */
+  tunnel?: TunnelSetting;
+}
+
+/**
+ * A cluster's `tunnel` block: the SSH host every connection of the inspector opens from, and how to log in.
+ * What it leaves out (user, identityFile, knownHostsFile, sshConfig, timeoutMs) comes from the cluster's `ssh`
+ * block, then ~/.ssh/config; `port` and `jumpHost` are the tunnel's own (the `ssh` block's reach member hosts).
+ */
+export interface TunnelSetting {
+  /** `[user@]host[:port]` or an ~/.ssh/config alias. */
+  via: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  /** ProxyJump hops to the tunnel host, in order: `[user@]host[:port]`, comma-separated, or an alias. */
+  jumpHost?: string;
+  knownHostsFile?: string;
 }
 
 /** The etcd versions whose configuration rules the linter knows. */
@@ -197,6 +215,14 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       const ssh = parseSshSetting(entry.ssh, `${where} ("${entry.name}").ssh`, problems);
       if (ssh) cluster.ssh = ssh;
     }
+    if (entry.tunnel !== undefined) {
+      const tunnel = parseTunnelSetting(entry.tunnel, `${where} ("${entry.name}").tunnel`, problems);
+      if (!tunnel) {
+        problems.push(`${where} ("${entry.name}") is not shown: its tunnel cannot be used, and it is not connected to directly instead`);
+        return;
+      }
+      cluster.tunnel = tunnel;
+    }
     if (entry.metrics !== undefined) {
       const metrics = parseMetricsSetting(entry.metrics, `${where} ("${entry.name}").metrics`, problems);
       if (metrics !== undefined) cluster.metrics = metrics;
@@ -230,6 +256,14 @@ export function clusterIsReadOnly(globalValues: readonly unknown[], cluster: str
   );
 }
 
+/** A block's `port`: a port number 1–65535, or undefined (a wrong one with a reason). */
+function portSetting(value: unknown, where: string, problems: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535) return value as number;
+  problems.push(`${where}.port must be a port number (1-65535): ignored`);
+  return undefined;
+}
+
 /**
  * A cluster's `metrics` block: false, or `{ port, scheme }` (a port 1–65535, http or https). A wrong value
  * is dropped with a reason and the default applies (/metrics on the client URLs).
@@ -242,10 +276,8 @@ export function parseMetricsSetting(value: unknown, where: string, problems: str
   }
   const raw = value as Record<string, unknown>;
   const source: MetricsSource = {};
-  if (raw.port !== undefined) {
-    if (Number.isInteger(raw.port) && (raw.port as number) >= 1 && (raw.port as number) <= 65535) source.port = raw.port as number;
-    else problems.push(`${where}.port must be a port number (1-65535): ignored`);
-  }
+  const port = portSetting(raw.port, where, problems);
+  if (port !== undefined) source.port = port;
   if (raw.scheme !== undefined) {
     if (raw.scheme === 'http' || raw.scheme === 'https') source.scheme = raw.scheme;
     else problems.push(`${where}.scheme must be "http" or "https": ignored`);
@@ -253,6 +285,70 @@ export function parseMetricsSetting(value: unknown, where: string, problems: str
   for (const key of Object.keys(raw))
     if (key !== 'port' && key !== 'scheme') problems.push(`${where}.${key} is not a metrics setting: ignored`);
   return source;
+}
+
+/**
+ * A cluster's `tunnel` block: `"host"` (shorthand for `{ "via": "host" }`) or `{ via, user, port, identityFile,
+ * jumpHost, knownHostsFile }`. Without a usable `via` it is undefined, with a reason, and the caller drops the
+ * cluster: its connections must never be made directly instead (the route is part of the setting). Other
+ * wrong values are dropped with a reason.
+ */
+export function parseTunnelSetting(value: unknown, where: string, problems: string[]): TunnelSetting | undefined {
+  const raw: Record<string, unknown> | undefined =
+    typeof value === 'string'
+      ? { via: value }
+      : typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
+  if (!raw) {
+    problems.push(`${where} must be an SSH host or an object { via, user, port, identityFile, jumpHost, knownHostsFile }`);
+    return undefined;
+  }
+  if (typeof raw.via !== 'string' || raw.via.trim() === '') {
+    problems.push(`${where}.via must name the SSH host ([user@]host[:port] or an ~/.ssh/config alias)`);
+    return undefined;
+  }
+  try {
+    parseHostSpec(raw.via);
+  } catch (error) {
+    problems.push(`${where}.via: ${(error as Error).message}`);
+    return undefined;
+  }
+  const tunnel: TunnelSetting = { via: raw.via.trim() };
+  for (const key of ['user', 'identityFile', 'jumpHost', 'knownHostsFile'] as const) {
+    if (raw[key] === undefined) continue;
+    if (typeof raw[key] === 'string' && raw[key] !== '') tunnel[key] = raw[key];
+    else problems.push(`${where}.${key} must be a non-empty string: ignored`);
+  }
+  const port = portSetting(raw.port, where, problems);
+  if (port !== undefined) tunnel.port = port;
+  for (const key of Object.keys(raw)) if (!TUNNEL_KEYS.includes(key)) problems.push(`${where}.${key} is not a tunnel setting: ignored`);
+  return tunnel;
+}
+
+const TUNNEL_KEYS = ['via', 'user', 'port', 'identityFile', 'jumpHost', 'knownHostsFile'];
+
+/**
+ * The SSH options of a cluster's tunnel: the tunnel's own, then the cluster's `ssh` block for the login
+ * (user, identity file, known_hosts, ssh configuration, deadline); never the block's port or jump host, which
+ * are for the member hosts.
+ */
+export function tunnelSshOptions(tunnel: TunnelSetting, ssh: SshOptions | undefined): SshOptions {
+  const options: SshOptions = {};
+  for (const key of ['user', 'identityFile', 'knownHostsFile', 'sshConfig', 'timeoutMs'] as const) {
+    const value = ssh?.[key];
+    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+  }
+  for (const key of ['user', 'port', 'identityFile', 'jumpHost', 'knownHostsFile'] as const) {
+    const value = tunnel[key];
+    if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+  }
+  return options;
+}
+
+/** "via bastion-1" (as written in the setting) for the tree before the tunnel has resolved its host. */
+export function tunnelLabel(tunnel: TunnelSetting): string {
+  return `via ${tunnel.via}`;
 }
 
 /** The command templates an `ssh.commands` block may replace (src/ssh/commands.ts has their defaults). */
@@ -286,10 +382,8 @@ export function parseSshSetting(value: unknown, where: string, problems: string[
     if (typeof raw[key] === 'string' && raw[key] !== '') ssh[key] = raw[key];
     else problems.push(`${where}.${key} must be a non-empty string: ignored`);
   }
-  if (raw.port !== undefined) {
-    if (Number.isInteger(raw.port) && (raw.port as number) >= 1 && (raw.port as number) <= 65535) ssh.port = raw.port as number;
-    else problems.push(`${where}.port must be a port number (1-65535): ignored`);
-  }
+  const port = portSetting(raw.port, where, problems);
+  if (port !== undefined) ssh.port = port;
   if (raw.timeoutMs !== undefined) {
     if (typeof raw.timeoutMs === 'number' && Number.isFinite(raw.timeoutMs) && raw.timeoutMs >= 100) ssh.timeoutMs = raw.timeoutMs;
     else problems.push(`${where}.timeoutMs must be a number of milliseconds (at least 100): ignored`);

@@ -37,10 +37,13 @@ export function clusterNode(
   leaderChanges = 0,
   /** False for a read-only cluster: its context value lacks `writable`, so the menus offer no change. */
   writable = false,
+  /** "via ops@bastion-1" for a cluster reached through an SSH tunnel. */
+  route?: string,
 ): NodeModel {
   const state = clusterState(s, refreshing);
   const q = s?.quorum;
   const lines = [name, ...endpoints];
+  if (route) lines.push(`Reached ${route} (SSH tunnel): every connection opens from there`);
   if (s && q) {
     lines.push('');
     if (s.members.length === 0) lines.push('No endpoint answered:', ...s.errors);
@@ -58,7 +61,7 @@ export function clusterNode(
   }
   return {
     label: name,
-    description: state.text,
+    description: route ? `${state.text} · ${route}` : state.text,
     tooltip: lines.join('\n'),
     icon: refreshing && !s ? { id: 'loading~spin' } : CONDITION_ICON[state.condition],
     contextValue: `cluster.${state.condition}${writable ? '.writable' : ''}`,

@@ -35,12 +35,22 @@ export class SshTunnel {
   private constructor(
     readonly target: SshTarget,
     private readonly sessionOptions: SessionOptions,
+    private readonly onSessionError?: (error: SshError) => void,
   ) {}
 
-  /** Resolves `spec` (`[user@]host[:port]` or an ~/.ssh/config alias) with the cluster's SSH options. */
-  static async create(spec: string, options: SshOptions, sessionOptions: SessionOptions): Promise<SshTunnel> {
+  /**
+   * Resolves `spec` (`[user@]host[:port]` or an ~/.ssh/config alias) with the cluster's SSH options.
+   * `onSessionError` hears each failure to open the SSH connection (a host that needs the user: a changed
+   * key, a refused login), once per attempt, besides the DialError every waiting connection gets.
+   */
+  static async create(
+    spec: string,
+    options: SshOptions,
+    sessionOptions: SessionOptions,
+    onSessionError?: (error: SshError) => void,
+  ): Promise<SshTunnel> {
     const config = options.sshConfig === false ? null : (await readSshConfig(options.sshConfig ?? join(homedir(), '.ssh', 'config'))).text;
-    return new SshTunnel(await resolveTarget(spec, options, config), sessionOptions);
+    return new SshTunnel(await resolveTarget(spec, options, config), sessionOptions, onSessionError);
   }
 
   /** "via ops@bastion-1:22" for messages and the tree. */
@@ -72,7 +82,11 @@ export class SshTunnel {
     }
     if (!this.session) {
       this.opened++;
-      this.session = SshSession.open(this.target, this.sessionOptions);
+      const opening = SshSession.open(this.target, this.sessionOptions);
+      this.session = opening;
+      opening.catch((error: unknown) => {
+        if (error instanceof SshError) this.onSessionError?.(error);
+      });
     }
     try {
       return await this.session;

@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Page } from 'playwright-core';
 import { EtcdCluster } from '../harness/etcdCluster';
@@ -28,6 +28,8 @@ const NAMES = ['etcd-1', 'etcd-2', 'etcd-3'];
 
 let cluster: EtcdCluster;
 let sshd: Sshd;
+/** A second sshd: the bastion of the cluster added through an SSH host (stopped by that test). */
+let bastion: Sshd;
 let session: E2eSession;
 let service: MemberService;
 let memberConf: string;
@@ -53,8 +55,50 @@ async function accept(page: Page, title: string, row?: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Waits for the input box titled `title` and enters `text`. */
+async function enter(page: Page, title: string, text: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await widget.locator('.quick-input-box input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Picks `file` in code-server's own file dialog (a quick input that takes a path): the folder first, then the
+ * name typed as a user would, which the dialog completes; Enter until the dialog has taken it.
+ */
+async function pickFile(page: Page, title: string, file: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const heading = widget.locator('.quick-input-title', { hasText: title });
+  await heading.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(`${dirname(file)}/`);
+  await widget
+    .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
+    .first()
+    .waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  await input.pressSequentially(basename(file), { delay: 20 });
+  await waitFor(
+    () => input.inputValue(),
+    (v) => v === file,
+    UI_TIMEOUT_MS,
+    100,
+  );
+  for (let i = 0; i < 5 && (await heading.isVisible()); i++) {
+    await page.keyboard.press('Enter');
+    await heading.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+  }
+}
+
+/** Text of every visible row of the Clusters tree (label and description), one string per row. */
+async function treeRows(page: Page): Promise<string[]> {
+  return page
+    .locator('.part.sidebar .monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' ').trim()));
+}
+
 before(async () => {
-  [sshd, cluster] = await Promise.all([Sshd.start(), EtcdCluster.start({ version: '3.5', size: 3, names: NAMES })]);
+  [sshd, bastion, cluster] = await Promise.all([Sshd.start(), Sshd.start(), EtcdCluster.start({ version: '3.5', size: 3, names: NAMES })]);
   const logsDir = join(cluster.baseDir, 'logs');
   mkdirSync(logsDir);
   for (const m of cluster.members) symlinkSync(m.logFile, join(logsDir, `${m.name}.log`));
@@ -94,6 +138,7 @@ after(async () => {
   service?.stopAll();
   await cluster?.destroy();
   await sshd?.stop();
+  await bastion?.stop();
 });
 
 test('Show Member Logs from the palette: one editor, the summary of every member on top, then each log', async () => {
@@ -210,5 +255,56 @@ test('Open Member Configuration: the etcd.conf of a member over SFTP in an edito
       'ETCD_NAME=etcd-1\nETCD_HEARTBEAT_INTERVAL=100\nETCD_ELECTION_TIMEOUT=1000\n',
     );
     await runCommand(page, 'View: Close All Editors');
+  });
+});
+
+test('Add Cluster through an SSH host: the bastion\'s key asked once, the tree shows the members "via" it; with the bastion gone the cluster says so', async () => {
+  await session.step('tunnel', async (wb) => {
+    const page = wb.page;
+    // The members may be the rolling restart's processes now (the harness does not own them): the tree
+    // below waits for their leader.
+    const route = `via ${bastion.user}@127.0.0.1:${bastion.port}`;
+    await runCommand(page, 'etcd Inspector: Add Cluster');
+    await enter(page, 'etcd Inspector: cluster name', 'behind-bastion');
+    await enter(page, 'etcd Inspector: endpoints of "behind-bastion"', cluster.endpoints[2]);
+    await accept(page, 'etcd Inspector: how does VS Code reach "behind-bastion"?', 'Through an SSH host');
+    await enter(page, 'etcd Inspector: SSH host for "behind-bastion"', `${bastion.user}@127.0.0.1:${bastion.port}`);
+    await accept(page, `How to log in to ${bastion.user}@127.0.0.1:${bastion.port}?`, 'A private key file');
+    await pickFile(page, 'SSH private key', bastion.userKey.file);
+    await enter(page, 'etcd user', '');
+    // The first refresh meets the bastion's unknown host key: one modal, with the fingerprint.
+    const fingerprint = `SHA256:${createHash('sha256').update(bastion.hostKey.blob).digest('base64').replace(/=+$/, '')}`;
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const question = (await dialog.textContent()) ?? '';
+    assert.ok(question.includes(`The host key of 127.0.0.1 port ${bastion.port} is not known. ${fingerprint}`), question);
+    await dialog.locator('.monaco-button', { hasText: 'Trust and Connect' }).first().click();
+    const rows = await waitFor(
+      () => treeRows(page),
+      (r) => r.some((x) => x.startsWith('behind-bastion') && x.includes('3/3 healthy') && x.includes(route)),
+      2 * UI_TIMEOUT_MS,
+    );
+    await wb.screenshot('ssh-tunnel-tree');
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'asked once');
+    assert.ok(
+      rows.some((x) => x.startsWith('etcd-1')),
+      rows.join('\n'),
+    );
+    // The route is real: with the bastion gone, the cluster is not answered (a direct connection would be).
+    // The listener and its connections (children of the listener: stopping sshd alone leaves them); its
+    // files stay (the key), so what fails is the connection. after() cleans up.
+    await bastion.dropConnections();
+    process.kill(bastion.pid, 'SIGTERM');
+    await runCommand(page, 'etcd Inspector: Refresh');
+    const down = await waitFor(
+      () => treeRows(page),
+      (r) => r.some((x) => x.startsWith('behind-bastion') && !x.includes('healthy') && x.includes(route)) && r.some((x) => /SSH/.test(x)),
+      UI_TIMEOUT_MS,
+    );
+    await wb.screenshot('ssh-tunnel-bastion-gone');
+    assert.ok(
+      down.some((x) => x.includes(`127.0.0.1:${bastion.port}`) && /refused/.test(x)),
+      down.join('\n'),
+    );
   });
 });

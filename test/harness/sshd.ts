@@ -153,6 +153,17 @@ export class Sshd {
     return path;
   }
 
+  /**
+   * Drops every SSH connection it serves by killing its per-connection processes (children of the
+   * listener); the listener goes on accepting. Stopping sshd alone leaves them running, as on a real host.
+   */
+  async dropConnections(): Promise<number> {
+    const { stdout } = await promisify(execFile)('pgrep', ['-P', String(this.pid)]).catch(() => ({ stdout: '' }));
+    const pids = stdout.split(/\s+/).filter(Boolean).map(Number);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    return pids.length;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode === null) {
       const exited = new Promise((r) => this.child.once('exit', r));

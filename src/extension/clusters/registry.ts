@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { ClusterInspector } from '../../etcd/probe';
 import { deriveModel, type ClusterSnapshot, type MemberReport } from '../../etcd/model';
 import type { ConnectionProfile } from '../../etcd/profile';
-import { SETTING_EFFECTS, type ClusterSetting, type SettingKey } from '../../shared/settings';
+import { SETTING_EFFECTS, tunnelLabel, type ClusterSetting, type SettingKey, type TunnelSetting } from '../../shared/settings';
+import { DialError, type Dialer } from '../../etcd/dial';
 import type { Settings } from '../settings';
 import { leaderNotice, clusterState, type NoticeState } from '../../shared/clusterState';
 import type { ClusterStateSource } from './source';
@@ -30,6 +31,25 @@ interface Entry {
   ssh?: { measured: SshMeasurements; at: number };
   /** What happened to the cluster while VS Code runs (src/etcd/timeline.ts), fed by every complete refresh. */
   timeline: Timeline;
+  /** The cluster's SSH tunnel (a `tunnel` setting), opened with the first profile and kept with the inspector. */
+  tunnel?: Promise<Tunnel | undefined>;
+  /** "via ops@bastion-1" once the tunnel resolved its host, else as the setting says. */
+  route?: string;
+}
+
+/** An open SSH tunnel of a cluster (src/ssh/tunnel.ts), as the registry uses it. */
+export interface Tunnel {
+  readonly dial: Dialer;
+  readonly route: string;
+  close(): void;
+}
+
+/** Opens clusters' tunnels with the extension's SSH credentials and host-key questions (src/extension/ssh/hosts.ts). */
+export interface TunnelOpener {
+  /** `onTrusted` hears a host key the user trusted while a refresh waited. */
+  openTunnel(setting: ClusterSetting & { tunnel: TunnelSetting }, onTrusted: () => void): Promise<Tunnel>;
+  /** Questions the user declined (an unknown host key) are asked again. */
+  forgetRefusals(): void;
 }
 
 /** How long SSH measurements keep feeding the checks: a link cut then may be open now, so they age out. */
@@ -58,6 +78,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     private readonly settings: RegistrySettings,
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    private readonly tunnels?: TunnelOpener,
   ) {
     this.reload();
     // A stored or deleted password (from any window) takes effect at the next refresh.
@@ -72,9 +93,18 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   invalidate(name?: string): void {
     for (const [n, entry] of this.entries) {
       if (name !== undefined && n !== name) continue;
-      entry.inspector?.dispose();
-      entry.inspector = undefined;
+      closeConnections(entry);
     }
+  }
+
+  /** A manual refresh: host-key questions declined earlier are asked again. */
+  askAgain(): void {
+    this.tunnels?.forgetRefusals();
+  }
+
+  /** "via …" for a cluster reached through an SSH host, else undefined. */
+  route(name: string): string | undefined {
+    return this.entries.get(name)?.route;
   }
 
   /**
@@ -102,7 +132,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
       if (old && JSON.stringify(old.setting) === JSON.stringify(setting)) {
         next.set(setting.name, old);
       } else {
-        old?.inspector?.dispose();
+        if (old) closeConnections(old);
         next.set(setting.name, {
           setting,
           inspector: undefined,
@@ -113,10 +143,11 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
           announced: 'ok',
           // A changed setting is the same cluster (an edited endpoint list): its history stays.
           timeline: old?.timeline ?? new Timeline(),
+          route: setting.tunnel ? tunnelLabel(setting.tunnel) : undefined,
         });
       }
     }
-    for (const [name, entry] of this.entries) if (!next.has(name)) entry.inspector?.dispose();
+    for (const [name, entry] of this.entries) if (!next.has(name)) closeConnections(entry);
     this.entries = next;
     for (const name of next.keys()) this.changed.fire(name);
     this.schedule();
@@ -192,11 +223,26 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return this.entries.get(name)?.leaderChanges ?? 0;
   }
 
-  /** The connection profile of a cluster, with its password from SecretStorage. */
+  /**
+   * The connection profile of a cluster, with its password from SecretStorage and, for a cluster with a
+   * `tunnel` setting, the route through its SSH tunnel (one per cluster, shared by the refreshes and the
+   * actions). A tunnel that cannot be set up (no such ~/.ssh/config alias, a bad jump host) gives a dialer
+   * that fails with the reason: the cluster shows it, and is never reached directly instead.
+   */
   async profile(name: string): Promise<ConnectionProfile | undefined> {
-    const setting = this.entries.get(name)?.setting;
-    if (!setting) return undefined;
+    const entry = this.entries.get(name);
+    const setting = entry?.setting;
+    if (!entry || !setting) return undefined;
     const profile: ConnectionProfile = { name: setting.name, endpoints: setting.endpoints, timeoutMs: this.settings.requestTimeoutMs };
+    if (setting.tunnel) {
+      const tunnel = await this.tunnelOf(entry, { ...setting, tunnel: setting.tunnel });
+      profile.route = entry.route;
+      profile.dial = tunnel
+        ? tunnel.dial
+        : async () => {
+            throw new DialError(`SSH ${entry.route ?? ''}: the tunnel could not be set up (see the etcd Inspector log)`, 'other');
+          };
+    }
     if (setting.tls) profile.tls = { ...setting.tls };
     if (setting.peerTls) profile.peerTls = { ...setting.peerTls };
     if (setting.metrics !== undefined) profile.metrics = setting.metrics === false ? false : { ...setting.metrics };
@@ -205,6 +251,26 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
       profile.password = (await this.secrets.get(passwordKey(setting.name, setting.username))) ?? undefined;
     }
     return profile;
+  }
+
+  /** The entry's tunnel, opened once; undefined (logged) when it cannot be set up. */
+  private tunnelOf(entry: Entry, setting: ClusterSetting & { tunnel: TunnelSetting }): Promise<Tunnel | undefined> {
+    entry.tunnel ??= (async () => {
+      if (!this.tunnels) throw new Error('SSH tunnels are not available here');
+      // A key trusted while a refresh waited: refresh again once that one is over (it ran out of time).
+      const tunnel = await this.tunnels.openTunnel(setting, () => {
+        void Promise.resolve(entry.refreshing).then(() => this.refresh(setting.name));
+      });
+      entry.route = tunnel.route;
+      this.changed.fire(setting.name);
+      return tunnel;
+    })().catch((error: unknown) => {
+      this.log.error(
+        `${setting.name}: SSH tunnel ${tunnelLabel(setting.tunnel)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    });
+    return entry.tunnel;
   }
 
   /**
@@ -322,9 +388,18 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
   dispose(): void {
     this.secretsSubscription.dispose();
     if (this.timer) clearInterval(this.timer);
-    for (const entry of this.entries.values()) entry.inspector?.dispose();
+    for (const entry of this.entries.values()) closeConnections(entry);
     this.entries.clear();
     this.changed.dispose();
     this.transitions.dispose();
   }
+}
+
+/** Ends a cluster's connections: its inspector's and its SSH tunnel (the next profile opens them again). */
+function closeConnections(entry: Entry): void {
+  entry.inspector?.dispose();
+  entry.inspector = undefined;
+  const tunnel = entry.tunnel;
+  entry.tunnel = undefined;
+  void tunnel?.then((t) => t?.close());
 }

@@ -10,7 +10,8 @@ import {
   type ConnectionProfile,
 } from '../../etcd/profile';
 import { RUNBOOK_STEPS, runbookStepMarkdown, stepByNumber, type RunbookStep, type StepId } from '../../etcd/runbook/steps';
-import type { ClusterSetting } from '../../shared/settings';
+import { tunnelLabel, type ClusterSetting, type TunnelSetting } from '../../shared/settings';
+import { parseHostSpec } from '../../ssh/target';
 import { passwordKey, type ClusterRegistry } from '../clusters/registry';
 import { forgetSshSecrets } from '../ssh/prompts';
 import type { Settings } from '../settings';
@@ -32,13 +33,25 @@ async function saveCluster(cluster: ClusterSetting, password: string | undefined
   if (cluster.username && password !== undefined) await secrets.store(passwordKey(cluster.name, cluster.username), password);
   // Never the password: only whether one was stored.
   log.info(
-    `cluster "${cluster.name}" saved to ${written.where}: ${cluster.endpoints.join(', ')}${cluster.tls ? ', TLS' : ''}${cluster.username ? `, user ${cluster.username}${password !== undefined ? ' (password in secret storage)' : ''}` : ''}`,
+    `cluster "${cluster.name}" saved to ${written.where}: ${cluster.endpoints.join(', ')}${cluster.tunnel ? ` ${tunnelLabel(cluster.tunnel)}` : ''}${cluster.tls ? ', TLS' : ''}${cluster.username ? `, user ${cluster.username}${password !== undefined ? ' (password in secret storage)' : ''}` : ''}`,
   );
   if (written.shadowed) {
     void vscode.window.showWarningMessage(
       `Cluster "${cluster.name}" was saved to ${written.where}, but this workspace's own etcdInspector.clusters list replaces that one: add the entry to the workspace settings to see it here.`,
     );
   }
+}
+
+/** An input box's validator from a parser that throws: its message, or undefined when it parses. */
+function messageOf(parse: (text: string) => unknown): (text: string) => string | undefined {
+  return (text) => {
+    try {
+      parse(text);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
 }
 
 async function askName(registry: ClusterRegistry, suggestion = ''): Promise<string | undefined> {
@@ -73,17 +86,13 @@ async function addCluster(deps: Deps): Promise<void> {
     title: `etcd Inspector: endpoints of "${name}"`,
     prompt: 'One or more client URLs, comma-separated (the other members are discovered)',
     placeHolder: 'https://10.0.0.1:2379',
-    validateInput: (v) => {
-      try {
-        parseEndpoints(v);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
+    validateInput: messageOf(parseEndpoints),
   });
   if (!endpointsText) return;
   const cluster: ClusterSetting = { name: name.trim(), endpoints: parseEndpoints(endpointsText) };
+  const route = await askRoute(cluster);
+  if (route === undefined) return;
+  if (route) cluster.tunnel = route;
   if (cluster.endpoints.some((e) => e.startsWith('https:'))) {
     const caFile = await pickFile('CA certificate (--cacert)');
     if (!caFile) return;
@@ -112,6 +121,39 @@ async function addCluster(deps: Deps): Promise<void> {
   }
   await saveCluster(cluster, password, deps);
   void vscode.window.showInformationMessage(`Added etcd cluster "${cluster.name}".`);
+}
+
+/**
+ * How VS Code reaches the endpoints: directly, or through an SSH host (a bastion, or a member host), whose
+ * view of the endpoints is what counts. Undefined: cancelled; null: directly.
+ */
+async function askRoute(cluster: ClusterSetting): Promise<TunnelSetting | null | undefined> {
+  const direct = { label: 'Directly', detail: `This machine connects to ${cluster.endpoints.join(', ')}` };
+  const tunnel = {
+    label: 'Through an SSH host…',
+    detail: 'A bastion or a member host: every connection opens from there over SSH (TLS stays end to end)',
+  };
+  const how = await vscode.window.showQuickPick([direct, tunnel], { title: `etcd Inspector: how does VS Code reach "${cluster.name}"?` });
+  if (!how) return undefined;
+  if (how === direct) return null;
+  const via = await vscode.window.showInputBox({
+    title: `etcd Inspector: SSH host for "${cluster.name}"`,
+    prompt: 'The endpoints are reached as this host sees them. Host keys are checked; an unknown key is shown before connecting.',
+    placeHolder: '[user@]bastion-1[:22] or an ~/.ssh/config alias',
+    validateInput: messageOf(parseHostSpec),
+  });
+  if (!via) return undefined;
+  const setting: TunnelSetting = { via: via.trim() };
+  const agentOrConfig = { label: 'ssh-agent, ~/.ssh/config or ~/.ssh/id_*' };
+  const keyFile = { label: 'A private key file…' };
+  const key = await vscode.window.showQuickPick([agentOrConfig, keyFile], { title: `How to log in to ${setting.via}?` });
+  if (!key) return undefined;
+  if (key === keyFile) {
+    const picked = await vscode.window.showOpenDialog({ title: 'SSH private key', canSelectMany: false, openLabel: 'Select' });
+    if (!picked?.[0]) return undefined;
+    setting.identityFile = picked[0].fsPath;
+  }
+  return setting;
 }
 
 function clusterFromProfile(profile: ConnectionProfile, name: string): ClusterSetting {
@@ -297,6 +339,7 @@ export function registerClusterCommands(
     vscode.commands.registerCommand('etcdInspector.refresh', async (arg?: TreeNode | { cluster?: string }) => {
       const name = arg && 'cluster' in arg ? arg.cluster : undefined;
       log.info(`refresh ${name ?? 'all clusters'}`);
+      registry.askAgain();
       await vscode.window.withProgress({ location: { viewId: 'etcdInspector.clusters' } }, () => registry.refresh(name));
     }),
   );

@@ -14,7 +14,9 @@ import { knownHostsEntry, keyTypeOf } from '../../ssh/knownHosts';
 import { hostLabel, MemberHosts, type HostMember } from '../../ssh/hosts';
 import type { SshError, SessionOptions } from '../../ssh/session';
 import { memberHostSpec, type SshHop } from '../../ssh/target';
-import type { ClusterSetting } from '../../shared/settings';
+import { tunnelSshOptions, type ClusterSetting, type TunnelSetting } from '../../shared/settings';
+import { SshTunnel } from '../../ssh/tunnel';
+import type { TunnelOpener } from '../clusters/registry';
 import { OneQuestionAtATime, hostKeyQuestion, hostKeyQuestionKey, passphraseKey, sshPasswordKey, storeSshSecret } from './prompts';
 
 /** Deadline of the connection and authentication of each hop. */
@@ -44,7 +46,7 @@ export interface ClusterHosts {
   close(): void;
 }
 
-export class SshHostsFactory {
+export class SshHostsFactory implements TunnelOpener {
   private readonly hostKeys = new OneQuestionAtATime<boolean>((trusted) => trusted);
   private readonly passphrases = new OneQuestionAtATime<string | undefined>(() => false);
 
@@ -54,20 +56,23 @@ export class SshHostsFactory {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Questions declined earlier (a host key, a passphrase) are asked again at the next connection. */
+  forgetRefusals(): void {
+    this.hostKeys.forgetRefusals();
+    this.passphrases.forgetRefusals();
+  }
+
   /** The extension's own known_hosts file (keys the user trusted here). */
   get knownHostsFile(): string {
     return join(this.storage.fsPath, 'known_hosts');
   }
 
-  /** The member hosts of a cluster for one command. ~/.ssh/config is read only in a trusted workspace. */
-  async open(setting: ClusterSetting): Promise<ClusterHosts> {
-    const cluster = setting.name;
-    this.hostKeys.forgetRefusals();
-    this.passphrases.forgetRefusals();
-    let trustedNow = 0;
-    const offeredPasswords = new Map<string, SshHop>();
-    const options = { ...(setting.ssh ?? {}), ...(vscode.workspace.isTrusted ? {} : { sshConfig: false as const }) };
-    const sessionOptions: SessionOptions = {
+  /**
+   * The extension's session options for a cluster: agent, passphrases and passwords from SecretStorage,
+   * unknown host keys put to the user once, the extension's known_hosts. `onTrusted` hears each key trusted.
+   */
+  private sessionOptions(cluster: string, offeredPasswords: Map<string, SshHop>, onTrusted: () => void): SessionOptions {
+    return {
       credentials: {
         agent: process.env.SSH_AUTH_SOCK || null,
         passphrase: (file) => this.passphrase(cluster, file),
@@ -82,12 +87,46 @@ export class SshHostsFactory {
         const trusted = await this.hostKeys.ask(hostKeyQuestionKey(hop, fingerprint), () =>
           this.askHostKey(cluster, hop, key, fingerprint),
         );
-        if (trusted) trustedNow++;
+        if (trusted) onTrusted();
         return trusted;
       },
       extraKnownHosts: [{ path: this.knownHostsFile, required: false }],
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     };
+  }
+
+  /**
+   * The SSH tunnel of a cluster with a `tunnel` setting (src/ssh/tunnel.ts): one SSH connection, opened on
+   * the first dial, with the same credentials and host-key discipline as the member hosts. A failure that
+   * needs the user (a changed or revoked key, a refused login) is said once per failed attempt; `onTrusted`
+   * hears a host key trusted during a dial (the refresh that asked ran out of time while the question was up).
+   */
+  async openTunnel(setting: ClusterSetting & { tunnel: TunnelSetting }, onTrusted: () => void): Promise<SshTunnel> {
+    const cluster = setting.name;
+    const offeredPasswords = new Map<string, SshHop>();
+    const options = {
+      ...tunnelSshOptions(setting.tunnel, setting.ssh),
+      ...(vscode.workspace.isTrusted ? {} : { sshConfig: false as const }),
+    };
+    let said = '';
+    return SshTunnel.create(setting.tunnel.via, options, this.sessionOptions(cluster, offeredPasswords, onTrusted), (error) => {
+      this.log.warn(`${cluster}: tunnel: ${error.message}`);
+      // Said once until it changes: every refresh would otherwise show it again.
+      if (error.message === said) return;
+      said = error.message;
+      if (LOUD_KINDS.has(error.kind)) void vscode.window.showErrorMessage(error.message);
+      else if (error.kind === 'auth' && error.hop !== undefined) void this.offerPassword(cluster, error, offeredPasswords);
+    });
+  }
+
+  /** The member hosts of a cluster for one command. ~/.ssh/config is read only in a trusted workspace. */
+  async open(setting: ClusterSetting): Promise<ClusterHosts> {
+    const cluster = setting.name;
+    this.forgetRefusals();
+    let trustedNow = 0;
+    const offeredPasswords = new Map<string, SshHop>();
+    const options = { ...(setting.ssh ?? {}), ...(vscode.workspace.isTrusted ? {} : { sshConfig: false as const }) };
+    const sessionOptions = this.sessionOptions(cluster, offeredPasswords, () => trustedNow++);
     const hosts = await MemberHosts.create(options, sessionOptions);
     for (const note of hosts.notes) this.log.info(`${cluster}: ssh configuration: ${note}`);
     return {

@@ -60,6 +60,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
           this.registry.isRefreshing(node.cluster),
           this.registry.leaderChanges(node.cluster),
           !this.isReadOnly(node.cluster),
+          this.registry.route(node.cluster),
         );
         const item = toItem(model, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `cluster/${node.cluster}`;

@@ -6,8 +6,6 @@
 // host key; a member down behind the bastion.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { Sshd, keyPair } from '../../harness/sshd';
 import { generatePki } from '../../harness/tls';
@@ -60,14 +58,6 @@ function inspector(profile: Partial<ConnectionProfile>): ClusterInspector {
   return new ClusterInspector({ name: 'tunnelled', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS, ...profile });
 }
 
-/** The sshd processes serving connections (children of the listener): killing them drops those connections. */
-async function dropSshConnections(): Promise<number> {
-  const { stdout } = await promisify(execFile)('pgrep', ['-P', String(sshd.pid)]).catch(() => ({ stdout: '' }));
-  const pids = stdout.split(/\s+/).filter(Boolean).map(Number);
-  for (const pid of pids) process.kill(pid, 'SIGKILL');
-  return pids.length;
-}
-
 test('through the tunnel: status, health, /metrics and clocks of every member; one action; the route named', async (t) => {
   const tun = await tunnel();
   t.after(() => tun.close());
@@ -105,7 +95,7 @@ test('the SSH connection dropped mid-refresh: the refresh ends by its deadline, 
   await settles(async () => assert.equal((await i.refresh()).quorum.healthy, 3), 20_000);
   const started = Date.now();
   const refreshing = i.refresh();
-  assert.ok((await dropSshConnections()) > 0, 'sshd served the tunnel');
+  assert.ok((await sshd.dropConnections()) > 0, 'sshd served the tunnel');
   await refreshing;
   assert.ok(Date.now() - started < TIMEOUT_MS + 1000, `the refresh ended in ${Date.now() - started} ms`);
   // Calls after the drop open one new SSH connection (perhaps already in this refresh), not one per call.

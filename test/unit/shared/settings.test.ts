@@ -16,6 +16,8 @@ import {
   parseClusterSettings,
   readEnumSetting,
   readNumberSetting,
+  tunnelLabel,
+  tunnelSshOptions,
   withCluster,
   withoutCluster,
 } from '../../../src/shared/settings';
@@ -233,4 +235,75 @@ test("a metrics block: false, or a port and scheme of the members' metrics liste
   assert.equal(metricsBaseUrl('https://[fd00::1]:2379', { port: 2381 }), 'https://[fd00::1]:2381');
   assert.equal(metricsBaseUrl('https://10.0.0.1:2379', undefined), 'https://10.0.0.1:2379');
   assert.equal(metricsBaseUrl('https://10.0.0.1:2379', false), 'https://10.0.0.1:2379');
+});
+
+test('a tunnel block: a host, or { via, user, port, identityFile, jumpHost, knownHostsFile }; a cluster whose tunnel has no usable host is not shown (never reached directly instead); documented in package.json', () => {
+  const read = parseClusterSettings([
+    { name: 'short', endpoints: ['https://10.0.0.1:2379'], tunnel: 'ops@bastion-1:2222' },
+    {
+      name: 'full',
+      endpoints: ['https://10.0.0.1:2379'],
+      tunnel: { via: 'bastion-1', user: 'ops', port: 22, identityFile: '~/.ssh/ops', jumpHost: 'edge', knownHostsFile: '/k' },
+    },
+    { name: 'loose', endpoints: ['http://10.0.0.1:2379'], tunnel: { via: ' bastion-2 ', port: 0, user: '', proxyCommand: 'nc %h %p' } },
+    { name: 'no-via', endpoints: ['http://10.0.0.2:2379'], tunnel: { user: 'ops' } },
+    { name: 'hostile', endpoints: ['http://10.0.0.3:2379'], tunnel: '-oProxyCommand=touch /tmp/x' },
+    { name: 'boolean', endpoints: ['http://10.0.0.4:2379'], tunnel: true },
+  ]);
+  assert.deepEqual(
+    read.clusters.map((c) => [c.name, c.tunnel]),
+    [
+      ['short', { via: 'ops@bastion-1:2222' }],
+      ['full', { via: 'bastion-1', user: 'ops', port: 22, identityFile: '~/.ssh/ops', jumpHost: 'edge', knownHostsFile: '/k' }],
+      ['loose', { via: 'bastion-2' }],
+    ],
+  );
+  const where = (i: number, name: string): string => `etcdInspector.clusters[${i}] ("${name}")`;
+  const dropped = (i: number, name: string): string =>
+    `${where(i, name)} is not shown: its tunnel cannot be used, and it is not connected to directly instead`;
+  assert.deepEqual(read.problems, [
+    `${where(2, 'loose')}.tunnel.user must be a non-empty string: ignored`,
+    `${where(2, 'loose')}.tunnel.port must be a port number (1-65535): ignored`,
+    `${where(2, 'loose')}.tunnel.proxyCommand is not a tunnel setting: ignored`,
+    `${where(3, 'no-via')}.tunnel.via must name the SSH host ([user@]host[:port] or an ~/.ssh/config alias)`,
+    dropped(3, 'no-via'),
+    `${where(4, 'hostile')}.tunnel.via: "-oProxyCommand=touch /tmp/x" is not an SSH host: expected [user@]host[:port]`,
+    dropped(4, 'hostile'),
+    `${where(5, 'boolean')}.tunnel must be an SSH host or an object { via, user, port, identityFile, jumpHost, knownHostsFile }`,
+    dropped(5, 'boolean'),
+  ]);
+  // The login comes from the cluster's ssh block where the tunnel says nothing; its port and jump host never.
+  const ssh = {
+    user: 'core',
+    port: 2200,
+    identityFile: '/id',
+    jumpHost: 'edge',
+    knownHostsFile: '/kh',
+    sshConfig: false as const,
+    timeoutMs: 900,
+    unit: 'etcd',
+  };
+  assert.deepEqual(tunnelSshOptions({ via: 'bastion-1' }, ssh), {
+    user: 'core',
+    identityFile: '/id',
+    knownHostsFile: '/kh',
+    sshConfig: false,
+    timeoutMs: 900,
+  });
+  assert.deepEqual(tunnelSshOptions({ via: 'bastion-1', user: 'ops', port: 22, jumpHost: 'gw' }, ssh), {
+    user: 'ops',
+    port: 22,
+    identityFile: '/id',
+    jumpHost: 'gw',
+    knownHostsFile: '/kh',
+    sshConfig: false,
+    timeoutMs: 900,
+  });
+  assert.deepEqual(tunnelSshOptions({ via: 'bastion-1' }, undefined), {});
+  assert.equal(tunnelLabel({ via: 'ops@bastion-1' }), 'via ops@bastion-1');
+  const item = (
+    properties[`${SECTION}.clusters`] as { items?: { properties?: Record<string, { anyOf?: { properties?: Record<string, unknown> }[] }> } }
+  ).items;
+  const objectForm = item?.properties?.tunnel?.anyOf?.find((v) => v.properties);
+  assert.deepEqual(Object.keys(objectForm?.properties ?? {}).sort(), ['identityFile', 'jumpHost', 'knownHostsFile', 'port', 'user', 'via']);
 });

@@ -202,3 +202,10 @@ test('a member whose advertised URL was not contacted says so in its details, to
   const metrics = snapshot([member(A, { warnings: [{ kind: 'metrics', message: 'its /metrics page could not be read: too large' }] })]);
   assert.equal(metrics.checks.find((c) => c.id === 'connectivity')?.ok, true);
 });
+
+test('a cluster reached through an SSH tunnel says so: "via …" after its state, and the tooltip names the route', () => {
+  const node = clusterNode('prod', ['https://10.0.0.1:2379'], healthy(), false, 0, false, 'via ops@bastion-1');
+  assert.equal(node.description, `${clusterNode('prod', [], healthy(), false).description} · via ops@bastion-1`);
+  assert.match(node.tooltip, /^prod\nhttps:\/\/10\.0\.0\.1:2379\nReached via ops@bastion-1 \(SSH tunnel\)/);
+  assert.doesNotMatch(clusterNode('prod', [], healthy(), false).tooltip, /Reached via/);
+});
