@@ -216,7 +216,7 @@ export function parseClusterSettings(value: unknown): { clusters: ClusterSetting
       if (ssh) cluster.ssh = ssh;
     }
     if (entry.tunnel !== undefined) {
-      const tunnel = parseTunnelSetting(entry.tunnel, `${where} ("${entry.name}").tunnel`, problems);
+      const tunnel = parseTunnelSetting(entry.tunnel, `${where} ("${entry.name}").tunnel`, problems, cluster.ssh);
       if (!tunnel) {
         problems.push(`${where} ("${entry.name}") is not shown: its tunnel cannot be used, and it is not connected to directly instead`);
         return;
@@ -288,12 +288,26 @@ export function parseMetricsSetting(value: unknown, where: string, problems: str
 }
 
 /**
- * A cluster's `tunnel` block: `"host"` (shorthand for `{ "via": "host" }`) or `{ via, user, port, identityFile,
- * jumpHost, knownHostsFile }`. Without a usable `via` it is undefined, with a reason, and the caller drops the
+ * A cluster's `tunnel` block: `"host"` (shorthand for `{ "via": "host" }`), `{ via, user, port, identityFile,
+ * jumpHost, knownHostsFile }`, or `true`: through the `ssh` block's jumpHost (the bastion the member hosts are
+ * reached by; its last hop is the SSH host, the hops before it its jump hosts). Without a usable `via` it is undefined, with a reason, and the caller drops the
  * cluster: its connections must never be made directly instead (the route is part of the setting). Other
  * wrong values are dropped with a reason.
  */
-export function parseTunnelSetting(value: unknown, where: string, problems: string[]): TunnelSetting | undefined {
+export function parseTunnelSetting(value: unknown, where: string, problems: string[], ssh?: SshOptions): TunnelSetting | undefined {
+  if (value === true) {
+    // Through the bastion the ssh block already names: its jumpHost's last hop, reached by the hops before it.
+    const hops = (ssh?.jumpHost ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+    const via = hops.pop();
+    if (via === undefined) {
+      problems.push(`${where}: true goes through the ssh block's jumpHost, and this cluster's ssh block has none`);
+      return undefined;
+    }
+    return parseTunnelSetting(hops.length > 0 ? { via, jumpHost: hops.join(',') } : { via }, where, problems);
+  }
   const raw: Record<string, unknown> | undefined =
     typeof value === 'string'
       ? { via: value }

@@ -237,7 +237,7 @@ test("a metrics block: false, or a port and scheme of the members' metrics liste
   assert.equal(metricsBaseUrl('https://10.0.0.1:2379', false), 'https://10.0.0.1:2379');
 });
 
-test('a tunnel block: a host, or { via, user, port, identityFile, jumpHost, knownHostsFile }; a cluster whose tunnel has no usable host is not shown (never reached directly instead); documented in package.json', () => {
+test("a tunnel block: a host, { via, user, port, identityFile, jumpHost, knownHostsFile }, or true (through the ssh block's jumpHost); a cluster whose tunnel has no usable host is not shown (never reached directly instead); documented in package.json", () => {
   const read = parseClusterSettings([
     { name: 'short', endpoints: ['https://10.0.0.1:2379'], tunnel: 'ops@bastion-1:2222' },
     {
@@ -249,6 +249,14 @@ test('a tunnel block: a host, or { via, user, port, identityFile, jumpHost, know
     { name: 'no-via', endpoints: ['http://10.0.0.2:2379'], tunnel: { user: 'ops' } },
     { name: 'hostile', endpoints: ['http://10.0.0.3:2379'], tunnel: '-oProxyCommand=touch /tmp/x' },
     { name: 'boolean', endpoints: ['http://10.0.0.4:2379'], tunnel: true },
+    {
+      name: 'through-jump',
+      endpoints: ['http://10.0.0.5:2379'],
+      ssh: { user: 'core', jumpHost: 'edge, ops@bastion-1:2222' },
+      tunnel: true,
+    },
+    { name: 'one-hop', endpoints: ['http://10.0.0.6:2379'], ssh: { jumpHost: 'bastion-2' }, tunnel: true },
+    { name: 'false', endpoints: ['http://10.0.0.7:2379'], tunnel: false },
   ]);
   assert.deepEqual(
     read.clusters.map((c) => [c.name, c.tunnel]),
@@ -256,6 +264,8 @@ test('a tunnel block: a host, or { via, user, port, identityFile, jumpHost, know
       ['short', { via: 'ops@bastion-1:2222' }],
       ['full', { via: 'bastion-1', user: 'ops', port: 22, identityFile: '~/.ssh/ops', jumpHost: 'edge', knownHostsFile: '/k' }],
       ['loose', { via: 'bastion-2' }],
+      ['through-jump', { via: 'ops@bastion-1:2222', jumpHost: 'edge' }],
+      ['one-hop', { via: 'bastion-2' }],
     ],
   );
   const where = (i: number, name: string): string => `etcdInspector.clusters[${i}] ("${name}")`;
@@ -269,8 +279,10 @@ test('a tunnel block: a host, or { via, user, port, identityFile, jumpHost, know
     dropped(3, 'no-via'),
     `${where(4, 'hostile')}.tunnel.via: "-oProxyCommand=touch /tmp/x" is not an SSH host: expected [user@]host[:port]`,
     dropped(4, 'hostile'),
-    `${where(5, 'boolean')}.tunnel must be an SSH host or an object { via, user, port, identityFile, jumpHost, knownHostsFile }`,
+    `${where(5, 'boolean')}.tunnel: true goes through the ssh block's jumpHost, and this cluster's ssh block has none`,
     dropped(5, 'boolean'),
+    `${where(8, 'false')}.tunnel must be an SSH host or an object { via, user, port, identityFile, jumpHost, knownHostsFile }`,
+    dropped(8, 'false'),
   ]);
   // The login comes from the cluster's ssh block where the tunnel says nothing; its port and jump host never.
   const ssh = {
