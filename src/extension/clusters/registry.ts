@@ -97,9 +97,16 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     }
   }
 
-  /** A manual refresh: host-key questions declined earlier are asked again. */
-  askAgain(): void {
+  /**
+   * A manual refresh: host-key questions declined earlier are asked again, and a tunnel that could not be set
+   * up (an ~/.ssh/config the user has since fixed) is set up again.
+   */
+  async askAgain(): Promise<void> {
     this.tunnels?.forgetRefusals();
+    for (const entry of this.entries.values()) {
+      const tunnel = entry.tunnel;
+      if (tunnel && (await tunnel) === undefined && entry.tunnel === tunnel) closeConnections(entry);
+    }
   }
 
   /** "via …" for a cluster reached through an SSH host, else undefined. */

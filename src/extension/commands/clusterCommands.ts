@@ -339,7 +339,7 @@ export function registerClusterCommands(
     vscode.commands.registerCommand('etcdInspector.refresh', async (arg?: TreeNode | { cluster?: string }) => {
       const name = arg && 'cluster' in arg ? arg.cluster : undefined;
       log.info(`refresh ${name ?? 'all clusters'}`);
-      registry.askAgain();
+      await registry.askAgain();
       await vscode.window.withProgress({ location: { viewId: 'etcdInspector.clusters' } }, () => registry.refresh(name));
     }),
   );
