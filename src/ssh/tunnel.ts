@@ -11,6 +11,12 @@ import { readSshConfig, resolveTarget, type SshOptions, type SshTarget } from '.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * After a failed attempt to open the SSH connection, dials get the same failure for this long: longer than
+ * a refresh's spread of dials, shorter than any refresh interval.
+ */
+export const RETRY_AFTER_MS = 1500;
+
 /** What an SSH failure means for the connection that needed it. */
 function kindOf(error: SshError): FailureKind {
   switch (error.kind) {
@@ -29,6 +35,8 @@ function kindOf(error: SshError): FailureKind {
 
 export class SshTunnel {
   private session: Promise<SshSession> | undefined;
+  /** The last failure to open the SSH connection, given again to dials until RETRY_AFTER_MS has passed. */
+  private failed: { error: DialError; at: number } | undefined;
   /** How many SSH connections this tunnel has opened (a drop costs one more, never a pile of them). */
   opened = 0;
 
@@ -80,7 +88,11 @@ export class SshTunnel {
       if (session && !session.ended) return session;
       if (this.session === current) this.session = undefined;
     }
+    // A refresh dials every member, some of them later than others: one failed login (a refused key, an
+    // unknown host key) is one attempt, not one per dial. A bastion's fail2ban counts attempts.
+    if (!this.session && this.failed && Date.now() - this.failed.at < RETRY_AFTER_MS) throw this.failed.error;
     if (!this.session) {
+      this.failed = undefined;
       this.opened++;
       const opening = SshSession.open(this.target, this.sessionOptions);
       this.session = opening;
@@ -94,10 +106,12 @@ export class SshTunnel {
       this.session = undefined;
       // The route failed, not the member: never "connection refused (etcd not running)" for an SSH port.
       const message = error instanceof Error ? error.message : String(error);
-      throw new DialError(
+      const failure = new DialError(
         /^SSH to /.test(message) ? message : `SSH ${this.route}: ${message}`,
         error instanceof SshError && error.kind !== 'refused' && error.kind !== 'unreachable' ? kindOf(error) : 'unavailable',
       );
+      this.failed ??= { error: failure, at: Date.now() };
+      throw failure;
     }
   }
 

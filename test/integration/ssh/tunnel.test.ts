@@ -15,7 +15,7 @@ import { ClusterInspector } from '../../../src/etcd/probe';
 import { EndpointClient } from '../../../src/etcd/client';
 import type { Dialer } from '../../../src/etcd/dial';
 import type { ConnectionProfile } from '../../../src/etcd/profile';
-import { SshTunnel } from '../../../src/ssh/tunnel';
+import { RETRY_AFTER_MS, SshTunnel } from '../../../src/ssh/tunnel';
 import type { SshOptions } from '../../../src/ssh/target';
 
 const TIMEOUT_MS = 2000;
@@ -180,14 +180,31 @@ test('bastion host keys: unknown refused (asked once, with its fingerprint), cha
   assert.ok(asked.length >= 1, 'the policy was asked');
   for (const e of s.discoveryErrors ?? []) assert.match(e.error, /^SSH via .*host key .* is unknown \(SHA256:/, e.error);
 
+  // A changed key: refused, and heard once per attempt by onSessionError (VS Code shows it as an error
+  // message). A refresh's dials (the first, then the other endpoints 100 ms later) make one attempt, and so
+  // does a refresh right after; once RETRY_AFTER_MS has passed, the next refresh is a new attempt.
   const other = await keyPair(cluster.baseDir, 'other-host-key');
-  const changed = await tunnel({ knownHostsFile: sshd.writeKnownHosts('changed', [sshd.knownHostsLine('plain', other)]) });
+  const heard: string[] = [];
+  const changed = await SshTunnel.create(
+    `${sshd.user}@127.0.0.1`,
+    sshOptions({ knownHostsFile: sshd.writeKnownHosts('changed', [sshd.knownHostsLine('plain', other)]) }),
+    { credentials: { agent: null }, onUnknownHostKey: async () => false, connectTimeoutMs: 5000 },
+    (error) => heard.push(error.kind),
+  );
   t.after(() => changed.close());
   const j = inspector({ dial: changed.dial });
   t.after(() => j.dispose());
   const c = await j.refresh();
   assert.equal(c.members.length, 0);
   assert.match(c.discoveryErrors?.[0]?.error ?? '', /changed/i);
+  assert.deepEqual(heard, ['host-key-changed']);
+  const again = await j.refresh();
+  assert.match(again.discoveryErrors?.[0]?.error ?? '', /changed/i);
+  assert.deepEqual([heard.length, changed.opened], [1, 1], 'no new attempt right after a failed one');
+  await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+  await j.refresh();
+  assert.deepEqual(heard, ['host-key-changed', 'host-key-changed']);
+  assert.equal(changed.opened, 2);
 
   // No SSH server at all: every endpoint says SSH, well within the deadline; nothing reaches etcd directly.
   const gone = await SshTunnel.create(`${sshd.user}@127.0.0.1:1`, sshOptions({ port: 1 }), {
