@@ -126,6 +126,8 @@ before(async () => {
           endpoints: [cluster.endpoints[1]],
           ssh: { ...ssh, knownHostsFile: sshd.writeKnownHosts('empty_known_hosts', []) },
         },
+        // A tunnel that cannot be set up (its jump host is not a host): shown with the reason, never dialled directly.
+        { name: 'bad-route', endpoints: [cluster.endpoints[0]], tunnel: { via: '127.0.0.1', jumpHost: 'not a host' } },
       ],
       'etcdInspector.refreshIntervalSeconds': 5,
     },
@@ -288,6 +290,15 @@ test('Add Cluster through an SSH host: the bastion\'s key asked once, the tree s
     assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'asked once');
     assert.ok(
       rows.some((x) => x.startsWith('etcd-1')),
+      rows.join('\n'),
+    );
+    // The configured cluster whose tunnel cannot be set up says why under it, and is not reached directly.
+    assert.ok(
+      rows.some((x) => x.startsWith('bad-route') && !x.includes('healthy') && x.includes('via 127.0.0.1')),
+      rows.join('\n'),
+    );
+    assert.ok(
+      rows.some((x) => x.includes('the tunnel could not be set up: "not a host" is not an SSH host')),
       rows.join('\n'),
     );
     // The route is real: with the bastion gone, the cluster is not answered (a direct connection would be).

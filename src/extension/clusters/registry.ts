@@ -32,7 +32,7 @@ interface Entry {
   /** What happened to the cluster while VS Code runs (src/etcd/timeline.ts), fed by every complete refresh. */
   timeline: Timeline;
   /** The cluster's SSH tunnel (a `tunnel` setting), opened with the first profile and kept with the inspector. */
-  tunnel?: Promise<Tunnel | undefined>;
+  tunnel?: Promise<Tunnel | { error: string }>;
   /** "via ops@bastion-1" once the tunnel resolved its host, else as the setting says. */
   route?: string;
 }
@@ -105,7 +105,7 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     this.tunnels?.forgetRefusals();
     for (const entry of this.entries.values()) {
       const tunnel = entry.tunnel;
-      if (tunnel && (await tunnel) === undefined && entry.tunnel === tunnel) closeConnections(entry);
+      if (tunnel && 'error' in (await tunnel) && entry.tunnel === tunnel) closeConnections(entry);
     }
   }
 
@@ -244,11 +244,12 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     if (setting.tunnel) {
       const tunnel = await this.tunnelOf(entry, { ...setting, tunnel: setting.tunnel });
       profile.route = entry.route;
-      profile.dial = tunnel
-        ? tunnel.dial
-        : async () => {
-            throw new DialError(`SSH ${entry.route ?? ''}: the tunnel could not be set up (see the etcd Inspector log)`, 'other');
-          };
+      profile.dial =
+        'dial' in tunnel
+          ? tunnel.dial
+          : async () => {
+              throw new DialError(`SSH ${entry.route ?? ''}: the tunnel could not be set up: ${tunnel.error}`, 'other');
+            };
     }
     if (setting.tls) profile.tls = { ...setting.tls };
     if (setting.peerTls) profile.peerTls = { ...setting.peerTls };
@@ -260,8 +261,8 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
     return profile;
   }
 
-  /** The entry's tunnel, opened once; undefined (logged) when it cannot be set up. */
-  private tunnelOf(entry: Entry, setting: ClusterSetting & { tunnel: TunnelSetting }): Promise<Tunnel | undefined> {
+  /** The entry's tunnel, opened once; why not (logged) when it cannot be set up. */
+  private tunnelOf(entry: Entry, setting: ClusterSetting & { tunnel: TunnelSetting }): Promise<Tunnel | { error: string }> {
     entry.tunnel ??= (async () => {
       if (!this.tunnels) throw new Error('SSH tunnels are not available here');
       // A key trusted while a refresh waited: refresh again once that one is over (it ran out of time).
@@ -272,10 +273,9 @@ export class ClusterRegistry implements ClusterStateSource, vscode.Disposable {
       this.changed.fire(setting.name);
       return tunnel;
     })().catch((error: unknown) => {
-      this.log.error(
-        `${setting.name}: SSH tunnel ${tunnelLabel(setting.tunnel)}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return undefined;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.error(`${setting.name}: SSH tunnel ${tunnelLabel(setting.tunnel)}: ${reason}`);
+      return { error: reason };
     });
     return entry.tunnel;
   }
@@ -408,5 +408,5 @@ function closeConnections(entry: Entry): void {
   entry.inspector = undefined;
   const tunnel = entry.tunnel;
   entry.tunnel = undefined;
-  void tunnel?.then((t) => t?.close());
+  void tunnel?.then((t) => ('close' in t ? t.close() : undefined));
 }
