@@ -301,16 +301,13 @@ export async function diagnoseSshCommand(args: string[], io: CliIo): Promise<num
       matrix,
     };
     const result = withSshFindings(snapshot, measured);
-    const { config, unread } = await configForDiagnosis(Array.isArray(set.values.config) ? (set.values.config as string[]) : [], snapshot);
-    if (unread.length > 0) {
-      io.stderr.write(unread.map((u) => `etcd-inspector: ${printable(u)}\n`).join(''));
-      return EXIT.usage;
-    }
+    const read = await configForDiagnosis(Array.isArray(set.values.config) ? (set.values.config as string[]) : [], snapshot, io);
+    if (typeof read === 'number') return read;
     // The causes, from everything gathered: the refresh, the clocks and matrix merged into it, the logs'
     // pattern counts and the service states.
     const diagnosis = diagnoseCauses({
       snapshot: result,
-      config,
+      config: read.config,
       memberViews,
       matrix,
       logs: logs.map((l) => ({ member: l.member.name || l.member.id, summary: l.value?.summary ?? null, error: l.error?.message ?? null })),

@@ -103,16 +103,20 @@ Exit status: 0 every check passed, 1 a check failed, 2 no endpoint answered or b
 /**
  * The members' configuration files linted together, for the configuration-mismatch cause, with the etcd
  * version the cluster runs. The linter is its own bundle (dist/cli-lint.js), loaded only when files are given.
- * A file that cannot be read is an error naming it (exit 2, as `lint` does); nothing is read from the cluster.
+ * A file that cannot be read is an error naming it on stderr, and the exit status (2, as `lint` gives).
  */
 export async function configForDiagnosis(
   files: string[],
   snapshot: ClusterSnapshot,
-): Promise<{ config: DiagnosisInput['config']; unread: string[] }> {
-  if (files.length === 0) return { config: undefined, unread: [] };
+  io: CliIo,
+): Promise<{ config: DiagnosisInput['config'] } | number> {
+  if (files.length === 0) return { config: undefined };
   const minor = snapshot.members.map((m) => /^(3\.[456])\./.exec(m.status?.version ?? '')?.[1]).find((v) => v !== undefined);
   const { configEvidence } = await import('./lint.js');
-  return configEvidence(files, (minor ?? '3.5') as EtcdVersion);
+  const { config, unread } = await configEvidence(files, (minor ?? '3.5') as EtcdVersion);
+  if (unread.length === 0) return { config };
+  io.stderr.write(unread.map((u) => `etcd-inspector: ${printable(u)}\n`).join(''));
+  return EXIT.usage;
 }
 
 /** diagnose's default --interval: long enough for a few hundred fsyncs on a busy cluster, short for a terminal. */
@@ -296,12 +300,9 @@ export async function statusCommand(args: string[], io: CliIo, diagnose: boolean
   // JSON always gets the document; a table only when there is something to show.
   if (diagnose) {
     // The ranked causes come first, in every format.
-    const { config, unread } = await configForDiagnosis(configFiles, snapshot);
-    if (unread.length > 0) {
-      io.stderr.write(unread.map((u) => `etcd-inspector: ${printable(u)}\n`).join(''));
-      return EXIT.usage;
-    }
-    const diagnosis = diagnoseCauses({ snapshot, config, memberViews });
+    const read = await configForDiagnosis(configFiles, snapshot, io);
+    if (typeof read === 'number') return read;
+    const diagnosis = diagnoseCauses({ snapshot, config: read.config, memberViews });
     if (values.output === 'json') io.stdout.write(`${JSON.stringify(diagnosisJson(snapshot, diagnosis), null, 2)}\n`);
     else if (values.output === 'markdown') io.stdout.write(`${causesMarkdown(diagnosis, profile.name)}\n${markdownChecklist(snapshot)}`);
     else if (answered) io.stdout.write(`${renderCauses(diagnosis)}\n${renderDiagnosis(snapshot)}`);

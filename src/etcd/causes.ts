@@ -461,7 +461,10 @@ export function memberListDisagreements(views: readonly MemberListView[]): strin
   const urls = (u: string[]): string => [...u].sort(byCodePoint).join(' ');
   const key = (v: (typeof read)[number]): string => JSON.stringify(v.members.map((m) => `${m.id} ${urls(m.peerURLs)}`).sort(byCodePoint));
   const groups = new Map<string, typeof read>();
-  for (const v of read) groups.set(key(v), [...(groups.get(key(v)) ?? []), v]);
+  for (const v of read) {
+    const k = key(v);
+    groups.set(k, [...(groups.get(k) ?? []), v]);
+  }
   if (groups.size === 1) return [];
   // The list most members give is the reference; on a tie, the one of the member asked first.
   const majority = [...groups.values()].reduce((a, b) => (b.length > a.length ? b : a));

@@ -150,7 +150,6 @@ export interface UnmatchedEndpoint {
   memberId?: string;
 }
 
-/** A given or learnt endpoint that did not give the member list, and why. */
 /** One member's own member list (a diagnosis reads every reachable member's: do they agree?). */
 export interface MemberListView {
   /** The member asked (name, or id when it has none). */
@@ -161,6 +160,7 @@ export interface MemberListView {
   error: string | null;
 }
 
+/** A given or learnt endpoint that did not give the member list, and why. */
 export interface DiscoveryError {
   endpoint: string;
   error: string;

@@ -404,14 +404,11 @@ export class ClusterInspector {
     // gRPC reports a port it is backing off from, or a connection that just dropped, as "unavailable";
     // the port probe knows the reason that holds now.
     if (!report.reachable && clientPort !== 'open' && clientPort !== 'timeout' && report.errorKind === 'unavailable') {
-      setError(
-        report,
-        clientPort !== 'refused'
-          ? { kind: 'unavailable', text: `cannot connect: ${clientPort}` }
-          : this.profile.route
-            ? { kind: 'refused', text: `connection refused from the SSH host (${this.profile.route}): etcd not running or wrong port` }
-            : REFUSED,
-      );
+      const route = this.profile.route;
+      const refused: Failure = route
+        ? { kind: 'refused', text: `connection refused from the SSH host (${route}): etcd not running or wrong port` }
+        : REFUSED;
+      setError(report, clientPort === 'refused' ? refused : { kind: 'unavailable', text: `cannot connect: ${clientPort}` });
     }
     if (!report.reachable) this.peerChecks.delete(id);
     if (report.status && report.status.dbSizeQuota === null) report.status.dbSizeQuota = scraped.quotaBytes;

@@ -31,11 +31,7 @@ export function probePort(url: string, timeoutMs: number, dial?: Dialer): Promis
         return 'open';
       },
       (error: unknown) =>
-        isDialError(error) && error.kind === 'refused'
-          ? 'refused'
-          : isDialError(error) && error.kind === 'timeout'
-            ? 'timeout'
-            : (error as Error).message,
+        isDialError(error) && (error.kind === 'refused' || error.kind === 'timeout') ? error.kind : (error as Error).message,
     );
   }
   return new Promise((resolve) => {

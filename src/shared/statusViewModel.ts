@@ -18,7 +18,7 @@ import { runbookStep, type RunbookStep, type StepId } from '../etcd/runbook/step
 import { clusterState, type Tone } from './clusterState';
 import type { StatusPanelCommand } from './messages';
 import { checkFixes, MUTATING_FIX_COMMANDS, readOnlyButtonReason, type FixCommand } from './checkFixes';
-import { diagnose, type Diagnosis } from '../etcd/causes';
+import { diagnose } from '../etcd/causes';
 import type { MetricsChartsView } from './metricsCharts';
 
 export type { CheckOutcome, TableKind, Tone };
@@ -142,7 +142,7 @@ export function buildStatusViewModel(
   cluster: string,
   s: ClusterSnapshot | undefined,
   refreshing: boolean,
-  options: { readOnly?: boolean; metrics?: MetricsChartsView | null; diagnosis?: Diagnosis } = {},
+  options: { readOnly?: boolean; metrics?: MetricsChartsView | null; downSince?: Record<string, string> } = {},
 ): StatusViewModel {
   const { text, tone } = clusterState(s, refreshing);
   const vm: StatusViewModel = {
@@ -220,8 +220,8 @@ export function buildStatusViewModel(
       causeAction: null,
     };
     vm.banner.title = vm.banner.title.charAt(0).toUpperCase() + vm.banner.title.slice(1);
-    // Why: the cause engine on this snapshot (the host passes one with the cluster's timeline when it has one).
-    const d = options.diagnosis ?? diagnose({ snapshot: s });
+    // Why: the cause engine on this snapshot, with when each down member went down (the host's timeline).
+    const d = diagnose({ snapshot: s, downSince: options.downSince });
     const top = d.causes[0];
     if (top && (top.verdict === 'confirmed' || top.verdict === 'likely')) {
       vm.banner.cause = { headline: d.headline, verdict: top.verdict };

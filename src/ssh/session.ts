@@ -131,17 +131,19 @@ export class SshSession {
   private open = 0;
   private readonly waiting: (() => void)[] = [];
 
-  private endedAt: number | null = null;
+  private connectionEnded = false;
 
   private constructor(
     readonly target: SshTarget,
     private readonly clients: Client[],
   ) {
-    for (const c of clients) {
-      c.once('close', () => (this.endedAt ??= Date.now()));
-      // After the handshake an error ends the connection ('close' follows); it must not be unhandled.
-      c.on('error', () => (this.endedAt ??= Date.now()));
-    }
+    // An error after the handshake (connectHop keeps it handled) is followed by 'close'.
+    for (const c of clients) c.once('close', () => (this.connectionEnded = true));
+  }
+
+  /** Whether the connection (any hop of it) has ended: a tunnel then opens a new one. */
+  get ended(): boolean {
+    return this.connectionEnded;
   }
 
   /** Runs `work` once fewer than MAX_CHANNELS session channels are open on this connection. */
@@ -268,11 +270,6 @@ export class SshSession {
       `${host}:${port} from ${hopName(this.hop)}: ${opened.reason}`,
       this.hop,
     );
-  }
-
-  /** Whether the connection (any hop of it) has ended: a tunnel then opens a new one. */
-  get ended(): boolean {
-    return this.endedAt !== null;
   }
 
   /** The SFTP subsystem (for remote configuration files). */

@@ -13,7 +13,6 @@ import {
   type HostToWebviewMessage,
 } from '../../shared/messages';
 import { buildStatusViewModel } from '../../shared/statusViewModel';
-import { diagnose } from '../../etcd/causes';
 import { MetricsSeries } from '../../shared/metricsSeries';
 import { tableText, toEtcdctlStatusJson } from '../../etcd/printer';
 import { makeNonce, statusPanelHtml } from './html';
@@ -185,15 +184,14 @@ export class StatusPanel implements vscode.Disposable {
     const names = this.source.names();
     // A cluster removed from the settings takes its charts with it.
     for (const name of this.series.keys()) if (!names.includes(name)) this.series.delete(name);
-    const clusters = names.map((name) => {
-      const snapshot = this.source.snapshot(name);
-      return buildStatusViewModel(name, snapshot, this.source.isRefreshing(name), {
+    const clusters = names.map((name) =>
+      buildStatusViewModel(name, this.source.snapshot(name), this.source.isRefreshing(name), {
         readOnly: this.isReadOnly(name),
         metrics: this.series.get(name)?.view() ?? null,
-        // The banner's cause, with when each down member went down.
-        diagnosis: snapshot && !snapshot.leaderId ? diagnose({ snapshot, downSince: this.source.downSince?.(name) }) : undefined,
-      });
-    });
+        // The banner's cause says since when each down member is down.
+        downSince: this.source.downSince?.(name),
+      }),
+    );
     const focus = this.focus;
     this.focus = undefined;
     this.post(focus === undefined ? { type: 'state', clusters } : { type: 'state', clusters, focus });

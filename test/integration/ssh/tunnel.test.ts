@@ -15,6 +15,7 @@ import { ClusterInspector } from '../../../src/etcd/probe';
 import { EndpointClient } from '../../../src/etcd/client';
 import type { Dialer } from '../../../src/etcd/dial';
 import type { ConnectionProfile } from '../../../src/etcd/profile';
+import type { ClusterSnapshot } from '../../../src/etcd/model';
 import { RETRY_AFTER_MS, SshTunnel } from '../../../src/ssh/tunnel';
 import type { SshOptions } from '../../../src/ssh/target';
 
@@ -54,6 +55,15 @@ function counted(t: SshTunnel): { dial: Dialer; count: () => number } {
   };
 }
 
+/** Refreshes until `healthy` members are healthy (20 s at most); the last snapshot. */
+function healthy(i: ClusterInspector, count: number, options: { waitForMetrics?: boolean } = {}): Promise<ClusterSnapshot> {
+  return settles(async () => {
+    const x = await i.refresh(options);
+    assert.equal(x.quorum.healthy, count, JSON.stringify(x.errors));
+    return x;
+  }, 20_000);
+}
+
 function inspector(profile: Partial<ConnectionProfile>): ClusterInspector {
   return new ClusterInspector({ name: 'tunnelled', endpoints: cluster.endpoints, timeoutMs: TIMEOUT_MS, ...profile });
 }
@@ -65,11 +75,7 @@ test('through the tunnel: status, health, /metrics and clocks of every member; o
   const route = counted(tun);
   const i = inspector({ dial: route.dial, route: tun.route });
   t.after(() => i.dispose());
-  const s = await settles(async () => {
-    const x = await i.refresh({ waitForMetrics: true });
-    assert.equal(x.quorum.healthy, 3, JSON.stringify(x.errors));
-    return x;
-  }, 20_000);
+  const s = await healthy(i, 3, { waitForMetrics: true });
   for (const m of s.members) {
     assert.ok(m.status && m.health?.healthy, `${m.name}: ${m.error}`);
     assert.ok(m.status.dbSizeQuota && m.status.dbSizeQuota > 0, `${m.name}: quota from /metrics`);
@@ -99,11 +105,7 @@ test('the SSH connection dropped mid-refresh: the refresh ends by its deadline, 
   await refreshing;
   assert.ok(Date.now() - started < TIMEOUT_MS + 1000, `the refresh ended in ${Date.now() - started} ms`);
   // Calls after the drop open one new SSH connection (perhaps already in this refresh), not one per call.
-  const healed = await settles(async () => {
-    const x = await i.refresh();
-    assert.equal(x.quorum.healthy, 3, JSON.stringify(x.errors));
-    return x;
-  }, 20_000);
+  const healed = await healthy(i, 3);
   assert.equal(healed.members.length, 3);
   assert.equal(tun.opened, 2, 'one connection after the drop');
   await i.refresh();
@@ -146,11 +148,7 @@ test('TLS with a server name, end to end inside the tunnel', async (t) => {
   const tls = { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile, serverName: 'localhost' };
   const i = new ClusterInspector({ name: 'secure', endpoints: secure.endpoints, timeoutMs: TIMEOUT_MS, tls, dial: tun.dial });
   t.after(() => i.dispose());
-  const s = await settles(async () => {
-    const x = await i.refresh({ waitForMetrics: true });
-    assert.equal(x.quorum.healthy, 1, JSON.stringify(x.errors));
-    return x;
-  }, 20_000);
+  const s = await healthy(i, 1, { waitForMetrics: true });
   assert.ok(s.members[0].status?.dbSizeQuota, 'the https /metrics page came through too');
   // A name the certificate does not carry is refused, inside the tunnel as outside it.
   const wrong = new ClusterInspector({
