@@ -68,6 +68,12 @@ test('quorum lost: NO LEADER summary, a banner naming the down members, failing 
   // The header says why: the cause engine's top cause, its sentence, and its action when the panel may run it.
   assert.equal(vm.banner.cause?.verdict, 'confirmed');
   assert.match(vm.banner.cause?.headline ?? '', /^No leader: quorum lost — 2 of 3 voting members down \(etcd-1: .*etcd-2: /);
+  assert.doesNotMatch(vm.banner.cause?.headline ?? '', / since /);
+  // With the host's timeline, each down member says since when.
+  const snap = quorumLost();
+  const down = snap.members.find((m) => m.name === 'etcd-1');
+  const timed = buildStatusViewModel('prod', snap, false, { downSince: { [down?.id ?? '']: snap.takenAt } });
+  assert.match(timed.banner?.cause?.headline ?? '', /\(etcd-1: [^,]* since /);
   assert.deepEqual(vm.banner.causeAction, {
     title: 'Show the quorum-loss recovery guide',
     command: 'etcdInspector.showRecoveryGuide',
