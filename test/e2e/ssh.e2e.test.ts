@@ -72,7 +72,22 @@ async function pickFile(page: Page, title: string, file: string): Promise<void> 
   const heading = widget.locator('.quick-input-title', { hasText: title });
   await heading.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const input = widget.locator('.quick-input-box input');
-  await input.fill(`${dirname(file)}/`);
+  // The dialog puts its starting folder into the input a moment after it shows: fill after that, or the
+  // folder ends up in front of the path.
+  await waitFor(
+    () => input.inputValue(),
+    (v) => v.endsWith('/'),
+    UI_TIMEOUT_MS,
+    100,
+  );
+  await waitFor(
+    async () => {
+      await input.fill(`${dirname(file)}/`);
+      return input.inputValue();
+    },
+    (v) => v === `${dirname(file)}/`,
+    UI_TIMEOUT_MS,
+  );
   await widget
     .locator('.quick-input-list .monaco-list-row', { hasText: basename(file) })
     .first()
