@@ -24,6 +24,7 @@ import { scrapeMetrics } from '../metrics/scrape';
 import { MetricsHistory, type MemberFigures } from '../metrics/figures';
 import { advertisedUrlProblem } from './advertised';
 import { PeerClock, type ClockResult } from './clock';
+import { chooseAnswer, coversMajority, type DiscoveryAnswer } from './discovery';
 
 /** Options of one refresh. */
 export interface RefreshOptions {
@@ -95,6 +96,8 @@ export class ClusterInspector {
   private previous: ClusterSnapshot | undefined;
   private knownEndpoints: string[] = [];
   private lastGood: string | undefined;
+  /** The cluster a refresh chose because it accounts for most given endpoints: later refreshes take it at once. */
+  private trustedClusterId: string | undefined;
   private lastMembers: RawMember[] = [];
   private readonly peerChecks = new Map<string, { url: string; at: number }>();
   /** Member id → a given endpoint that answered discovery as that member. */
@@ -166,6 +169,8 @@ export class ClusterInspector {
     const deadline = new Date(started + timeoutMs);
     const candidates = [...new Set([...this.profile.endpoints, ...this.knownEndpoints])];
     const attempts = new Map<string, Promise<DiscoveryAttempt>>();
+    /** The member lists received so far, in the order they came, with the attempt each came from. */
+    const answered: Array<{ attempt: DiscoveryAttempt; answer: DiscoveryAnswer }> = [];
     const attempt = (endpoint: string): Promise<DiscoveryAttempt> => {
       let pending = attempts.get(endpoint);
       if (!pending) {
@@ -175,22 +180,33 @@ export class ClusterInspector {
           .then((list) => {
             // A given endpoint that answered as a member reaches that member, whatever the member advertises.
             if (this.profile.endpoints.includes(endpoint)) this.answeredAs.set(toHexId(list.memberId), endpoint);
-            return { endpoint, list, error: null };
+            const result = { endpoint, list, error: null };
+            answered.push({ attempt: result, answer: discoveryAnswer(endpoint, list) });
+            return result;
           })
           .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) }));
         attempts.set(endpoint, pending);
       }
       return pending;
     };
+    const choose = (settled: boolean): DiscoveryAttempt | undefined => {
+      const answer = chooseAnswer(
+        this.profile.endpoints,
+        answered.map((a) => a.answer),
+        settled,
+        this.trustedClusterId,
+      );
+      return answered.find((a) => a.answer === answer)?.attempt;
+    };
     // The members of the last refresh are probed while the member list is fetched again, saving a round
     // trip; a member whose entry changed meanwhile is probed afresh below.
     const speculative = new Map(this.lastMembers.map((raw) => [raw.ID, { raw, report: this.probeMember(raw, deadline, timeoutMs) }]));
     let found: DiscoveryAttempt | undefined;
     if (this.lastGood && candidates.includes(this.lastGood)) {
-      const quick = await Promise.race([attempt(this.lastGood), sleep(HEDGE_MS).then(() => undefined)]);
-      if (quick?.list) found = quick;
+      await Promise.race([attempt(this.lastGood), sleep(HEDGE_MS)]);
+      found = choose(false);
     }
-    found ??= await firstSuccess(candidates.map(attempt));
+    found ??= await firstChosen(candidates.map(attempt), choose);
 
     if (!found?.list) {
       const results = await Promise.all(candidates.map(attempt));
@@ -204,6 +220,15 @@ export class ClusterInspector {
     }
     this.lastGood = found.endpoint;
     snapshot.clusterId = toHexId(found.list.clusterId);
+    const chosen = discoveryAnswer(found.endpoint, found.list);
+    if (
+      coversMajority(
+        chosen,
+        this.profile.endpoints,
+        answered.map((a) => a.answer),
+      )
+    )
+      this.trustedClusterId = snapshot.clusterId;
     const members = found.list.members;
     // Only URLs that pass the scheme policy become discovery candidates: a member cannot steer the next
     // refresh (and the password) to an address of its choosing.
@@ -585,18 +610,29 @@ function sameEntry(a: RawMember, b: RawMember): boolean {
   );
 }
 
-/** Resolves with the first attempt that produced a member list, or undefined when all failed. */
-function firstSuccess(attempts: Promise<DiscoveryAttempt>[]): Promise<DiscoveryAttempt | undefined> {
+/**
+ * Resolves with the attempt `choose` takes as each attempt settles (`settled` once all have), or undefined
+ * when every attempt failed.
+ */
+function firstChosen(
+  attempts: Promise<DiscoveryAttempt>[],
+  choose: (settled: boolean) => DiscoveryAttempt | undefined,
+): Promise<DiscoveryAttempt | undefined> {
   return new Promise((resolve) => {
     let pending = attempts.length;
     if (pending === 0) resolve(undefined);
     for (const a of attempts) {
-      void a.then((result) => {
-        if (result.list) resolve(result);
-        else if (--pending === 0) resolve(undefined);
+      void a.then(() => {
+        const chosen = choose(--pending === 0);
+        if (chosen || pending === 0) resolve(chosen);
       });
     }
   });
+}
+
+/** What discovery weighs of one endpoint's member list. */
+function discoveryAnswer(endpoint: string, list: NonNullable<DiscoveryAttempt['list']>): DiscoveryAnswer {
+  return { endpoint, clusterId: toHexId(list.clusterId), clientUrls: list.members.flatMap((m) => m.clientURLs) };
 }
 
 // Not unref'd: a refresh awaits these timers, and an unref'd timer as the last pending thing lets Node

@@ -92,6 +92,13 @@ test('etcd 3.5: an endpoint of another cluster (another --initial-cluster-token)
     await stranger.destroy();
   });
   const i = inspector(t, [...cluster.endpoints, stranger.endpoints[0]]);
+  // First the cluster's members hang: the stranger is the only endpoint that answers, so it is inspected.
+  // Once they answer again the refresh must go back to the cluster most given endpoints belong to, not stay
+  // with the endpoint that answered last time (it did: every refresh showed the stranger's one member).
+  for (const m of cluster.members) cluster.hang(m.name);
+  const alone = await i.refresh();
+  for (const m of cluster.members) cluster.resume(m.name);
+  assert.equal(alone.members.map((m) => m.name).join(), 'stranger', JSON.stringify(alone.errors));
   const s = await eventually(
     () => i.refresh(),
     (x) => x.quorum.healthy === 3 && x.unmatchedEndpoints.some((u) => u.clusterId !== undefined),
