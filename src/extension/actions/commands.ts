@@ -187,6 +187,7 @@ async function addMemberCommand(deps: ActionDeps, arg: unknown): Promise<void> {
   const snapshot = await latestSnapshot(deps, target.cluster);
   const taken = new Set((snapshot?.members ?? []).map((m) => m.name));
   const name = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `${title} to "${target.cluster}": name of the new member`,
     prompt: 'Its --name (ETCD_NAME)',
     validateInput: (v) =>
@@ -194,6 +195,7 @@ async function addMemberCommand(deps: ActionDeps, arg: unknown): Promise<void> {
   });
   if (!name) return;
   const peer = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `${title} "${name.trim()}": peer URL(s)`,
     prompt: 'Where the other members reach it (--initial-advertise-peer-urls), comma-separated',
     placeHolder: 'https://10.0.0.4:2380',

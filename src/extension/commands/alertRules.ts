@@ -7,6 +7,7 @@ import { alertRules, AlertRulesError, checkJobRegex, DEFAULT_JOB } from '../../m
 /** Asks for the scrape jobs' regex, then opens the rules for `cluster` (none: rules that name no cluster). */
 export async function writeAlertRules(cluster: string | undefined): Promise<void> {
   const job = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `Prometheus alert rules${cluster === undefined ? '' : ` for "${cluster}"`}`,
     prompt: "The scrape jobs of the etcd members: a regex the whole job label must match (etcd's mixin uses .*etcd.*)",
     value: DEFAULT_JOB,

@@ -56,6 +56,7 @@ function messageOf(parse: (text: string) => unknown): (text: string) => string |
 
 async function askName(registry: ClusterRegistry, suggestion = ''): Promise<string | undefined> {
   return vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'etcd Inspector: cluster name',
     prompt: 'A name for this cluster',
     value: suggestion,
@@ -83,6 +84,7 @@ async function addCluster(deps: Deps): Promise<void> {
   const name = await askName(registry);
   if (!name) return;
   const endpointsText = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `etcd Inspector: endpoints of "${name}"`,
     prompt: 'One or more client URLs, comma-separated (the other members are discovered)',
     placeHolder: 'https://10.0.0.1:2379',
@@ -105,6 +107,7 @@ async function addCluster(deps: Deps): Promise<void> {
     }
   }
   const username = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'etcd user (leave empty when auth is off)',
     prompt: 'User name for etcd authentication',
   });
@@ -113,6 +116,7 @@ async function addCluster(deps: Deps): Promise<void> {
   if (username.trim()) {
     cluster.username = username.trim();
     password = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Password of ${cluster.username}`,
       prompt: 'Stored in VS Code secret storage, never in settings',
       password: true,
@@ -137,6 +141,7 @@ async function askRoute(cluster: ClusterSetting): Promise<TunnelSetting | null |
   if (!how) return undefined;
   if (how === direct) return null;
   const via = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `etcd Inspector: SSH host for "${cluster.name}"`,
     prompt: 'The endpoints are reached as this host sees them. Host keys are checked; an unknown key is shown before connecting.',
     placeHolder: '[user@]bastion-1[:22] or an ~/.ssh/config alias',
@@ -168,6 +173,7 @@ async function importFromEnv(deps: Deps): Promise<void> {
   let env: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('ETCDCTL_')));
   if (!env.ETCDCTL_ENDPOINTS) {
     const pasted = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'etcd Inspector: import from etcdctl environment',
       prompt: 'VS Code has no ETCDCTL_* variables; paste the export lines (ETCDCTL_ENDPOINTS=... ETCDCTL_CACERT=...)',
       placeHolder: 'export ETCDCTL_ENDPOINTS=https://10.0.0.1:2379 ETCDCTL_CACERT=/etc/etcd/ca.crt',
@@ -252,6 +258,7 @@ async function setPassword({ registry, secrets, log }: Deps, node?: TreeNode): P
     return;
   }
   const password = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `Password of ${setting.username} on "${name}"`,
     password: true,
     prompt: 'Stored in VS Code secret storage',

@@ -38,12 +38,14 @@ async function applySafeFixes(): Promise<void> {
 
 async function generateMember(): Promise<void> {
   const name = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Generate member configuration (1/2)',
     prompt: 'Name of the new member (as given to etcdctl member add)',
     validateInput: (v) => (v === '' ? undefined : validateNewMember({ name: v, peerUrl: 'http://localhost:2380' })),
   });
   if (!name) return;
   const peerUrl = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'Generate member configuration (2/2)',
     prompt: `Peer URL of ${name}`,
     placeHolder: 'http://10.0.0.4:2380',

@@ -35,6 +35,7 @@ async function askLogWindow(cluster: string): Promise<LogWindow | undefined> {
   if (picked.choice === 'default') return { lines: DEFAULT_LOG_LINES };
   if (picked.choice === 'lines') {
     const typed = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `${title}: how many lines?`,
       value: String(DEFAULT_LOG_LINES),
       validateInput: linesProblem,
@@ -42,6 +43,7 @@ async function askLogWindow(cluster: string): Promise<LogWindow | undefined> {
     return typed === undefined ? undefined : { lines: Number(typed.trim()) };
   }
   const since = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `${title}: since when?`,
     prompt: "A time journalctl's --since reads (the logsSince template): 2024-01-02 10:00:00, -1h, yesterday",
     validateInput: (v) => (v.trim() === '' ? 'A time is required' : v.length > 100 ? 'At most 100 characters' : undefined),
