@@ -6,13 +6,14 @@
 // wake it), the beforeExit guard says so and exits 2 instead of letting Node exit with 0.
 import * as nodeModule from 'node:module';
 import { ACTION_COMMANDS, registerCommand, runCli } from './cli';
+import { syncWriter } from './stdio';
 
 // V8's compile cache, where the running Node has it (22.1 and later): the command bundles are compiled once
 // and read back from $NODE_COMPILE_CACHE, else <os temp dir>/node-compile-cache, on later runs.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-// Each command's module (and what it imports: etcd3, grpc-js and protobufjs for status, the rule engine for
-// lint) is loaded only when that command runs; loading all of them cost every run about 200 ms. The build
+// Each command's module (and what it imports: the gRPC client and protobufjs's runtime for status, the rule
+// engine for lint) is loaded only when that command runs; loading all of them cost every run about 200 ms. The build
 // makes each one a bundle of its own (esbuild.config.mjs, CLI_COMMANDS), so `--help` compiles only this.
 registerCommand('status', async (args, io) => (await import('./status.js')).statusCommand(args, io, false));
 registerCommand('diagnose', async (args, io) =>
@@ -29,13 +30,16 @@ for (const name of ACTION_COMMANDS) {
   registerCommand(name, async (args, io) => (await import('./actions.js')).actionCommand(name, args, io));
 }
 
-// grpc-js puts the host of an https://<IP> endpoint into TLS SNI, and Node warns (DEP0123) on every such
-// run. The certificate is still verified against the IP; the warning tells the user nothing they can act
-// on, so that one code is dropped and every other warning printed as Node would.
+// Written synchronously (stdio.ts): Node's process.stdout and process.stderr are built only if needed.
+const io = { stdout: syncWriter(1, () => process.stdout), stderr: syncWriter(2, () => process.stderr) };
+
+// An IP in TLS SNI (a --server-name given as an IP) makes Node warn (DEP0123) on every such run. The
+// certificate is still verified against it; the warning tells the user nothing they can act on, so that
+// one code is dropped and every other warning printed as Node would.
 process.removeAllListeners('warning');
 process.on('warning', (warning: Error & { code?: string }) => {
   if (warning.code === 'DEP0123') return;
-  process.stderr.write(`(node:${process.pid}) ${warning.code ? `[${warning.code}] ` : ''}${warning.name}: ${warning.message}\n`);
+  io.stderr.write(`(node:${process.pid}) ${warning.code ? `[${warning.code}] ` : ''}${warning.name}: ${warning.message}\n`);
 });
 
 const INTERNAL_ERROR = 2;
@@ -45,20 +49,9 @@ process.exitCode = INTERNAL_ERROR;
 process.on('beforeExit', () => {
   if (finished) return;
   finished = true;
-  process.stderr.write('etcd-inspector: internal error: the command did not complete (no result was printed); please report this\n');
+  io.stderr.write('etcd-inspector: internal error: the command did not complete (no result was printed); please report this\n');
   process.exit(INTERNAL_ERROR);
 });
-
-// Getters: Node builds process.stderr (a pipe's socket, a terminal's tty stream) when it is first read, a
-// few milliseconds that `--help` and a clean `lint` never need to spend.
-const io = {
-  get stdout(): NodeJS.WritableStream {
-    return process.stdout;
-  },
-  get stderr(): NodeJS.WritableStream {
-    return process.stderr;
-  },
-};
 
 runCli(process.argv.slice(2), io).then(
   (code) => {
@@ -66,11 +59,11 @@ runCli(process.argv.slice(2), io).then(
     process.exitCode = code;
     // Exit as soon as the output is flushed: gRPC channels to a hung member would otherwise keep the
     // process alive while they close.
-    process.stdout.write('', () => process.exit(code));
+    io.stdout.flush(() => io.stderr.flush(() => process.exit(code)));
   },
   (error: unknown) => {
     finished = true;
-    process.stderr.write(`etcd-inspector: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`etcd-inspector: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(INTERNAL_ERROR);
   },
 );

@@ -1,7 +1,9 @@
 // The built CLI (dist/cli.js lint) as a subprocess: output formats, exit codes, format detection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -116,4 +118,53 @@ test('several files, SARIF: one result per cross-file finding, each code a rule 
   assert.deepEqual(rules.map((x) => x.id).sort(), ['cross-file-initial-cluster', 'cross-file-member', 'cross-file-timing']);
   for (const rule of rules) assert.notEqual(rule.shortDescription.text, rule.id, `${rule.id} has no documentation`);
   assert.equal(sarif.runs[0].results.length, 10);
+});
+
+// The CLI writes its output synchronously (src/cli/stdio.ts): a large output through a pipe read slowly
+// must arrive whole, and a reader that goes away (`| head`) must cost neither an error nor the exit status.
+test('output through a pipe: 1 MB read slowly arrives whole; a reader that closes early gets no error and the status stays', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lint-pipe-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // 40 files of 100 findings each (a rule lists 100 a file): about 1 MB of JSON.
+  const files = Array.from({ length: 40 }, (_, f) => {
+    const file = join(dir, `member-${f}.conf`);
+    writeFileSync(file, Array.from({ length: 100 }, (_, i) => `ETCD_NOT_A_FLAG_${i}=1`).join('\n') + '\n');
+    return file;
+  });
+  const lintThrough = (reader: (stdout: NodeJS.ReadableStream) => Promise<string>) => {
+    const child = spawn(process.execPath, [CLI, 'lint', '--output', 'json', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    return reader(child.stdout).then(async (text) => ({ text, code: await exited, stderr }));
+  };
+  const slow = await lintThrough(async (stdout) => {
+    const chunks: Buffer[] = [];
+    stdout.pause();
+    for await (const chunk of stdout) {
+      chunks.push(chunk as Buffer);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  });
+  assert.equal(slow.code, 0, slow.stderr);
+  assert.ok(slow.text.length > 800_000, `${slow.text.length} bytes`);
+  const parsed = JSON.parse(slow.text) as { diagnostics: unknown[] }[];
+  assert.deepEqual(
+    parsed.map((f) => f.diagnostics.length),
+    files.map(() => 100),
+  );
+
+  const early = await lintThrough(
+    (stdout) =>
+      new Promise((resolve) => {
+        stdout.once('data', (chunk: Buffer) => {
+          (stdout as unknown as { destroy(): void }).destroy();
+          resolve(chunk.toString('utf8'));
+        });
+      }),
+  );
+  assert.match(early.text, /^\[\s*\{\s*"file"/);
+  assert.equal(early.code, 0);
+  assert.equal(early.stderr, '');
 });
