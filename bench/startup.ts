@@ -5,9 +5,10 @@
 // --cluster, alarm list, one after another), with `node -e 0` for Node's own share. Each case runs with the
 // environment as it is and, when it sets NODE_EXTRA_CA_CERTS, without that variable too: with it, Node reads
 // and parses the whole CA bundle before running any code (compare the two `node -e 0` figures), a cost of the
-// machine's environment, not of the CLI, so the targets are judged without it. When a Node with a compile
-// cache (22.1+) is at hand ($BENCH_NODE, or the harness's Node 24), the same cases run on it as well, with the
-// cache warm.
+// machine's environment, not of the CLI, so the targets are judged without it. When another Node is at hand
+// ($BENCH_NODE, or the harness's Node 24), the same cases run on it as well. The CLI's code cache
+// (src/cli/codeCache.ts) is the bench's own, warmed by the first round as a user's is by the first run; one
+// row shows `status` with the cache off, what a first run after installing or upgrading costs.
 // Writes the table README shows (bench/figures.ts).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,8 +54,8 @@ async function timedSequence(runs: Run[]): Promise<number> {
   return total;
 }
 
-/** A Node that has module.enableCompileCache (22.1+): $BENCH_NODE, else the harness's Node 24, if present. */
-function compileCacheNode(): string | undefined {
+/** Another Node to compare with: $BENCH_NODE, else the harness's Node 24, if present. */
+function otherNode(): string | undefined {
   const candidates = [process.env.BENCH_NODE];
   const envFile = join(CACHE_DIR, 'code-server.env');
   if (existsSync(envFile)) candidates.push(/^(?:NODE_BIN|NODE24_BIN)='([^']+)'/m.exec(readFileSync(envFile, 'utf8'))?.[1]);
@@ -72,7 +73,7 @@ function nodeVersion(node: string): Promise<string> {
 }
 
 /** The processes timed in each column. */
-type Case = 'node' | 'help' | 'lint' | 'load' | 'status';
+type Case = 'node' | 'help' | 'lint' | 'load' | 'status' | 'cold';
 
 /** One column of the table: a Node and an environment. */
 interface Column {
@@ -92,31 +93,20 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-bench-startup-'));
   const config = join(dir, 'etcd.conf');
   writeFileSync(config, MEMBER.join('\n') + '\n');
-  const env = { ...process.env };
-  // A compile cache of the developer's own would make the figures depend on what ran before.
-  delete env.NODE_COMPILE_CACHE;
+  // The code cache of the developer's own would make the figures depend on what ran before: the bench's.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+  delete env.NODE_DISABLE_COMPILE_CACHE;
   const withoutCa = { ...env };
   delete withoutCa.NODE_EXTRA_CA_CERTS;
   const columns: Column[] = [];
   const column = (title: string, node: string, e: NodeJS.ProcessEnv, judged: boolean): void => {
-    columns.push({ title, node, env: e, judged, samples: { node: [], help: [], lint: [], load: [], status: [], etcdctl: [] } });
+    columns.push({ title, node, env: e, judged, samples: { node: [], help: [], lint: [], load: [], status: [], cold: [], etcdctl: [] } });
   };
   const here = `Node ${process.version}`;
   if (env.NODE_EXTRA_CA_CERTS !== undefined) column(`${here}, as here (\`NODE_EXTRA_CA_CERTS\` set)`, process.execPath, env, false);
   column(`${here}, without \`NODE_EXTRA_CA_CERTS\``, process.execPath, withoutCa, true);
-  const other = compileCacheNode();
-  if (other) {
-    // Its own cache folder, primed by the warm-up round below: the figures are those of every run but the first.
-    column(
-      `Node ${await nodeVersion(other)}, compile cache warm, without \`NODE_EXTRA_CA_CERTS\``,
-      other,
-      {
-        ...withoutCa,
-        NODE_COMPILE_CACHE: join(dir, 'compile-cache'),
-      },
-      false,
-    );
-  }
+  const other = otherNode();
+  if (other) column(`Node ${await nodeVersion(other)}, without \`NODE_EXTRA_CA_CERTS\``, other, withoutCa, false);
 
   const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
   try {
@@ -133,15 +123,15 @@ async function main(): Promise<void> {
       etcdctl(['endpoint', 'health', '--cluster']),
       etcdctl(['alarm', 'list']),
     ];
-    // Loading the status command's code and nothing else (as main.ts does, compile cache included): the
-    // start-up share of a status run; the rest is the refresh itself.
-    const load = `require('node:module').enableCompileCache?.(); require(${JSON.stringify(join(bundles, 'cli-status.js'))});`;
+    // `status --help` loads the status command's code (through the code cache, as a status run does) and
+    // prints its usage: the start-up share of a status run; the rest is the refresh itself.
     const cases = (c: Column): Record<Case, Run> => ({
       node: { file: c.node, args: ['-e', '0'], env: c.env },
       help: { file: c.node, args: [CLI, '--help'], env: c.env },
       lint: { file: c.node, args: [CLI, 'lint', config], env: c.env },
-      load: { file: c.node, args: ['-e', load], env: c.env },
+      load: { file: c.node, args: [CLI, 'status', '--help'], env: c.env },
       status: { file: c.node, args: [CLI, 'status', '--endpoints', endpoint], env: c.env },
+      cold: { file: c.node, args: [CLI, 'status', '--endpoints', endpoint], env: { ...c.env, NODE_DISABLE_COMPILE_CACHE: '1' } },
     });
     // Warm-up: page cache, etcd's first answers, the compile cache of the Node that has one.
     for (const c of columns) for (const run of Object.values(cases(c))) await timed(run);
@@ -154,6 +144,7 @@ async function main(): Promise<void> {
         c.samples.lint.push(await timed(run.lint));
         c.samples.load.push(await timed(run.load));
         c.samples.status.push(await timed(run.status));
+        c.samples.cold.push(await timed(run.cold));
         // etcdctl (Go) reads no NODE_* variable; it runs next to each column's status so that each ratio
         // compares runs taken at the same moment.
         c.samples.etcdctl.push(await timedSequence(runbook));
@@ -184,6 +175,7 @@ async function main(): Promise<void> {
     ],
     ['`etcd-inspector status`, healthy 5-member etcd 3.5', ...columns.map((c) => ms(c.samples.status)), ''],
     ['of which start-up: Node and loading the status code, no request', ...columns.map((c) => ms(c.samples.load)), ''],
+    ['`status` on a first run (no code cache yet)', ...columns.map((c) => ms(c.samples.cold)), ''],
     ["the runbook's four `etcdctl` commands, one after another", ...columns.map((c) => ms(c.samples.etcdctl)), ''],
     [
       '`status` ÷ the four `etcdctl` commands',

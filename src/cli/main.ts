@@ -4,13 +4,12 @@
 // check passed. So it starts as failure, and only a command that ran to its end sets it. If Node's event
 // loop ever empties while a command is still pending (a bug: some awaited work was left with nothing to
 // wake it), the beforeExit guard says so and exits 2 instead of letting Node exit with 0.
-import * as nodeModule from 'node:module';
 import { ACTION_COMMANDS, registerCommand, runCli } from './cli';
+import { codeCacheDir, useCodeCache } from './codeCache';
 import { syncWriter } from './stdio';
 
-// V8's compile cache, where the running Node has it (22.1 and later): the command bundles are compiled once
-// and read back from $NODE_COMPILE_CACHE, else <os temp dir>/node-compile-cache, on later runs.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+// The command bundles' compiled code is kept between runs (codeCache.ts), on every Node version.
+const codeCache = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : useCodeCache(__dirname, () => codeCacheDir());
 
 // Each command's module (and what it imports: the gRPC client and protobufjs's runtime for status, the rule
 // engine for lint) is loaded only when that command runs; loading all of them cost every run about 200 ms. The build
@@ -59,6 +58,7 @@ runCli(process.argv.slice(2), io).then(
     process.exitCode = code;
     // Exit as soon as the output is flushed: gRPC channels to a hung member would otherwise keep the
     // process alive while they close.
+    codeCache?.save();
     io.stdout.flush(() => io.stderr.flush(() => process.exit(code)));
   },
   (error: unknown) => {
