@@ -11,7 +11,7 @@
 import { lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The per-user folder of the cache: $XDG_CACHE_HOME (or ~/.cache)/etcd-inspector/code-cache, %LOCALAPPDATA% on Windows. */
@@ -24,10 +24,13 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Whether `dir` may be read from: it exists, is a directory of this user's that no one else can write.
+ * Whether `dir` may be read from: an absolute path of a directory of this user's that no one else can write.
  * Code-cache data is executed as bytecode: a folder another user can write to must not provide it.
  */
 export function privateDir(dir: string): boolean {
+  // A relative path (no home directory, a relative $XDG_CACHE_HOME, which the XDG spec says to ignore)
+  // would put the cache wherever the command runs.
+  if (!isAbsolute(dir)) return false;
   try {
     const st = lstatSync(dir);
     if (!st.isDirectory()) return false;
@@ -87,6 +90,7 @@ export function useCodeCache(bundleDir: string, cacheDir: () => string): { save(
       if (stale.length === 0) return;
       try {
         const dir = cacheDir();
+        if (!isAbsolute(dir)) return;
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         if (!privateDir(dir)) return;
         for (const c of stale) {

@@ -31,6 +31,13 @@ test('only a folder of this user that no one else can write is trusted', { skip:
   writeFileSync(join(dir, 'file'), '');
   assert.equal(privateDir(join(dir, 'file')), false, 'a file');
   assert.equal(privateDir(join(dir, 'missing')), false);
+  chmodSync(own, 0o700);
+  process.chdir(dir);
+  try {
+    assert.equal(privateDir('own'), false, 'a relative path');
+  } finally {
+    process.chdir(__dirname);
+  }
 });
 
 const CODE_CACHE = join(__dirname, '..', '..', '..', 'src', 'cli', 'codeCache.ts');
