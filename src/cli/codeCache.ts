@@ -53,8 +53,7 @@ type Loader = (module: Module, filename: string) => void;
 /**
  * Compiles the bundles of `bundleDir` named cli-*.js through the cache in `cacheDir()` from now on (every
  * other file as Node does). `save` writes the entries of bundles that had none (or a rejected one): call
- * it once the command has run. Never throws: without a usable cache the bundles load
- * as before.
+ * it once the command has run. The cache never fails a command: without it the bundles load as before.
  */
 export function useCodeCache(bundleDir: string, cacheDir: () => string): { save(): void } {
   const compiled: Compiled[] = [];
@@ -65,20 +64,20 @@ export function useCodeCache(bundleDir: string, cacheDir: () => string): { save(
   extensions['.js'] = function load(module, filename) {
     if (dirname(filename) !== bundleDir || !/^cli-[\w-]+\.js$/.test(basename(filename))) return nodeLoader(module, filename);
     const source = readFileSync(filename, 'utf8');
-    // Named per Node (one user may run several, nvm): a run replaces the entries of its own Node only.
-    const entry = join(cacheDir(), `${basename(filename, '.js')}-node${process.versions.node}-${process.arch}-${entryKey(filename)}.v8`);
+    let entry: string | undefined;
     let cachedData: Buffer | undefined;
-    readable ??= privateDir(cacheDir());
-    if (readable) {
-      try {
-        cachedData = readFileSync(entry);
-      } catch {
-        cachedData = undefined;
-      }
+    try {
+      // Named per Node (one user may run several, nvm): a run replaces the entries of its own Node only.
+      entry = join(cacheDir(), `${basename(filename, '.js')}-node${process.versions.node}-${process.arch}-${entryKey(filename)}.v8`);
+      readable ??= privateDir(cacheDir());
+      if (readable) cachedData = readFileSync(entry);
+    } catch {
+      // No entry yet, or no home directory to keep one in.
+      cachedData = undefined;
     }
-    // Module.wrap gives the function Node itself would compile; the shebang line, if any, is only on cli.js.
+    // Module.wrap gives the function Node itself would compile (the bundles carry no shebang line).
     const script = new Script(Module.wrap(source), { filename, cachedData });
-    compiled.push({ script, entry, stale: cachedData === undefined || script.cachedDataRejected === true });
+    if (entry) compiled.push({ script, entry, stale: cachedData === undefined || script.cachedDataRejected === true });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => void;
     const require = Module.createRequire(filename);
     wrapper.call(module.exports, module.exports, require, module, filename, dirname(filename));
