@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       status: { file: c.node, args: [CLI, 'status', '--endpoints', endpoint], env: c.env },
       cold: { file: c.node, args: [CLI, 'status', '--endpoints', endpoint], env: { ...c.env, NODE_DISABLE_COMPILE_CACHE: '1' } },
     });
-    // Warm-up: page cache, etcd's first answers, the compile cache of the Node that has one.
+    // Warm-up: page cache, etcd's first answers, the CLI's code cache.
     for (const c of columns) for (const run of Object.values(cases(c))) await timed(run);
     await timedSequence(runbook);
     for (let i = 0; i < RUNS; i++) {

@@ -67,9 +67,10 @@ export function useCodeCache(bundleDir: string, cacheDir: () => string): { save(
     let entry: string | undefined;
     let cachedData: Buffer | undefined;
     try {
+      const dir = cacheDir();
       // Named per Node (one user may run several, nvm): a run replaces the entries of its own Node only.
-      entry = join(cacheDir(), `${basename(filename, '.js')}-node${process.versions.node}-${process.arch}-${entryKey(filename)}.v8`);
-      readable ??= privateDir(cacheDir());
+      entry = join(dir, `${basename(filename, '.js')}-node${process.versions.node}-${process.arch}-${entryKey(filename)}.v8`);
+      readable ??= privateDir(dir);
       if (readable) cachedData = readFileSync(entry);
     } catch {
       // No entry yet, or no home directory to keep one in.

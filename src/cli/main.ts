@@ -9,7 +9,7 @@ import { codeCacheDir, useCodeCache } from './codeCache';
 import { syncWriter } from './stdio';
 
 // The command bundles' compiled code is kept between runs (codeCache.ts), on every Node version.
-const codeCache = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : useCodeCache(__dirname, () => codeCacheDir());
+const codeCache = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : useCodeCache(__dirname, codeCacheDir);
 
 // Each command's module (and what it imports: the gRPC client and protobufjs's runtime for status, the rule
 // engine for lint) is loaded only when that command runs; loading all of them cost every run about 200 ms. The build

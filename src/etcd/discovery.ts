@@ -19,6 +19,11 @@ export function givenEndpointsCovered(answer: DiscoveryAnswer, given: readonly s
   return given.filter((e) => urls.has(e) || sameCluster.has(e)).length;
 }
 
+/** Whether the answer's cluster accounts for more than half of the given endpoints. */
+export function coversMajority(answer: DiscoveryAnswer, given: readonly string[], answers: readonly DiscoveryAnswer[]): boolean {
+  return givenEndpointsCovered(answer, given, answers) * 2 > given.length;
+}
+
 /**
  * The answer to inspect, or undefined while it is too early to say. Taken at once: an answer whose cluster
  * accounts for more than half of the given endpoints, or one of `trustedClusterId` (the cluster a previous
@@ -26,22 +31,16 @@ export function givenEndpointsCovered(answer: DiscoveryAnswer, given: readonly s
  * answer whose cluster accounts for most, ties to the endpoint given first. The first answer alone is not
  * enough: a stranger's endpoint that answers first would otherwise be inspected instead of the cluster.
  */
-export function chooseAnswer(
+export function chooseAnswer<T extends DiscoveryAnswer>(
   given: readonly string[],
-  answers: readonly DiscoveryAnswer[],
+  answers: readonly T[],
   settled: boolean,
   trustedClusterId?: string,
-): DiscoveryAnswer | undefined {
-  const scored = answers.map((a) => ({ answer: a, covered: givenEndpointsCovered(a, given, answers) }));
-  const quick = scored.find((s) => s.covered * 2 > given.length || s.answer.clusterId === trustedClusterId);
-  if (quick) return quick.answer;
-  if (!settled || scored.length === 0) return undefined;
+): T | undefined {
+  const quick = answers.find((a) => a.clusterId === trustedClusterId || coversMajority(a, given, answers));
+  if (quick || !settled || answers.length === 0) return quick;
   const rank = (e: string): number => (given.includes(e) ? given.indexOf(e) : given.length);
+  const scored = answers.map((answer) => ({ answer, covered: givenEndpointsCovered(answer, given, answers) }));
   scored.sort((a, b) => b.covered - a.covered || rank(a.answer.endpoint) - rank(b.answer.endpoint));
   return scored[0].answer;
-}
-
-/** Whether the answer's cluster accounts for more than half of the given endpoints. */
-export function coversMajority(answer: DiscoveryAnswer, given: readonly string[], answers: readonly DiscoveryAnswer[]): boolean {
-  return givenEndpointsCovered(answer, given, answers) * 2 > given.length;
 }

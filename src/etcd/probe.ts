@@ -60,6 +60,9 @@ interface DiscoveryAttempt {
   error: Failure | null;
 }
 
+/** A member list received in discovery: what discovery weighs of it, and the list. */
+type Answered = DiscoveryAnswer & { list: NonNullable<DiscoveryAttempt['list']> };
+
 /** A member whose status takes longer than this also gets a TCP connect to its client port. */
 const CLIENT_PORT_PROBE_AFTER_MS = 50;
 /** How long an open peer port is believed open while its member keeps answering. */
@@ -169,8 +172,8 @@ export class ClusterInspector {
     const deadline = new Date(started + timeoutMs);
     const candidates = [...new Set([...this.profile.endpoints, ...this.knownEndpoints])];
     const attempts = new Map<string, Promise<DiscoveryAttempt>>();
-    /** The member lists received so far, in the order they came, with the attempt each came from. */
-    const answered: Array<{ attempt: DiscoveryAttempt; answer: DiscoveryAnswer }> = [];
+    /** The member lists received so far, in the order they came. */
+    const answered: Answered[] = [];
     const attempt = (endpoint: string): Promise<DiscoveryAttempt> => {
       let pending = attempts.get(endpoint);
       if (!pending) {
@@ -180,35 +183,27 @@ export class ClusterInspector {
           .then((list) => {
             // A given endpoint that answered as a member reaches that member, whatever the member advertises.
             if (this.profile.endpoints.includes(endpoint)) this.answeredAs.set(toHexId(list.memberId), endpoint);
-            const result = { endpoint, list, error: null };
-            answered.push({ attempt: result, answer: discoveryAnswer(endpoint, list) });
-            return result;
+            answered.push({ endpoint, clusterId: toHexId(list.clusterId), clientUrls: list.members.flatMap((m) => m.clientURLs), list });
+            return { endpoint, list, error: null };
           })
           .catch((error: unknown) => ({ endpoint, list: null, error: describeError(error, timeoutMs) }));
         attempts.set(endpoint, pending);
       }
       return pending;
     };
-    const choose = (settled: boolean): DiscoveryAttempt | undefined => {
-      const answer = chooseAnswer(
-        this.profile.endpoints,
-        answered.map((a) => a.answer),
-        settled,
-        this.trustedClusterId,
-      );
-      return answered.find((a) => a.answer === answer)?.attempt;
-    };
+    const choose = (settled: boolean): Answered | undefined =>
+      chooseAnswer(this.profile.endpoints, answered, settled, this.trustedClusterId);
     // The members of the last refresh are probed while the member list is fetched again, saving a round
     // trip; a member whose entry changed meanwhile is probed afresh below.
     const speculative = new Map(this.lastMembers.map((raw) => [raw.ID, { raw, report: this.probeMember(raw, deadline, timeoutMs) }]));
-    let found: DiscoveryAttempt | undefined;
+    let found: Answered | undefined;
     if (this.lastGood && candidates.includes(this.lastGood)) {
       await Promise.race([attempt(this.lastGood), sleep(HEDGE_MS)]);
       found = choose(false);
     }
     found ??= await firstChosen(candidates.map(attempt), choose);
 
-    if (!found?.list) {
+    if (!found) {
       const results = await Promise.all(candidates.map(attempt));
       snapshot.discoveryErrors = results.map((r) => ({
         endpoint: r.endpoint,
@@ -219,16 +214,8 @@ export class ClusterInspector {
       return this.finish(snapshot, started);
     }
     this.lastGood = found.endpoint;
-    snapshot.clusterId = toHexId(found.list.clusterId);
-    const chosen = discoveryAnswer(found.endpoint, found.list);
-    if (
-      coversMajority(
-        chosen,
-        this.profile.endpoints,
-        answered.map((a) => a.answer),
-      )
-    )
-      this.trustedClusterId = snapshot.clusterId;
+    snapshot.clusterId = found.clusterId;
+    if (coversMajority(found, this.profile.endpoints, answered)) this.trustedClusterId = found.clusterId;
     const members = found.list.members;
     // Only URLs that pass the scheme policy become discovery candidates: a member cannot steer the next
     // refresh (and the password) to an address of its choosing.
@@ -611,13 +598,10 @@ function sameEntry(a: RawMember, b: RawMember): boolean {
 }
 
 /**
- * Resolves with the attempt `choose` takes as each attempt settles (`settled` once all have), or undefined
- * when every attempt failed.
+ * Resolves with what `choose` takes as each attempt settles (`settled` once all have), or undefined when
+ * it took nothing by then.
  */
-function firstChosen(
-  attempts: Promise<DiscoveryAttempt>[],
-  choose: (settled: boolean) => DiscoveryAttempt | undefined,
-): Promise<DiscoveryAttempt | undefined> {
+function firstChosen<T>(attempts: Promise<unknown>[], choose: (settled: boolean) => T | undefined): Promise<T | undefined> {
   return new Promise((resolve) => {
     let pending = attempts.length;
     if (pending === 0) resolve(undefined);
@@ -628,11 +612,6 @@ function firstChosen(
       });
     }
   });
-}
-
-/** What discovery weighs of one endpoint's member list. */
-function discoveryAnswer(endpoint: string, list: NonNullable<DiscoveryAttempt['list']>): DiscoveryAnswer {
-  return { endpoint, clusterId: toHexId(list.clusterId), clientUrls: list.members.flatMap((m) => m.clientURLs) };
 }
 
 // Not unref'd: a refresh awaits these timers, and an unref'd timer as the last pending thing lets Node
