@@ -1,7 +1,9 @@
 // Records the real /metrics pages the metrics unit tests read (test/fixtures/metrics): two scrapes of a
 // member of etcd 3.5 and of 3.4 around a write load, and two of a member whose disk is made slow by
-// delaying every fdatasync with strace's fault injection (etcd is a static Go binary: no LD_PRELOAD).
-//   node --import tsx scripts/record-metrics-fixtures.ts [loaded|slow|very-slow]
+// delaying every fdatasync with strace's fault injection (etcd is a static Go binary: no LD_PRELOAD); and a
+// page of a member of a 5-member cluster once it has its peer round-trip histograms (etcd samples them about
+// every 30 s, so the other pages, read sooner, have none).
+//   node --import tsx scripts/record-metrics-fixtures.ts [loaded|slow|very-slow|peers]
 // Needs strace. The pages are kept as etcd wrote them; the tests read them, never this script.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +40,28 @@ async function loaded(version: '3.5' | '3.4'): Promise<void> {
     writeFileSync(join(OUT, `etcd-${version}-before.txt`), await page(endpoint));
     await writes(endpoint, 400);
     writeFileSync(join(OUT, `etcd-${version}-after.txt`), await page(endpoint));
+  } finally {
+    await cluster.destroy();
+  }
+}
+
+/** A member of a 5-member etcd 3.5 cluster, read once every peer's round trip has been sampled. */
+async function peers(): Promise<void> {
+  const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
+  try {
+    const endpoint = cluster.endpoints[0];
+    for (let waited = 0; ; waited += 1000) {
+      const text = await page(endpoint);
+      const peersSampled = new Set(
+        [...text.matchAll(/^etcd_network_peer_round_trip_time_seconds_count\{To="([0-9a-f]+)"\}/gm)].map((m) => m[1]),
+      );
+      if (peersSampled.size === 4) {
+        writeFileSync(join(OUT, 'etcd-3.5-peers.txt'), text);
+        return;
+      }
+      if (waited > 120_000) throw new Error(`after 120 s, round trips to ${peersSampled.size} of 4 peers`);
+      await sleep(1000);
+    }
   } finally {
     await cluster.destroy();
   }
@@ -109,6 +133,7 @@ async function main(): Promise<void> {
   // Past etcd's 10 ms guidance, and past its mixin's 0.5 s fsync alert.
   if (!only || only === 'slow') await slowDisk(40, 'etcd-3.5-slow-disk', 120);
   if (!only || only === 'very-slow') await slowDisk(600, 'etcd-3.5-very-slow-disk', 24);
+  if (!only || only === 'peers') await peers();
 }
 
 void main().then(

@@ -1,7 +1,8 @@
 // One scrape of a member's /metrics, reduced to the series the inspector judges. The page (150–300 KB,
-// some 1,600 lines) is first cut down to the lines of the wanted families, then those lines are parsed with
-// parse-prometheus-text-format (prom2json's model): parsing the whole page would cost about 12 ms a member.
-import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
+// some 1,700 lines, in Prometheus' text exposition format) is read by one regular expression that matches
+// only the sample lines of the wanted families: V8 runs it as native code over the whole page, where parsing
+// every line (parse-prometheus-text-format, used before) cost a fresh `status` process about 10 ms for five
+// members, most of it JavaScript run for the first time.
 import type { Bucket, Histogram } from './histogram';
 
 /** The families read from /metrics (names as in the exposition; histograms by their base name). */
@@ -49,16 +50,48 @@ export interface MetricsSample {
 }
 
 /**
- * A line of a wanted family: its samples (histograms' `_bucket`, `_sum` and `_count` too) and its HELP and
- * TYPE comments. One regular expression over the whole page: V8 runs it as native code, where a loop over
- * 1,600 lines in JavaScript costs a cold process (the CLI's one refresh) some 5 ms a page.
+ * A sample line of a wanted family (histograms' `_bucket`, `_sum` and `_count` too): its name, suffix, label
+ * block and value, as the text format writes them (`name{label="value",...} value [timestamp]`; a label value
+ * escapes `\\`, `\"` and newline). Comments, other families and look-alike names (a wanted name followed by
+ * more of a name) do not match.
  */
-const WANTED_LINE = new RegExp(`^(?:# (?:HELP|TYPE) )?(?:${FAMILIES.join('|')})(?:_bucket|_sum|_count)?(?=[{ \t])[^\n]*`, 'gm');
+const SAMPLE_LINE = new RegExp(
+  `^(${FAMILIES.join('|')})(_bucket|_sum|_count)?(?:\\{((?:[^"}\\n]|"(?:[^"\\\\\\n]|\\\\.)*")*)\\})?[ \\t]+([^ \\t\\n]+)`,
+  'gm',
+);
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"/g;
+const unescape = (value: string): string => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
-/** Keeps the lines of the wanted families. */
-export function wantedLines(page: string): string {
-  const kept = page.match(WANTED_LINE);
-  return kept ? `${kept.join('\n')}\n` : '';
+/** One series of a family: a scalar's value, or a histogram's buckets (by their `le` text), sum and count. */
+interface Series {
+  labels: Record<string, string>;
+  value?: string;
+  buckets: Map<string, string>;
+  sum?: string;
+  count?: string;
+}
+
+/** The wanted families' series, by family and then by their labels (without `le`). */
+function readSeries(page: string): Map<string, Map<string, Series>> {
+  const families = new Map<string, Map<string, Series>>();
+  for (const [, name, suffix, labelText, value] of page.matchAll(SAMPLE_LINE)) {
+    const labels: Record<string, string> = {};
+    let le: string | undefined;
+    for (const [, label, raw] of (labelText ?? '').matchAll(LABEL)) {
+      if (label === 'le' && suffix === '_bucket') le = unescape(raw);
+      else labels[label] = unescape(raw);
+    }
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    let family = families.get(name);
+    if (!family) families.set(name, (family = new Map()));
+    let series = family.get(key);
+    if (!series) family.set(key, (series = { labels, buckets: new Map() }));
+    if (suffix === undefined) series.value ??= value;
+    else if (suffix === '_sum') series.sum = value;
+    else if (suffix === '_count') series.count = value;
+    else if (le !== undefined) series.buckets.set(le, value);
+  }
+  return families;
 }
 
 /** A sample value as the text format writes it (Go's float formatting, ±Inf); anything else is null. */
@@ -70,80 +103,46 @@ const num = (text: string | undefined): number | null => {
   return NUMBER.test(text) ? Number(text) : null;
 };
 
-function histogramOf(sample: PromFamily['metrics'][number]): Histogram | null {
-  if (!sample.buckets) return null;
+function histogramOf(series: Series): Histogram | null {
+  if (series.buckets.size === 0) return null;
   const buckets: Bucket[] = [];
-  for (const [le, count] of Object.entries(sample.buckets)) {
+  for (const [le, count] of series.buckets) {
     const bound = le === '+Inf' ? Infinity : Number(le);
     const n = num(count);
     if (Number.isNaN(bound) || n === null) return null;
     buckets.push({ le: bound, count: n });
   }
   buckets.sort((a, b) => a.le - b.le);
-  const count = num(sample.count);
-  const sum = num(sample.sum);
-  if (count === null || sum === null || buckets.length === 0 || buckets[buckets.length - 1].le !== Infinity) return null;
+  const count = num(series.count);
+  const sum = num(series.sum);
+  if (count === null || sum === null || buckets[buckets.length - 1].le !== Infinity) return null;
   return { buckets, count, sum };
 }
 
-const PEER_RTT = 'etcd_network_peer_round_trip_time_seconds';
-
-/**
- * The peer round-trip histogram of each peer (label `To`). parse-prometheus-text-format merges the series of
- * a labelled histogram into one and drops their labels, so its sample lines are parsed again without their
- * TYPE line: each `_bucket`, `_sum` and `_count` line is then a sample of its own with its labels (the
- * parser still reads the labels and values), and the histograms are put together per peer here.
- */
-function perPeerHistograms(wanted: string): Record<string, Histogram> {
-  const lines = wanted.split('\n').filter((l) => l.startsWith(`${PEER_RTT}_`));
-  if (lines.length === 0) return {};
-  let families: PromFamily[];
-  try {
-    families = parsePrometheusTextFormat(`${lines.join('\n')}\n`);
-  } catch {
-    return {};
-  }
-  const parts = new Map<string, { buckets: Record<string, string>; count?: string; sum?: string }>();
-  const of = (to: string) => {
-    let p = parts.get(to);
-    if (!p) parts.set(to, (p = { buckets: {} }));
-    return p;
-  };
-  for (const f of families) {
-    for (const m of f.metrics) {
-      // etcd writes the peer's id in hex without leading zeros; members are known by 16 digits.
-      const raw = m.labels?.To;
-      if (!raw || m.value === undefined) continue;
-      const to = /^[0-9a-f]{1,16}$/.test(raw) ? raw.padStart(16, '0') : raw;
-      if (f.name === `${PEER_RTT}_bucket` && m.labels?.le !== undefined) of(to).buckets[m.labels.le] = m.value;
-      else if (f.name === `${PEER_RTT}_count`) of(to).count = m.value;
-      else if (f.name === `${PEER_RTT}_sum`) of(to).sum = m.value;
-    }
-  }
+/** The peer round-trip histogram of each peer (label `To`). */
+function perPeerHistograms(series: Map<string, Series> | undefined): Record<string, Histogram> {
   const out: Record<string, Histogram> = {};
-  for (const [to, p] of parts) {
-    const h = histogramOf({ buckets: p.buckets, count: p.count, sum: p.sum });
+  for (const s of series?.values() ?? []) {
+    // etcd writes the peer's id in hex without leading zeros; members are known by 16 digits.
+    const raw = s.labels.To;
+    if (!raw) continue;
+    const to = /^[0-9a-f]{1,16}$/.test(raw) ? raw.padStart(16, '0') : raw;
+    const h = histogramOf(s);
     if (h) out[to] = h;
   }
   return out;
 }
 
-/** Reads a /metrics page (or the wanted lines of one). Series that are missing or malformed are null. */
+/** Reads a /metrics page. Series that are missing or malformed are null. */
 export function parseSample(page: string, at: number): MetricsSample {
-  const wanted = wantedLines(page);
-  let families: PromFamily[];
-  try {
-    families = parsePrometheusTextFormat(wanted);
-  } catch {
-    families = [];
-  }
-  const byName = new Map(families.map((f) => [f.name, f]));
-  const scalar = (name: string): number | null => num(byName.get(name)?.metrics[0]?.value);
+  const families = readSeries(page);
+  const first = (name: string): Series | undefined => families.get(name)?.values().next().value;
+  const scalar = (name: string): number | null => num(first(name)?.value);
   const histogram = (name: string): Histogram | null => {
-    const sample = byName.get(name)?.metrics[0];
-    return sample ? histogramOf(sample) : null;
+    const series = first(name);
+    return series ? histogramOf(series) : null;
   };
-  const peerRoundTrip = perPeerHistograms(wanted);
+  const peerRoundTrip = perPeerHistograms(families.get('etcd_network_peer_round_trip_time_seconds'));
   const hasLeader = scalar('etcd_server_has_leader');
   return {
     at,

@@ -1,7 +1,7 @@
 // Reads etcd's Prometheus /metrics page on a client URL and keeps the series the inspector uses
 // (sample.ts). The URL comes from the member list, so the server at the other end may be anything: the
 // request ends at the refresh's deadline whatever the server does (a page that never ends, a trickle of
-// bytes), at most MAX_METRICS_BYTES are read, then the lines of wanted families are kept (sample.ts).
+// bytes), at most MAX_METRICS_BYTES are read, then the wanted families' samples are read (sample.ts).
 // Every failure, stream errors included, rejects the one promise.
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
