@@ -8,7 +8,9 @@
 // machine's environment, not of the CLI, so the targets are judged without it. When another Node is at hand
 // ($BENCH_NODE, or the harness's Node 24), the same cases run on it as well. The CLI's code cache
 // (src/cli/codeCache.ts) is the bench's own, warmed by the first round as a user's is by the first run; one
-// row shows `status` with the cache off, what a first run after installing or upgrading costs.
+// row shows `status` with the cache off, what a first run after installing or upgrading costs. Then the same
+// `status` and four commands on a 5-member cluster with TLS on its client and peer URLs and client
+// certificates required on both, as kubeadm sets etcd up (no target: for the record).
 // Writes the table README shows (bench/figures.ts).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CACHE_DIR } from '../test/harness/binaries';
 import { EtcdCluster } from '../test/harness/etcdCluster';
+import { generatePki } from '../test/harness/tls';
 import { MEMBER } from './configs';
 import { builtBundles, measuredOn, median, publish } from './figures';
 
@@ -82,7 +85,7 @@ interface Column {
   env: NodeJS.ProcessEnv;
   /** The column the targets are judged on. */
   judged: boolean;
-  samples: Record<Case | 'etcdctl', number[]>;
+  samples: Record<Case | 'etcdctl' | 'tls' | 'etcdctlTls', number[]>;
 }
 
 const ms = (xs: number[]): string => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
@@ -100,7 +103,13 @@ async function main(): Promise<void> {
   delete withoutCa.NODE_EXTRA_CA_CERTS;
   const columns: Column[] = [];
   const column = (title: string, node: string, e: NodeJS.ProcessEnv, judged: boolean): void => {
-    columns.push({ title, node, env: e, judged, samples: { node: [], help: [], lint: [], load: [], status: [], cold: [], etcdctl: [] } });
+    columns.push({
+      title,
+      node,
+      env: e,
+      judged,
+      samples: { node: [], help: [], lint: [], load: [], status: [], cold: [], etcdctl: [], tls: [], etcdctlTls: [] },
+    });
   };
   const here = `Node ${process.version}`;
   if (env.NODE_EXTRA_CA_CERTS !== undefined) column(`${here}, as here (\`NODE_EXTRA_CA_CERTS\` set)`, process.execPath, env, false);
@@ -108,21 +117,19 @@ async function main(): Promise<void> {
   const other = otherNode();
   if (other) column(`Node ${await nodeVersion(other)}, without \`NODE_EXTRA_CA_CERTS\``, other, withoutCa, false);
 
+  const pki = generatePki();
   const cluster = await EtcdCluster.start({ version: '3.5', size: 5 });
   try {
     await cluster.waitForLeader();
     const endpoint = cluster.endpoints[0];
-    const etcdctl = (args: string[]): Run => ({
-      file: cluster.binaries.etcdctl,
-      args: [`--endpoints=${endpoint}`, ...args],
-      env: { ...withoutCa, ETCDCTL_API: '3' },
-    });
-    const runbook = [
-      etcdctl(['member', 'list', '-w', 'table']),
-      etcdctl(['endpoint', 'status', '--cluster', '-w', 'table']),
-      etcdctl(['endpoint', 'health', '--cluster']),
-      etcdctl(['alarm', 'list']),
-    ];
+    const runbookOf = (flags: string[]): Run[] =>
+      [
+        ['member', 'list', '-w', 'table'],
+        ['endpoint', 'status', '--cluster', '-w', 'table'],
+        ['endpoint', 'health', '--cluster'],
+        ['alarm', 'list'],
+      ].map((args) => ({ file: cluster.binaries.etcdctl, args: [...flags, ...args], env: { ...withoutCa, ETCDCTL_API: '3' } }));
+    const runbook = runbookOf([`--endpoints=${endpoint}`]);
     // `status --help` loads the status command's code (through the code cache, as a status run does) and
     // prints its usage: the start-up share of a status run; the rest is the refresh itself.
     const cases = (c: Column): Record<Case, Run> => ({
@@ -152,13 +159,51 @@ async function main(): Promise<void> {
       process.stdout.write(`\rrun ${i + 1}/${RUNS}`);
     }
     process.stdout.write('\n');
+    // One cluster at a time on these 2 cores (destroy is idempotent: the finally below finds it done).
+    await cluster.destroy();
+
+    // The same on a TLS cluster: client and peer URLs https, client certificates required on both.
+    const files = { caFile: pki.caFile, serverCertFile: pki.serverCertFile, serverKeyFile: pki.serverKeyFile, clientCertAuth: true };
+    const secure = await EtcdCluster.start({ version: '3.5', size: 5, tls: files, peerTls: files });
+    try {
+      await secure.waitForLeader();
+      const client = ['--cacert', pki.caFile, '--cert', pki.clientCertFile, '--key', pki.clientKeyFile];
+      const tlsRunbook = runbookOf([
+        `--endpoints=${secure.endpoints[0]}`,
+        `--cacert=${pki.caFile}`,
+        `--cert=${pki.clientCertFile}`,
+        `--key=${pki.clientKeyFile}`,
+      ]);
+      // The peer ports want a client certificate too: the members' own serves (the harness's server
+      // certificate is also a client one, as kubeadm's peer certificates are).
+      const peer = ['--peer-cacert', pki.caFile, '--peer-cert', pki.serverCertFile, '--peer-key', pki.serverKeyFile];
+      const tlsStatus = (c: Column): Run => ({
+        file: c.node,
+        args: [CLI, 'status', '--endpoints', secure.endpoints[0], ...client, ...peer],
+        env: c.env,
+      });
+      for (const c of columns) await timed(tlsStatus(c));
+      await timedSequence(tlsRunbook);
+      for (let i = 0; i < RUNS; i++) {
+        for (const c of columns) {
+          c.samples.tls.push(await timed(tlsStatus(c)));
+          c.samples.etcdctlTls.push(await timedSequence(tlsRunbook));
+        }
+        process.stdout.write(`\rTLS run ${i + 1}/${RUNS}`);
+      }
+      process.stdout.write('\n');
+    } finally {
+      await secure.destroy();
+    }
   } finally {
     await cluster.destroy();
+    pki.dispose();
     rmSync(dir, { recursive: true, force: true });
     rmSync(bundles, { recursive: true, force: true });
   }
 
   const ratio = (c: Column): number => median(c.samples.status) / median(c.samples.etcdctl);
+  const tlsRatio = (c: Column): number => median(c.samples.tls) / median(c.samples.etcdctlTls);
   const judged = columns.find((c) => c.judged) as Column;
   const verdict = (met: boolean): string => (met ? 'met' : '**not met**');
   const rows = [
@@ -182,6 +227,9 @@ async function main(): Promise<void> {
       ...columns.map((c) => `${ratio(c).toFixed(2)}×`),
       `≤ ${TARGETS.ratio.toFixed(1)}×: ${verdict(ratio(judged) <= TARGETS.ratio)}`,
     ],
+    ['`status`, 5-member etcd 3.5 with TLS (client and peer certificates)', ...columns.map((c) => ms(c.samples.tls)), ''],
+    ['the four `etcdctl` commands on it, with `--cacert/--cert/--key`', ...columns.map((c) => ms(c.samples.etcdctlTls)), ''],
+    ['`status` ÷ the four `etcdctl` commands, TLS', ...columns.map((c) => `${tlsRatio(c).toFixed(2)}×`), ''],
   ];
   for (const row of rows) console.log(row.join(' | '));
   await publish(

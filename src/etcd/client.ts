@@ -3,7 +3,15 @@
 // and nothing reconnects in the background: a refresh costs at most one deadline per member, whatever state the
 // member is in, and an action's call reaches the member it names or fails.
 import { readFileSync } from 'node:fs';
-import { DeadlineError, GrpcChannel, StreamClosedError, type ChannelTls, type MessageStream, type Metadata } from './grpc/channel';
+import {
+  DeadlineError,
+  GrpcChannel,
+  StreamClosedError,
+  type ChannelTls,
+  type HttpAnswer,
+  type MessageStream,
+  type Metadata,
+} from './grpc/channel';
 import { etcdMethods } from './grpc/methods';
 import type { FailureKind } from './model';
 import { isDialError } from './dial';
@@ -111,6 +119,11 @@ export class EndpointClient {
 
   status(deadline: Date): Promise<RawStatus> {
     return this.call<RawStatus>('Maintenance', 'Status', {}, deadline);
+  }
+
+  /** An HTTP GET on this member's gRPC connection (https endpoints only: GrpcChannel.get). */
+  httpGet(path: string, deadline: Date, maxBytes: number): Promise<HttpAnswer> {
+    return this.channel.get(path, deadline, maxBytes);
   }
 
   async memberList(deadline: Date): Promise<{ clusterId: string; memberId: string; members: RawMember[] }> {

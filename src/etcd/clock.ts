@@ -15,6 +15,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { DeadlineError, TlsSettingsError, describeError, readTlsFile, type Failure } from './client';
+import { secureContextOf } from './tlsContext';
 import { routedConnection, type Dialer } from './dial';
 import type { ClockReading } from './model';
 import type { TlsFiles } from './profile';
@@ -149,7 +150,7 @@ export class PeerClock {
     }
     if (this.files instanceof TlsSettingsError) throw this.files;
     // SNI carries host names only (RFC 6066); the certificate is still checked against the IP.
-    return { ...this.files, servername: this.tls?.serverName ?? (isIP(host) ? '' : host) };
+    return { secureContext: secureContextOf(this.files), servername: this.tls?.serverName ?? (isIP(host) ? '' : host) };
   }
 
   /**
@@ -215,7 +216,11 @@ export class PeerClock {
         } else resolve(sample as ClockSample);
       };
       const timer = setTimeout(() => finish(new DeadlineError()), Math.max(0, deadline.getTime() - Date.now()));
-      const started = performance.now();
+      // The round trip that bounds the reading is the request's: on a new connection it starts once the
+      // connection is ready (TCP connected, TLS handshake done), so a handshake does not make the first
+      // sample vague and cost a second one. A connection whose readiness is not seen (already connected, or
+      // a dialled stream) counts from here, the longer and safe way.
+      let started = performance.now();
       const onResponse = (res: IncomingMessage): void => {
         const roundTripMs = performance.now() - started;
         const wallAtAnswer = Date.now();
@@ -242,6 +247,11 @@ export class PeerClock {
       try {
         req = (https ? httpsRequest : httpRequest)(url, { ...options, agent: https ? this.httpsAgent : this.httpAgent }, onResponse);
         req.on('error', (error) => finish(error));
+        // A new connection is never ready when the request gets it (connecting and the handshake need the
+        // network); a kept-alive one is.
+        req.on('socket', (socket) => {
+          if (!req?.reusedSocket) socket.once(https ? 'secureConnect' : 'connect', () => (started = performance.now()));
+        });
         req.end();
       } catch (error) {
         finish(error instanceof Error ? error : new Error(String(error)));

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { TlsFiles } from '../etcd/profile';
 import { routedConnection, type Dialer } from '../etcd/dial';
+import { secureContextOf } from '../etcd/tlsContext';
 import { parseSample, type MetricsSample } from './sample';
 
 /** etcd's page is about 150–300 KB; anything far beyond that is not etcd. */
@@ -34,9 +35,11 @@ export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles,
       const host = url.hostname.replace(/^\[|\]$/g, '');
       const options = https
         ? {
-            ca: tls?.caFile ? readFileSync(tls.caFile) : undefined,
-            cert: tls?.certFile ? readFileSync(tls.certFile) : undefined,
-            key: tls?.keyFile ? readFileSync(tls.keyFile) : undefined,
+            secureContext: secureContextOf({
+              ca: tls?.caFile ? readFileSync(tls.caFile) : undefined,
+              cert: tls?.certFile ? readFileSync(tls.certFile) : undefined,
+              key: tls?.keyFile ? readFileSync(tls.keyFile) : undefined,
+            }),
             // SNI carries host names only (RFC 6066); an IP there is deprecated in Node (DEP0123). The
             // certificate is still checked against the IP, or against serverName when given.
             servername: tls?.serverName ?? (isIP(host) ? '' : host),

@@ -14,7 +14,9 @@
 import * as http2 from 'node:http2';
 import { isIP } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
+import type { SecureContext } from 'node:tls';
 import { overTls, type Dialer } from '../dial';
+import { secureContextOf } from '../tlsContext';
 
 /** gRPC status codes by number, as grpc-js names them in its messages. */
 const STATUS_NAMES = [
@@ -133,6 +135,80 @@ export class GrpcChannel {
     return readable;
   }
 
+  /**
+   * An HTTP GET on the member's session. On an https client port etcd serves its HTTP handlers (`/metrics`,
+   * `/health`) on the same HTTP/2 connections as gRPC, by content type, so the page costs no connection and
+   * no TLS handshake of its own. Not on an http one: there etcd hands every HTTP/2 connection to gRPC.
+   * A body over `maxBytes` fails the request; a status other than 200 is answered with an empty body.
+   */
+  async get(path: string, deadline: Date, maxBytes: number): Promise<HttpAnswer> {
+    if (!this.endpoint.startsWith('https:')) throw new Error(`a GET on the gRPC session of ${this.endpoint} needs an https endpoint`);
+    const { session, stream, remaining } = await this.open(deadline, () => ({ ':method': 'GET', ':path': path }), true);
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      let settled = false;
+      let status = 0;
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const finish = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
+        if (error) reject(error);
+        else resolve({ status, body: status === 200 ? Buffer.concat(chunks, bytes) : Buffer.alloc(0) });
+      };
+      const timer = this.deadlineTimer(session, remaining, finish);
+      stream.on('response', (headers) => {
+        status = Number(headers[':status']);
+        if (status !== 200) finish();
+      });
+      stream.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > maxBytes) finish(new Error(`${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`));
+        else chunks.push(chunk);
+      });
+      stream.on('aborted', () => finish(new Error(`${path}: the connection closed mid-answer`)));
+      stream.on('error', (error: Error) => finish(this.sessionError ?? causeOf(error, stream)));
+      stream.on('end', () => finish(status === 0 ? new StreamClosedError(stream.rstCode ?? 0) : undefined));
+      stream.on('close', () => finish(this.sessionError ?? new StreamClosedError(stream.rstCode ?? 0)));
+    });
+  }
+
+  /**
+   * A request's stream on the session (opened first, by the deadline), and the time left then, which
+   * `headers` is given too (gRPC sends it as grpc-timeout).
+   */
+  private async open(
+    deadline: Date,
+    headers: (remainingMs: number) => http2.OutgoingHttpHeaders,
+    endStream = false,
+  ): Promise<{ session: http2.ClientHttp2Session; stream: http2.ClientHttp2Stream; remaining: number }> {
+    if (deadline.getTime() <= Date.now()) throw new DeadlineError();
+    const session = this.dial ? await withDeadline(this.sessionFor(deadline), deadline) : await this.sessionFor(deadline);
+    const remaining = deadline.getTime() - Date.now();
+    if (remaining <= 0) throw new DeadlineError();
+    const stream = session.request(
+      { ...(this.tls?.serverName ? { ':authority': this.tls.serverName } : {}), 'user-agent': 'etcd-inspector', ...headers(remaining) },
+      { endStream },
+    );
+    return { session, stream, remaining };
+  }
+
+  /**
+   * Fails a request with a DeadlineError after `remaining` ms. A session that never connected, or whose peer
+   * never acknowledged HTTP/2's settings (a hung member, a black-holed address, a port that accepts and says
+   * nothing), is not reused.
+   */
+  private deadlineTimer(session: http2.ClientHttp2Session, remaining: number, fail: (error: Error) => void): NodeJS.Timeout {
+    return setTimeout(() => {
+      if (session.connecting || session.pendingSettingsAck) {
+        session.destroy();
+        if (this.session === session) this.session = undefined;
+      }
+      fail(new DeadlineError());
+    }, remaining);
+  }
+
   /** Closes the session; calls in flight fail. */
   close(): void {
     this.closed = true;
@@ -161,11 +237,10 @@ export class GrpcChannel {
    * The TLS options of an https endpoint. SNI carries host names only (RFC 6066; an IP there is deprecated in
    * Node, DEP0123); the certificate is still checked against the IP, or against serverName when given.
    */
-  private tlsOptions(): { ca?: Buffer; cert?: Buffer; key?: Buffer; servername: string } {
+  private tlsOptions(): { secureContext: SecureContext; servername: string } {
     return {
-      ...(this.tls?.ca ? { ca: this.tls.ca } : {}),
-      ...(this.tls?.cert ? { cert: this.tls.cert } : {}),
-      ...(this.tls?.key ? { key: this.tls.key } : {}),
+      // One context for every connection with the same files (tlsContext.ts).
+      secureContext: secureContextOf({ ca: this.tls?.ca, cert: this.tls?.cert, key: this.tls?.key }),
       servername: this.tls?.serverName ?? sniName(this.endpoint),
     };
   }
@@ -203,26 +278,15 @@ export class GrpcChannel {
     onMessage: (message: Buffer, stream: http2.ClientHttp2Stream) => void,
     onCancel?: (cancel: () => void) => void,
   ): Promise<void> {
-    if (deadline.getTime() <= Date.now()) throw new DeadlineError();
-    const session = this.dial ? await withDeadline(this.sessionFor(deadline), deadline) : await this.sessionFor(deadline);
+    const { session, stream, remaining } = await this.open(deadline, (remainingMs) => ({
+      ':method': 'POST',
+      ':path': path,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      'grpc-timeout': `${Math.max(1, Math.ceil(remainingMs))}m`,
+      ...metadata,
+    }));
     return new Promise<void>((resolve, reject) => {
-      const remaining = deadline.getTime() - Date.now();
-      if (remaining <= 0) return reject(new DeadlineError());
-      let stream: http2.ClientHttp2Stream;
-      try {
-        stream = session.request({
-          ':method': 'POST',
-          ':path': path,
-          ...(this.tls?.serverName ? { ':authority': this.tls.serverName } : {}),
-          'content-type': 'application/grpc',
-          te: 'trailers',
-          'grpc-timeout': `${Math.max(1, Math.ceil(remaining))}m`,
-          'user-agent': 'etcd-inspector',
-          ...metadata,
-        });
-      } catch (error) {
-        return reject(error as Error);
-      }
       let settled = false;
       let status: number | undefined;
       let details = '';
@@ -236,15 +300,7 @@ export class GrpcChannel {
           reject(error);
         } else resolve();
       };
-      const timer = setTimeout(() => {
-        // A session that never connected, or whose peer never acknowledged HTTP/2's settings (a hung member,
-        // a black-holed address, a port that accepts and says nothing), is not reused.
-        if (session.connecting || session.pendingSettingsAck) {
-          session.destroy();
-          if (this.session === session) this.session = undefined;
-        }
-        finish(new DeadlineError());
-      }, remaining);
+      const timer = this.deadlineTimer(session, remaining, finish);
       onCancel?.(() => finish(new GrpcStatusError(1, 'cancelled by the client')));
 
       const readStatus = (headers: http2.IncomingHttpHeaders): void => {
@@ -298,6 +354,12 @@ export class GrpcChannel {
       stream.end(frame(request));
     });
   }
+}
+
+/** The body of a GET, and its HTTP status. */
+export interface HttpAnswer {
+  status: number;
+  body: Buffer;
 }
 
 /** `work`, or a DeadlineError at the deadline (a route that takes too long to open). */

@@ -4,6 +4,7 @@
 // files; and a clock 3 s ahead (etcd's own answer shifted by a proxy: faketime cannot move a Go
 // program's clock, which it reads through the vDSO, not libc) failing clock-sync.
 import { test } from 'node:test';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { eventually } from '../../harness/wait';
 import { EtcdCluster } from '../../harness/etcdCluster';
@@ -27,6 +28,41 @@ function clockSync(s: ClusterSnapshot): ClusterSnapshot['checks'][number] {
   const found = s.checks.find((c) => c.id === 'clock-sync');
   assert.ok(found);
   return found;
+}
+
+/** A TCP proxy to a local port that holds the server's first bytes (a TLS ServerHello) for `holdMs`. */
+async function slowHandshakeProxy(target: number, holdMs: number): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    let held = false;
+    upstream.on('data', (chunk: Buffer) => {
+      if (held) return void client.write(chunk);
+      held = true;
+      upstream.pause();
+      setTimeout(() => {
+        client.write(chunk);
+        upstream.resume();
+      }, holdMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }
 
 function inspector(t: { after(fn: () => void): void }, profile: Partial<ConnectionProfile> & { endpoints: string[] }): ClusterInspector {
@@ -109,6 +145,19 @@ for (const version of ['3.5', '3.4'] as const) {
       assert.ok(Math.abs(m.clock.offsetMs) < 50, `${m.name} offset ${m.clock.offsetMs} ms`);
     }
     assert.equal(clockSync(s).ok, true, clockSync(s).actual);
+
+    // A slow TLS handshake (the proxy holds the member's first answer, its ServerHello, for 300 ms) is not
+    // part of the round trip: one sample on a new connection is as certain as the request, not ±150 ms.
+    const proxy = await slowHandshakeProxy(Number(new URL(cluster.members[0].peerUrl).port), 300);
+    t.after(() => proxy.close());
+    const clock = new PeerClock({ caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile });
+    t.after(() => clock.dispose());
+    const started = Date.now();
+    const one = await clock.measure(`https://127.0.0.1:${proxy.port}`, new Date(Date.now() + 5000), 5000, 1);
+    assert.ok(one.reading, one.error?.text);
+    assert.ok(Date.now() - started >= 300, 'the handshake was held');
+    assert.equal(one.reading.samples, 1);
+    assert.ok(one.reading.uncertaintyMs < 100, `±${one.reading.uncertaintyMs} ms`);
 
     // No peer TLS files: the member's CA is unknown here.
     const without = await inspector(t, { endpoints: cluster.endpoints }).refresh();

@@ -44,14 +44,15 @@ async function tunnel(over: Partial<SshOptions> = {}, onUnknown = async (): Prom
 }
 
 /** The tunnel's dialer, counting the connections it opened. */
-function counted(t: SshTunnel): { dial: Dialer; count: () => number } {
-  let n = 0;
+function counted(t: SshTunnel): { dial: Dialer; count: () => number; ports: number[] } {
+  const ports: number[] = [];
   return {
     dial: (host, port, deadline) => {
-      n++;
+      ports.push(port);
       return t.dial(host, port, deadline);
     },
-    count: () => n,
+    count: () => ports.length,
+    ports,
   };
 }
 
@@ -146,10 +147,14 @@ test('TLS with a server name, end to end inside the tunnel', async (t) => {
   const tun = await tunnel();
   t.after(() => tun.close());
   const tls = { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile, serverName: 'localhost' };
-  const i = new ClusterInspector({ name: 'secure', endpoints: secure.endpoints, timeoutMs: TIMEOUT_MS, tls, dial: tun.dial });
+  const route = counted(tun);
+  const i = new ClusterInspector({ name: 'secure', endpoints: secure.endpoints, timeoutMs: TIMEOUT_MS, tls, dial: route.dial });
   t.after(() => i.dispose());
   const s = await healthy(i, 1, { waitForMetrics: true });
   assert.ok(s.members[0].status?.dbSizeQuota, 'the https /metrics page came through too');
+  // ... on the gRPC connection: an https client port is dialled once, for gRPC and /metrics alike.
+  const clientPort = Number(new URL(secure.endpoints[0]).port);
+  assert.equal(route.ports.filter((p) => p === clientPort).length, 1, `dials: ${route.ports.join(', ')}`);
   // A name the certificate does not carry is refused, inside the tunnel as outside it.
   const wrong = new ClusterInspector({
     name: 'secure',
