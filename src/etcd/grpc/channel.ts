@@ -164,7 +164,8 @@ export class GrpcChannel {
       });
       stream.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        if (bytes > maxBytes) finish(new Error(`${path} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`));
+        if (bytes > maxBytes)
+          finish(new Error(`${path} is larger than ${maxBytes % 1048576 === 0 ? `${maxBytes / 1048576} MiB` : `${maxBytes} bytes`}`));
         else chunks.push(chunk);
       });
       stream.on('aborted', () => finish(new Error(`${path}: the connection closed mid-answer`)));

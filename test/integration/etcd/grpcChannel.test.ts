@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { DeadlineError, GrpcChannel, GrpcStatusError, MAX_MESSAGE_BYTES, StreamClosedError } from '../../../src/etcd/grpc/channel';
 import { EndpointClient, describeError } from '../../../src/etcd/client';
 import { EtcdCluster } from '../../harness/etcdCluster';
+import { generatePki } from '../../harness/tls';
+import { readFileSync } from 'node:fs';
 
 type Handler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
 
@@ -69,6 +71,39 @@ test('a real member: unary calls, a snapshot stream in 32 KiB messages, and the 
   } finally {
     client.close();
   }
+});
+
+test("a GET on an https member's gRPC session: its /metrics page, a missing page as HTTP 404, a page over the limit refused; not on http", async (t) => {
+  const pki = generatePki();
+  const files = { caFile: pki.caFile, serverCertFile: pki.serverCertFile, serverKeyFile: pki.serverKeyFile, clientCertAuth: true };
+  const secure = await EtcdCluster.start({ version: '3.5', size: 1, tls: files });
+  t.after(async () => {
+    await secure.destroy();
+    pki.dispose();
+  });
+  const channel = new GrpcChannel(secure.endpoints[0], {
+    ca: readFileSync(pki.caFile),
+    cert: readFileSync(pki.clientCertFile),
+    key: readFileSync(pki.clientKeyFile),
+  });
+  t.after(() => channel.close());
+  const page = await channel.get('/metrics', soon(), 4 * 1024 * 1024);
+  assert.equal(page.status, 200);
+  assert.match(page.body.toString(), /^etcd_server_has_leader 1$/m);
+  const missing = await channel.get('/no-such-page', soon(), 1024);
+  assert.deepEqual({ status: missing.status, bytes: missing.body.length }, { status: 404, bytes: 0 });
+  await assert.rejects(channel.get('/metrics', soon(), 1000), /^Error: \/metrics is larger than 1000 bytes$/);
+  // Through a member client: a GET and gRPC calls side by side.
+  const client = new EndpointClient(secure.endpoints[0], {
+    name: 's',
+    endpoints: secure.endpoints,
+    tls: { caFile: pki.caFile, certFile: pki.clientCertFile, keyFile: pki.clientKeyFile },
+  });
+  t.after(() => client.close());
+  assert.equal((await client.httpGet('/health', soon(), 1024)).status, 200);
+  assert.ok((await client.status(soon())).version);
+  const plain = new GrpcChannel('http://127.0.0.1:1', undefined);
+  await assert.rejects(plain.get('/metrics', soon(), 1024), /needs an https endpoint/);
 });
 
 test('a status-only answer is the status, its message percent-decoded', async () => {
