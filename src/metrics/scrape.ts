@@ -1,5 +1,6 @@
-// Reads etcd's Prometheus /metrics page on a client URL and keeps the series the inspector uses
-// (sample.ts). The URL comes from the member list, so the server at the other end may be anything: the
+// Reads etcd's Prometheus /metrics page over HTTP/1.1 (an http client URL, or a metrics port; an https
+// client URL's page comes over the member's gRPC connection: ClusterInspector.readMetrics) and keeps the
+// series the inspector uses (sample.ts). The URL comes from the member list, so the server at the other end may be anything: the
 // request ends at the refresh's deadline whatever the server does (a page that never ends, a trickle of
 // bytes), at most MAX_METRICS_BYTES are read, then the wanted families' samples are read (sample.ts).
 // Every failure, stream errors included, rejects the one promise.
