@@ -15,6 +15,7 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { DeadlineError, TlsSettingsError, describeError, readTlsFile, type Failure } from './client';
+import type { SecureContext } from 'node:tls';
 import { secureContextOf } from './tlsContext';
 import { routedConnection, type Dialer } from './dial';
 import type { ClockReading } from './model';
@@ -128,6 +129,8 @@ export class PeerClock {
 
   /** The peer TLS files, read on the first https measurement; an unreadable one fails every measurement with the file named. */
   private files: PeerTlsFiles | TlsSettingsError | undefined;
+  /** Their TLS context, made on the first https measurement (not hashed again for every sample). */
+  private context: SecureContext | undefined;
 
   constructor(
     private readonly tls?: TlsFiles,
@@ -150,7 +153,8 @@ export class PeerClock {
     }
     if (this.files instanceof TlsSettingsError) throw this.files;
     // SNI carries host names only (RFC 6066); the certificate is still checked against the IP.
-    return { secureContext: secureContextOf(this.files), servername: this.tls?.serverName ?? (isIP(host) ? '' : host) };
+    this.context ??= secureContextOf(this.files);
+    return { secureContext: this.context, servername: this.tls?.serverName ?? (isIP(host) ? '' : host) };
   }
 
   /**

@@ -20,8 +20,7 @@ import {
   type MemberListView,
 } from './model';
 import { evaluateChecklist } from './checklist';
-import { MAX_METRICS_BYTES, scrapeMetrics } from '../metrics/scrape';
-import { parseSample, type MetricsSample } from '../metrics/sample';
+import { scrapeMember } from '../metrics/scrape';
 import { MetricsHistory, type MemberFigures } from '../metrics/figures';
 import { advertisedUrlProblem } from './advertised';
 import { PeerClock, type ClockResult } from './clock';
@@ -458,7 +457,14 @@ export class ClusterInspector {
     if (this.profile.metrics === false && cached && cachedBytes !== null)
       return { at: Date.now(), figures: null, quotaBytes: cachedBytes, error: null };
     try {
-      const sample = await this.readMetrics(endpoint, deadline);
+      const sample = await scrapeMember(
+        endpoint,
+        metricsBaseUrl(endpoint, this.profile.metrics),
+        deadline,
+        (path, by, maxBytes) => this.client(endpoint).httpGet(path, by, maxBytes),
+        this.profile.tls,
+        this.profile.dial,
+      );
       if (sample.quotaBackendBytes !== null) this.quotas.set(id, { bytes: sample.quotaBackendBytes, at: Date.now() });
       const figures = this.profile.metrics === false ? null : this.metrics.add(id, sample);
       return { at: Date.now(), figures, quotaBytes: sample.quotaBackendBytes ?? cachedBytes, error: null };
@@ -475,20 +481,6 @@ export class ClusterInspector {
         redundant,
       };
     }
-  }
-
-  /**
-   * A member's /metrics page. On its https client URL the page comes over the member's gRPC connection
-   * (etcd 3.4 and 3.5 serve their HTTP handlers there too, by content type): no connection and no TLS
-   * handshake of its own, which in a fresh `status` of a 5-member TLS cluster were five more handshakes. On
-   * an http one (etcd hands every HTTP/2 connection there to gRPC) and on a metrics port, over HTTP/1.1.
-   */
-  private async readMetrics(endpoint: string, deadline: Date): Promise<MetricsSample> {
-    const base = metricsBaseUrl(endpoint, this.profile.metrics);
-    if (base !== endpoint || !endpoint.startsWith('https:')) return scrapeMetrics(base, deadline, this.profile.tls, this.profile.dial);
-    const answer = await this.client(endpoint).httpGet('/metrics', deadline, MAX_METRICS_BYTES);
-    if (answer.status !== 200) throw new Error(`/metrics answered HTTP ${answer.status}`);
-    return parseSample(answer.body.toString('utf8'), Date.now());
   }
 
   private pickEndpoint(id: string, usable: string[]): string | null {

@@ -6,7 +6,7 @@
 import type { Bucket, Histogram } from './histogram';
 
 /** The families read from /metrics (names as in the exposition; histograms by their base name). */
-export const FAMILIES = [
+const FAMILIES = [
   'etcd_disk_backend_commit_duration_seconds',
   'etcd_disk_wal_fsync_duration_seconds',
   'etcd_mvcc_db_total_size_in_bytes',

@@ -1,9 +1,9 @@
-// Reads etcd's Prometheus /metrics page over HTTP/1.1 (an http client URL, or a metrics port; an https
-// client URL's page comes over the member's gRPC connection: ClusterInspector.readMetrics) and keeps the
-// series the inspector uses (sample.ts). The URL comes from the member list, so the server at the other end may be anything: the
-// request ends at the refresh's deadline whatever the server does (a page that never ends, a trickle of
-// bytes), at most MAX_METRICS_BYTES are read, then the wanted families' samples are read (sample.ts).
-// Every failure, stream errors included, rejects the one promise.
+// Reads a member's Prometheus /metrics page and keeps the series the inspector uses (sample.ts): on its
+// https client URL over its gRPC connection, elsewhere (an http client URL, a metrics port) over HTTP/1.1.
+// The URL comes from the member list, so the server at the other end may be anything: the request ends at
+// the refresh's deadline whatever the server does (a page that never ends, a trickle of bytes), at most
+// MAX_METRICS_BYTES are read, then the wanted families' samples are read. Every failure, stream errors
+// included, rejects the one promise.
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -11,12 +11,40 @@ import { isIP } from 'node:net';
 import type { TlsFiles } from '../etcd/profile';
 import { routedConnection, type Dialer } from '../etcd/dial';
 import { secureContextOf } from '../etcd/tlsContext';
+import type { HttpAnswer } from '../etcd/grpc/channel';
 import { parseSample, type MetricsSample } from './sample';
 
 /** etcd's page is about 150–300 KB; anything far beyond that is not etcd. */
-export const MAX_METRICS_BYTES = 4 * 1024 * 1024;
-/** GETs `<clientUrl>/metrics`; settles by the deadline at the latest; rejects on any failure. */
-export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles, dial?: Dialer): Promise<MetricsSample> {
+const MAX_METRICS_BYTES = 4 * 1024 * 1024;
+
+/** A GET on a member's gRPC connection (EndpointClient.httpGet). */
+export type SessionGet = (path: string, deadline: Date, maxBytes: number) => Promise<HttpAnswer>;
+
+const notOk = (status: number | undefined): Error => new Error(`/metrics answered HTTP ${String(status)}`);
+
+/**
+ * A member's page, read at `base` (its client URL, or its metrics port: profile.ts's metricsBaseUrl). On
+ * its https client URL the page comes over the member's gRPC connection (`get`; etcd 3.4 and 3.5 serve
+ * their HTTP handlers there too, by content type): no connection and no TLS handshake of its own, which in
+ * a fresh `status` of a 5-member TLS cluster were five more handshakes. On an http one (etcd hands every
+ * HTTP/2 connection there to gRPC) and on a metrics port, over HTTP/1.1.
+ */
+export async function scrapeMember(
+  clientUrl: string,
+  base: string,
+  deadline: Date,
+  get: SessionGet,
+  tls?: TlsFiles,
+  dial?: Dialer,
+): Promise<MetricsSample> {
+  if (base !== clientUrl || !clientUrl.startsWith('https:')) return scrapeMetrics(base, deadline, tls, dial);
+  const answer = await get('/metrics', deadline, MAX_METRICS_BYTES);
+  if (answer.status !== 200) throw notOk(answer.status);
+  return parseSample(answer.body.toString('utf8'), Date.now());
+}
+
+/** GETs `<clientUrl>/metrics` over HTTP/1.1; settles by the deadline at the latest; rejects on any failure. */
+function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles, dial?: Dialer): Promise<MetricsSample> {
   return new Promise((resolve, reject) => {
     let req: ClientRequest | undefined;
     let settled = false;
@@ -50,7 +78,7 @@ export function scrapeMetrics(clientUrl: string, deadline: Date, tls?: TlsFiles,
       const route = dial ? { createConnection: routedConnection(dial, https, () => deadline) } : {};
       req = (https ? httpsRequest : httpRequest)(url, { ...options, ...route, agent: false }, (res) => {
         if (res.statusCode !== 200) {
-          finish(new Error(`/metrics answered HTTP ${String(res.statusCode)}`));
+          finish(notOk(res.statusCode));
           return;
         }
         const chunks: Buffer[] = [];

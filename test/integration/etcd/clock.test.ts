@@ -4,12 +4,11 @@
 // files; and a clock 3 s ahead (etcd's own answer shifted by a proxy: faketime cannot move a Go
 // program's clock, which it reads through the vDSO, not libc) failing clock-sync.
 import { test } from 'node:test';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { eventually } from '../../harness/wait';
 import { EtcdCluster } from '../../harness/etcdCluster';
 import { generatePki } from '../../harness/tls';
-import { shiftedPeer } from '../../harness/clockShift';
+import { shiftedPeer, slowHandshakeProxy } from '../../harness/clockShift';
 import { ClusterInspector } from '../../../src/etcd/probe';
 import { PeerClock } from '../../../src/etcd/clock';
 import { clockCheck } from '../../../src/etcd/checklist';
@@ -28,41 +27,6 @@ function clockSync(s: ClusterSnapshot): ClusterSnapshot['checks'][number] {
   const found = s.checks.find((c) => c.id === 'clock-sync');
   assert.ok(found);
   return found;
-}
-
-/** A TCP proxy to a local port that holds the server's first bytes (a TLS ServerHello) for `holdMs`. */
-async function slowHandshakeProxy(target: number, holdMs: number): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(target, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream);
-    let held = false;
-    upstream.on('data', (chunk: Buffer) => {
-      if (held) return void client.write(chunk);
-      held = true;
-      upstream.pause();
-      setTimeout(() => {
-        client.write(chunk);
-        upstream.resume();
-      }, holdMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
 }
 
 function inspector(t: { after(fn: () => void): void }, profile: Partial<ConnectionProfile> & { endpoints: string[] }): ClusterInspector {
